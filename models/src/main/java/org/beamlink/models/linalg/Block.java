@@ -1,0 +1,134 @@
+package org.beamlink.models.linalg;
+
+import java.io.Serializable;
+
+/**
+ * Many rows of training data packed into one matrix, with a label and a weight per row.
+ *
+ * <p>Training iterates over blocks rather than rows, so that a runner's per-element cost is paid
+ * once per few thousand rows and the inner loops below run over plain arrays. A block is {@link
+ * DenseBlock} (row-major {@code double[]}) or {@link SparseBlock} (CSR).
+ *
+ * <pre>{@code
+ * Block b = DenseBlock.of(2, 2, new double[] {1, 2, 3, 4}, new double[] {0, 1}, null);
+ * double[] margins = new double[2];
+ * b.multiply(new double[] {1, 1}, margins); // {3, 7}
+ * }</pre>
+ */
+public abstract sealed class Block implements Serializable permits DenseBlock, SparseBlock {
+  private static final long serialVersionUID = 1L;
+
+  final int numRows;
+  final int numCols;
+  final double[] labels;
+  final double[] weights;
+
+  Block(int numRows, int numCols, double[] labels, double[] weights) {
+    if (numRows < 0 || numCols < 0) {
+      throw new IllegalArgumentException(
+          "Expected non-negative block shape, got " + numRows + " x " + numCols);
+    }
+    if (labels != null && labels.length != numRows) {
+      throw new IllegalArgumentException(
+          "Block has " + numRows + " rows but " + labels.length + " labels");
+    }
+    if (weights != null && weights.length != numRows) {
+      throw new IllegalArgumentException(
+          "Block has " + numRows + " rows but " + weights.length + " weights");
+    }
+    this.numRows = numRows;
+    this.numCols = numCols;
+    this.labels = labels;
+    this.weights = weights;
+  }
+
+  /** Number of rows. */
+  public final int numRows() {
+    return numRows;
+  }
+
+  /** Number of columns (the feature dimension). */
+  public final int numCols() {
+    return numCols;
+  }
+
+  /** True when the block carries labels. */
+  public final boolean hasLabels() {
+    return labels != null;
+  }
+
+  /** The label of row {@code i}; the block must have labels. */
+  public final double label(int i) {
+    if (labels == null) {
+      throw new IllegalStateException("Block has no labels");
+    }
+    return labels[i];
+  }
+
+  /** The weight of row {@code i}: 1 when the block has no weights. */
+  public final double weight(int i) {
+    return weights == null ? 1.0 : weights[i];
+  }
+
+  /** True when the block carries explicit weights. */
+  public final boolean hasWeights() {
+    return weights != null;
+  }
+
+  /** Sum of the row weights. */
+  public final double totalWeight() {
+    if (weights == null) {
+      return numRows;
+    }
+    double sum = 0.0;
+    for (double w : weights) {
+      sum += w;
+    }
+    return sum;
+  }
+
+  /** Row {@code i} as a vector (a copy). */
+  public abstract Vector row(int i);
+
+  /** {@code out[i] = row(i) . x} for every row: block times vector. */
+  public abstract void multiply(double[] x, double[] out);
+
+  /** {@code out += block^T r}: transposed block times a vector of one value per row. */
+  public abstract void transposeMultiplyAdd(double[] r, double[] out);
+
+  /** {@code out += scale * row(i)}. */
+  public abstract void addRowTo(int i, double scale, double[] out);
+
+  /**
+   * Squared Euclidean distances of every row to {@code k} centroids stored row-major in {@code
+   * centroids} ({@code k * numCols()} values): {@code out[i * k + j]} is row {@code i} to centroid
+   * {@code j}.
+   */
+  public abstract void squaredDistances(double[] centroids, int k, double[] out);
+
+  /** Number of stored values: {@code numRows * numCols} for dense blocks, nnz for sparse. */
+  public abstract long numStored();
+
+  final void checkVector(String what, int expected, double[] array) {
+    if (array.length != expected) {
+      throw new IllegalArgumentException(
+          what + " has size " + array.length + " but the block needs " + expected);
+    }
+  }
+
+  final void checkCentroids(double[] centroids, int k, double[] out) {
+    if (k < 1 || centroids.length != k * numCols) {
+      throw new IllegalArgumentException(
+          "Expected "
+              + k
+              + " centroids of size "
+              + numCols
+              + " ("
+              + ((long) k * numCols)
+              + " values), got "
+              + centroids.length
+              + " values");
+    }
+    checkVector("Distance output", numRows * k, out);
+  }
+}

@@ -1,0 +1,57 @@
+package org.beamlink.runners.testing;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+
+/**
+ * One local Flink cluster per test JVM, started on first use and set as Flink's context
+ * environment, so that every FlinkRunner test (with {@code --flinkMaster=[auto]}, the default of
+ * {@link org.beamlink.runners.RunnerOptions}) submits to it instead of starting its own.
+ */
+final class SharedFlinkCluster {
+  static final int SLOTS = 4;
+  static final int DEFAULT_PARALLELISM = 2;
+
+  private static MiniCluster cluster;
+
+  private SharedFlinkCluster() {}
+
+  static synchronized void ensureStarted() {
+    if (cluster != null) {
+      return;
+    }
+    Configuration conf = new Configuration();
+    // Deep unrolled graphs deploy hundreds of tasks at once in streaming mode.
+    conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("256m"));
+    conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256m"));
+    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
+    MiniCluster started =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(SLOTS)
+                .build());
+    try {
+      started.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot start the shared Flink test cluster", e);
+    }
+    TestStreamEnvironment.setAsContext(started, DEFAULT_PARALLELISM);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    started.close();
+                  } catch (Exception e) {
+                    // The JVM is exiting; nothing is left to clean up for.
+                  }
+                }));
+    cluster = started;
+  }
+}
