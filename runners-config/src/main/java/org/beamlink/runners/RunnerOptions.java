@@ -16,8 +16,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *
  * <ul>
  *   <li>No {@code --runner}: {@link FlinkRunner} with an embedded local Flink ({@code
- *       --flinkMaster=[auto]}: a Flink context environment when one is set, such as the test
- *       harness's shared cluster, else a local one), parallelism = available cores.
+ *       --flinkMaster=[local]}, whose managed memory Beam sizes from the free heap: batch mode
+ *       gives every keyed operator of a deep unrolled graph a slice of it), parallelism = available
+ *       cores. {@code --flinkMaster=[auto]} uses a Flink context environment when one is set, as
+ *       the test harness does with its shared cluster.
  *   <li>FlinkRunner batch uses the DataStream translation ({@code --useDataStreamForBatch=true})
  *       unless told otherwise: the DataSet translation's plan optimizer hangs at about 30 unrolled
  *       supersteps and refuses a PCollection with more than 64 consumers. Copies between chained
@@ -36,8 +38,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * }</pre>
  */
 public final class RunnerOptions {
-  /** The Flink master that means "embedded": a context environment if set, else a local one. */
-  public static final String EMBEDDED_FLINK_MASTER = "[auto]";
+  /** The Flink master that means "embedded": a local cluster in this JVM. */
+  public static final String EMBEDDED_FLINK_MASTER = "[local]";
 
   private RunnerOptions() {}
 

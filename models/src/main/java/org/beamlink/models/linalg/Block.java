@@ -109,6 +109,9 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
   /** Number of stored values: {@code numRows * numCols} for dense blocks, nnz for sparse. */
   public abstract long numStored();
 
+  /** Approximate heap bytes of the arrays: what gathering the block to one worker costs. */
+  public abstract long estimatedBytes();
+
   final void checkVector(String what, int expected, double[] array) {
     if (array.length != expected) {
       throw new IllegalArgumentException(

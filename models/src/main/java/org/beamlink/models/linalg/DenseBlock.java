@@ -124,4 +124,11 @@ public final class DenseBlock extends Block {
   public long numStored() {
     return values.length;
   }
+
+  @Override
+  public long estimatedBytes() {
+    return 8L * values.length
+        + (labels == null ? 0 : 8L * numRows)
+        + (weights == null ? 0 : 8L * numRows);
+  }
 }

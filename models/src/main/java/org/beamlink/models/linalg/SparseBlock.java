@@ -177,4 +177,12 @@ public final class SparseBlock extends Block {
   public long numStored() {
     return values.length;
   }
+
+  @Override
+  public long estimatedBytes() {
+    return 12L * values.length
+        + 4L * rowStarts.length
+        + (labels == null ? 0 : 8L * numRows)
+        + (weights == null ? 0 : 8L * numRows);
+  }
 }

@@ -9,8 +9,8 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
 
 /**
  * One local Flink cluster per test JVM, started on first use and set as Flink's context
- * environment, so that every FlinkRunner test (with {@code --flinkMaster=[auto]}, the default of
- * {@link org.beamlink.runners.RunnerOptions}) submits to it instead of starting its own.
+ * environment, so that every FlinkRunner test (with {@code --flinkMaster=[auto]}) submits to it
+ * instead of starting its own.
  */
 final class SharedFlinkCluster {
   static final int SLOTS = 4;
@@ -28,7 +28,10 @@ final class SharedFlinkCluster {
     // Deep unrolled graphs deploy hundreds of tasks at once in streaming mode.
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("256m"));
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256m"));
-    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
+    // Batch mode gives every keyed operator (one per side-input view) a fixed slice of managed
+    // memory, at least 12 pages of 32 KB: 300 unrolled supersteps need more than the default.
+    // Flink allocates it only while a sorter runs.
+    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
     MiniCluster started =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()

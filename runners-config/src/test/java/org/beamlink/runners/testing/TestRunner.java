@@ -35,9 +35,9 @@ public enum TestRunner {
   /** Beam's DirectRunner, with the project's defaults (immutability check off). */
   DIRECT("--runner=DirectRunner"),
   /** FlinkRunner, bounded input, DataStream batch translation, on the shared cluster. */
-  FLINK_BATCH(),
+  FLINK_BATCH("--flinkMaster=[auto]"),
   /** FlinkRunner in streaming mode, on the shared cluster. */
-  FLINK_STREAMING("--streaming=true");
+  FLINK_STREAMING("--flinkMaster=[auto]", "--streaming=true");
 
   private final String[] args;
 

@@ -1,0 +1,57 @@
+package org.beamlink.iteration;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.beamlink.models.linalg.ArrayEncoding;
+
+/** Encodes a partition's whole state between distributed supersteps. */
+final class ComContextCoder extends CustomCoder<ComContext> {
+  private static final long serialVersionUID = 1L;
+  private static final int VERSION = 1;
+
+  private final ComObjectsCoder objectsCoder;
+
+  ComContextCoder(Map<String, Coder<?>> dataCoders) {
+    this.objectsCoder = new ComObjectsCoder(dataCoders);
+  }
+
+  @Override
+  public void encode(ComContext value, OutputStream out) throws IOException {
+    DataOutputStream data = new DataOutputStream(out);
+    data.writeByte(VERSION);
+    data.writeInt(value.taskId);
+    data.writeInt(value.numTask);
+    data.writeInt(value.stepNo);
+    data.writeInt(value.pc);
+    data.writeInt(value.pendingAllReduce);
+    data.writeBoolean(value.finished);
+    data.flush();
+    objectsCoder.encode(value.objects, out);
+  }
+
+  @Override
+  public ComContext decode(InputStream in) throws IOException {
+    ArrayEncoding.readVersion(in, VERSION, "ComQueue partition state");
+    DataInputStream data = new DataInputStream(in);
+    int taskId = data.readInt();
+    int numTask = data.readInt();
+    int stepNo = data.readInt();
+    int pc = data.readInt();
+    int pending = data.readInt();
+    boolean finished = data.readBoolean();
+    ComContext context = new ComContext(taskId, numTask, stepNo, objectsCoder.decode(in));
+    context.pc = pc;
+    context.pendingAllReduce = pending;
+    context.finished = finished;
+    return context;
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+}

@@ -1,0 +1,174 @@
+package org.beamlink.iteration;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.beamlink.models.linalg.Block;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-worker path: all partitioned data arrives as one grouped element; the loop runs here,
+ * partitions as threads, AllReduce in memory in task order.
+ */
+final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, OutputT> {
+  private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
+
+  private final ComQueueSpec spec;
+  private final CompleteResultFunction<OutputT> close;
+  private final Counter supersteps;
+
+  InWorkerLoopFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close) {
+    this.spec = spec;
+    this.close = close;
+    this.supersteps = Metrics.counter("beamlink.iteration", spec.program.name + ".supersteps");
+  }
+
+  @ProcessElement
+  public void process(ProcessContext c) throws Exception {
+    long start = System.nanoTime();
+    ComQueueProgram program = spec.program;
+    int numTask = spec.numTasks;
+    List<ComContext> contexts = new ArrayList<>(numTask);
+    for (int t = 0; t < numTask; t++) {
+      contexts.add(new ComContext(t, numTask));
+    }
+    long elements = 0;
+    long bytes = 0;
+    for (int i = 0; i < spec.partitionedNames.size(); i++) {
+      @SuppressWarnings("unchecked")
+      TupleTag<KV<Long, Object>> tag = (TupleTag<KV<Long, Object>>) spec.partitionedTags.get(i);
+      List<List<Object>> parts =
+          PartitionAssigner.split(c.element().getValue().getAll(tag), numTask);
+      for (int t = 0; t < numTask; t++) {
+        for (Object o : parts.get(t)) {
+          elements++;
+          if (o instanceof Block b) {
+            bytes += b.estimatedBytes();
+          }
+        }
+        contexts.get(t).putObj(spec.partitionedNames.get(i), parts.get(t));
+      }
+    }
+    long budget = spec.memoryBudgetBytes();
+    if (bytes > budget) {
+      throw new IllegalStateException(
+          String.format(
+              "ComQueue '%s': the partitioned data takes about %d MB, over the in-worker memory"
+                  + " budget of %d MB; run it with Execution.DISTRIBUTED or raise the budget",
+              program.name, bytes >> 20, budget >> 20));
+    }
+    for (int i = 0; i < spec.broadcastNames.size(); i++) {
+      List<?> data = Collections.unmodifiableList(c.sideInput(spec.broadcastViews.get(i)));
+      for (ComContext context : contexts) {
+        context.putObj(spec.broadcastNames.get(i), data);
+      }
+    }
+    LOG.info(
+        "ComQueue '{}': in-worker loop over {} tasks, {} elements (~{} MB), at most {} supersteps",
+        program.name,
+        numTask,
+        elements,
+        bytes >> 20,
+        program.maxIter);
+
+    int steps = runLoop(program, contexts);
+    supersteps.inc(steps);
+    for (ComContext context : contexts) {
+      List<OutputT> out = close.calc(context);
+      if (out != null) {
+        for (OutputT o : out) {
+          c.output(o);
+        }
+      }
+    }
+    LOG.info(
+        "ComQueue '{}': in-worker loop ran {} supersteps in {} ms",
+        program.name,
+        steps,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Runs the loop to its end; returns the number of supersteps run. */
+  static int runLoop(ComQueueProgram program, List<ComContext> contexts) throws Exception {
+    int numTask = contexts.size();
+    ExecutorService pool =
+        numTask == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                numTask,
+                r -> {
+                  Thread thread = new Thread(r, "comqueue-" + program.name);
+                  thread.setDaemon(true);
+                  return thread;
+                });
+    try {
+      while (true) {
+        List<AllReduce> reached = runAll(pool, program, contexts);
+        int arrived = 0;
+        for (AllReduce r : reached) {
+          arrived += r == null ? 0 : 1;
+        }
+        if (arrived == 0) {
+          return contexts.get(0).stepNo;
+        }
+        program.checkAgreement(arrived, numTask, contexts.get(0).stepNo);
+        AllReduce allReduce = reached.get(0);
+        List<double[]> partials = new ArrayList<>(numTask);
+        for (ComContext context : contexts) {
+          partials.add(allReduce.buffer(context));
+        }
+        double[] reduced = allReduce.reduce(partials);
+        for (ComContext context : contexts) {
+          program.applyReduced(context, reduced);
+        }
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static List<AllReduce> runAll(
+      ExecutorService pool, ComQueueProgram program, List<ComContext> contexts) throws Exception {
+    List<AllReduce> reached = new ArrayList<>(contexts.size());
+    if (pool == null) {
+      for (ComContext context : contexts) {
+        reached.add(program.runUntilCommunication(context));
+      }
+      return reached;
+    }
+    List<Callable<AllReduce>> tasks = new ArrayList<>(contexts.size());
+    for (ComContext context : contexts) {
+      tasks.add(() -> program.runUntilCommunication(context));
+    }
+    for (Future<AllReduce> f : pool.invokeAll(tasks)) {
+      try {
+        reached.add(f.get());
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(
+            "ComQueue '" + program.name + "': a compute function failed", cause);
+      }
+    }
+    return reached;
+  }
+}

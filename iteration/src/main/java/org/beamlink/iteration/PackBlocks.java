@@ -1,0 +1,261 @@
+package org.beamlink.iteration;
+
+import com.google.auto.value.AutoValue;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.linalg.Block;
+import org.beamlink.models.linalg.BlockCoder;
+import org.beamlink.models.linalg.DenseBlock;
+import org.beamlink.models.linalg.DenseVector;
+import org.beamlink.models.linalg.SparseBlock;
+import org.beamlink.models.linalg.SparseVector;
+import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.rows.FeatureColumns;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Packs training rows into {@link Block}s of up to {@code blockSize} rows: dense when every vector
+ * in the block is dense, CSR otherwise. Rows are packed within a bundle, so blocks may be smaller
+ * than {@code blockSize}. Every row is checked: null, NaN or infinite features, labels and weights,
+ * negative weights and vectors of different sizes fail with the column and row named.
+ *
+ * <pre>{@code
+ * PCollection<Block> blocks =
+ *     rows.apply(PackBlocks.of(FeatureColumns.ofVector("features")).withLabelCol("label"));
+ * }</pre>
+ */
+@AutoValue
+public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollection<Block>> {
+  /** The default number of rows per block. */
+  public static final int DEFAULT_BLOCK_SIZE = 4096;
+
+  abstract FeatureColumns features();
+
+  abstract @Nullable String labelCol();
+
+  abstract @Nullable String weightCol();
+
+  abstract int blockSize();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setFeatures(FeatureColumns features);
+
+    abstract Builder setLabelCol(@Nullable String labelCol);
+
+    abstract Builder setWeightCol(@Nullable String weightCol);
+
+    abstract Builder setBlockSize(int blockSize);
+
+    abstract PackBlocks build();
+  }
+
+  /** Packs the features of {@code features}, without labels or weights, 4096 rows a block. */
+  public static PackBlocks of(FeatureColumns features) {
+    return new AutoValue_PackBlocks.Builder()
+        .setFeatures(features)
+        .setBlockSize(DEFAULT_BLOCK_SIZE)
+        .build();
+  }
+
+  /** A numeric label column to carry in the blocks; default none. */
+  public PackBlocks withLabelCol(String labelCol) {
+    return toBuilder().setLabelCol(labelCol).build();
+  }
+
+  /** A numeric, non-negative weight column; default none (every weight 1). */
+  public PackBlocks withWeightCol(String weightCol) {
+    return toBuilder().setWeightCol(weightCol).build();
+  }
+
+  /** Rows per block, at least 1; default {@value #DEFAULT_BLOCK_SIZE}. */
+  public PackBlocks withBlockSize(int blockSize) {
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
+    }
+    return toBuilder().setBlockSize(blockSize).build();
+  }
+
+  @Override
+  public PCollection<Block> expand(PCollection<Row> input) {
+    if (!(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+      throw new IllegalArgumentException(
+          "PackBlocks packs training data in the global window; got "
+              + input.getWindowingStrategy().getWindowFn());
+    }
+    Schema schema = input.getSchema();
+    FeatureColumns.Bound bound = features().bind(schema);
+    int labelIndex = numericColumn(schema, labelCol(), "Label");
+    int weightIndex = numericColumn(schema, weightCol(), "Weight");
+    return input
+        .apply(
+            "Pack",
+            ParDo.of(
+                new PackFn(bound, labelCol(), labelIndex, weightCol(), weightIndex, blockSize())))
+        .setCoder(BlockCoder.of());
+  }
+
+  private static int numericColumn(Schema schema, String name, String what) {
+    if (name == null) {
+      return -1;
+    }
+    if (!schema.hasField(name)) {
+      throw new IllegalArgumentException(
+          what
+              + " column '"
+              + name
+              + "' not found; the input has columns "
+              + schema.getFieldNames());
+    }
+    Schema.FieldType type = schema.getField(name).getType();
+    if (!FeatureColumns.isNumeric(type)) {
+      throw new IllegalArgumentException(
+          what + " column '" + name + "' has type " + type + "; expected a numeric column");
+    }
+    return schema.indexOf(name);
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("features", features().toString()))
+        .addIfNotNull(DisplayData.item("labelCol", labelCol()))
+        .addIfNotNull(DisplayData.item("weightCol", weightCol()))
+        .add(DisplayData.item("blockSize", blockSize()));
+  }
+
+  private static final class PackFn extends DoFn<Row, Block> {
+    private final FeatureColumns.Bound features;
+    private final String labelCol;
+    private final int labelIndex;
+    private final String weightCol;
+    private final int weightIndex;
+    private final int blockSize;
+    private final Counter rowsCounter = Metrics.counter("beamlink.iteration", "rowsPacked");
+    private final Counter blocksCounter = Metrics.counter("beamlink.iteration", "blocksPacked");
+
+    private transient List<Vector> vectors;
+    private transient double[] labels;
+    private transient double[] weights;
+    private transient Row firstRow;
+
+    PackFn(
+        FeatureColumns.Bound features,
+        String labelCol,
+        int labelIndex,
+        String weightCol,
+        int weightIndex,
+        int blockSize) {
+      this.features = features;
+      this.labelCol = labelCol;
+      this.labelIndex = labelIndex;
+      this.weightCol = weightCol;
+      this.weightIndex = weightIndex;
+      this.blockSize = blockSize;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      vectors = new ArrayList<>();
+      labels = labelIndex >= 0 ? new double[blockSize] : null;
+      weights = weightIndex >= 0 ? new double[blockSize] : null;
+      firstRow = null;
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Block> out) {
+      Vector v = features.extract(row);
+      if (firstRow == null) {
+        firstRow = row;
+      } else if (v.size() != vectors.get(0).size()) {
+        throw new IllegalArgumentException(
+            "Features from "
+                + features
+                + " have size "
+                + v.size()
+                + " in row "
+                + row
+                + " but size "
+                + vectors.get(0).size()
+                + " in row "
+                + firstRow
+                + "; expected one size");
+      }
+      int i = vectors.size();
+      if (labels != null) {
+        labels[i] = FeatureColumns.numericValue(row, labelIndex, labelCol);
+      }
+      if (weights != null) {
+        double w = FeatureColumns.numericValue(row, weightIndex, weightCol);
+        if (w < 0) {
+          throw new IllegalArgumentException(
+              "Weight column '" + weightCol + "' has negative value " + w + " in row " + row);
+        }
+        weights[i] = w;
+      }
+      vectors.add(v);
+      if (vectors.size() == blockSize) {
+        out.output(flush());
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      if (!vectors.isEmpty()) {
+        c.output(flush(), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      }
+    }
+
+    private Block flush() {
+      int n = vectors.size();
+      int d = vectors.get(0).size();
+      double[] blockLabels = labels == null ? null : java.util.Arrays.copyOf(labels, n);
+      double[] blockWeights = weights == null ? null : java.util.Arrays.copyOf(weights, n);
+      boolean allDense = vectors.stream().allMatch(v -> v instanceof DenseVector);
+      Block block;
+      if (allDense) {
+        double[] values = new double[n * d];
+        for (int i = 0; i < n; i++) {
+          ((DenseVector) vectors.get(i)).copyTo(values, i * d);
+        }
+        block = DenseBlock.of(n, d, values, blockLabels, blockWeights);
+      } else {
+        List<SparseVector> rows = vectors.stream().map(Vector::toSparse).toList();
+        int[] starts = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+          starts[i + 1] = starts[i] + rows.get(i).numStored();
+        }
+        int[] indices = new int[starts[n]];
+        double[] values = new double[starts[n]];
+        for (int i = 0; i < n; i++) {
+          SparseVector s = rows.get(i);
+          for (int k = 0; k < s.numStored(); k++) {
+            indices[starts[i] + k] = s.indexAt(k);
+            values[starts[i] + k] = s.valueAt(k);
+          }
+        }
+        block = SparseBlock.of(n, d, starts, indices, values, blockLabels, blockWeights);
+      }
+      rowsCounter.inc(n);
+      blocksCounter.inc();
+      vectors = new ArrayList<>();
+      firstRow = null;
+      return block;
+    }
+  }
+}

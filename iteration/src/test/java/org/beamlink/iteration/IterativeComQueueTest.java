@@ -1,0 +1,366 @@
+package org.beamlink.iteration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.beamlink.models.linalg.DoubleArrayCoder;
+import org.beamlink.runners.testing.BoundedRunnerTest;
+import org.beamlink.runners.testing.TestRunner;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shim on its own, on the DirectRunner and FlinkRunner batch, each test building the same
+ * program once per execution path in one pipeline and asserting the same expected values on both.
+ */
+class IterativeComQueueTest {
+  private static final Execution[] PATHS = {Execution.DISTRIBUTED, Execution.IN_WORKER};
+
+  /** Output: {sum, count, max, min, stepNo, taskCountSeen} from task 0. */
+  private static PCollection<double[]> statsProgram(
+      PCollection<Double> data, Execution execution, int numTasks, int maxIter) {
+    return IterativeComQueue.create("stats-" + execution)
+        .initWithPartitionedData("data", data)
+        .add(new LocalStats())
+        .add(AllReduce.sum("sum"))
+        .add(AllReduce.max("max"))
+        .add(AllReduce.min("min"))
+        .add(new CountSteps())
+        .add(AllReduce.sum("steps"))
+        .setMaxIter(maxIter)
+        .withNumTasks(numTasks)
+        .withExecution(execution)
+        .closeWith(new StatsOutput(), DoubleArrayCoder.of())
+        .exec();
+  }
+
+  static final class LocalStats extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      List<Double> data = context.getObj("data");
+      double sum = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
+      for (double x : data) {
+        sum += x;
+        max = Math.max(max, x);
+        min = Math.min(min, x);
+      }
+      context.putObj("sum", new double[] {sum, data.size(), 1.0});
+      context.putObj("max", new double[] {max});
+      context.putObj("min", new double[] {min});
+    }
+  }
+
+  /** Counts supersteps: every task adds 1 per superstep to a buffer that persists. */
+  static final class CountSteps extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      double[] total = context.getObj("total");
+      if (total == null) {
+        total = new double[1];
+        context.putObj("total", total);
+      }
+      context.putObj("steps", new double[] {1.0});
+      total[0] += 1.0;
+    }
+  }
+
+  static final class StatsOutput implements CompleteResultFunction<double[]> {
+    @Override
+    public List<double[]> calc(ComContext context) {
+      if (context.getTaskId() != 0) {
+        return List.of();
+      }
+      double[] sum = context.getObj("sum");
+      double[] steps = context.getObj("steps");
+      double[] total = context.getObj("total");
+      return List.of(
+          new double[] {
+            sum[0],
+            sum[1],
+            context.<double[]>getObj("max")[0],
+            context.<double[]>getObj("min")[0],
+            context.getStepNo(),
+            sum[2],
+            steps[0],
+            total[0]
+          });
+    }
+  }
+
+  private static void assertStats(
+      PCollection<double[]> out,
+      double sum,
+      double count,
+      double max,
+      double min,
+      int steps,
+      int tasks) {
+    PAssert.thatSingleton(out)
+        .satisfies(
+            r -> {
+              assertArrayEquals(
+                  new double[] {sum, count, max, min, steps, tasks, tasks, steps}, r, 0.0);
+              return null;
+            });
+  }
+
+  @BoundedRunnerTest
+  void allReduceSumMaxMinOverUnevenAndEmptyPartitions(TestRunner runner) {
+    Pipeline p = runner.create();
+    // 5 values over 8 tasks: some partitions hold several values, at least three hold none.
+    PCollection<Double> data = p.apply(Create.of(3.0, -1.5, 10.0, 2.5, 7.0));
+    for (Execution path : PATHS) {
+      assertStats(statsProgram(data, path, 8, 2), 21.0, 5, 10.0, -1.5, 2, 8);
+    }
+    runner.run(p);
+  }
+
+  @BoundedRunnerTest
+  void runsMaxIterOneAndCountsSupersteps(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<Double> data = p.apply(Create.of(1.0, 2.0, 3.0));
+    for (Execution path : PATHS) {
+      assertStats(statsProgram(data, path, 3, 1), 6.0, 3, 3.0, 1.0, 1, 3);
+      assertStats(statsProgram(data, path, 2, 7), 6.0, 3, 3.0, 1.0, 7, 2);
+    }
+    runner.run(p);
+  }
+
+  @BoundedRunnerTest
+  void runsThreeHundredSupersteps(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<Double> data = p.apply(Create.of(1.0, 2.0, 3.0, 4.0));
+    for (Execution path : PATHS) {
+      PCollection<double[]> out =
+          IterativeComQueue.create("deep-" + path)
+              .initWithPartitionedData("data", data)
+              .add(new CountSteps())
+              .add(AllReduce.sum("steps"))
+              .setMaxIter(300)
+              .withNumTasks(2)
+              .withExecution(path)
+              .closeWith(
+                  c ->
+                      c.getTaskId() == 0
+                          ? List.of(
+                              new double[] {
+                                c.getStepNo(),
+                                c.<double[]>getObj("total")[0],
+                                c.<double[]>getObj("steps")[0]
+                              })
+                          : List.of(),
+                  DoubleArrayCoder.of())
+              .exec();
+      PAssert.thatSingleton(out)
+          .satisfies(
+              r -> {
+                assertArrayEquals(new double[] {300, 300, 2}, r, 0.0);
+                return null;
+              });
+    }
+    runner.run(p);
+  }
+
+  /** Stops when the reduced running total reaches 10: the criterion sees only reduced values. */
+  @BoundedRunnerTest
+  void stopsEarlyOnTheCriterion(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<Double> data = p.apply(Create.of(1.0, 1.0, 1.0, 1.0));
+    for (Execution path : PATHS) {
+      PCollection<double[]> out =
+          IterativeComQueue.create("early-" + path)
+              .initWithPartitionedData("data", data)
+              .add(new AccumulateCount())
+              .add(AllReduce.sum("count"))
+              .add(new AddToTotal())
+              .setCompareCriterion(c -> c.<double[]>getObj("runningTotal")[0] >= 10)
+              .setMaxIter(50)
+              .withNumTasks(3)
+              .withExecution(path)
+              .closeWith(
+                  c ->
+                      List.of(
+                          new double[] {
+                            c.getTaskId(), c.getStepNo(), c.<double[]>getObj("runningTotal")[0]
+                          }),
+                  DoubleArrayCoder.of())
+              .exec();
+      // 4 rows per superstep: totals 4, 8, 12 -> stops after superstep 3 on every task.
+      PAssert.that(out)
+          .satisfies(
+              rows -> {
+                List<double[]> all = new ArrayList<>();
+                rows.forEach(all::add);
+                assertEquals(3, all.size());
+                for (double[] r : all) {
+                  assertEquals(3.0, r[1], 0.0);
+                  assertEquals(12.0, r[2], 0.0);
+                }
+                return null;
+              });
+    }
+    runner.run(p);
+  }
+
+  static final class AccumulateCount extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      List<Double> data = context.getObj("data");
+      context.putObj("count", new double[] {data.size()});
+    }
+  }
+
+  static final class AddToTotal extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      double[] total = context.getObj("runningTotal");
+      if (total == null) {
+        total = new double[1];
+        context.putObj("runningTotal", total);
+      }
+      total[0] += context.<double[]>getObj("count")[0];
+    }
+  }
+
+  @BoundedRunnerTest
+  void everyTaskSeesAllBroadcastData(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<Double> data = p.apply("Data", Create.of(1.0, 2.0));
+    PCollection<Double> weights = p.apply("Weights", Create.of(0.5, 0.25, 0.25));
+    for (Execution path : PATHS) {
+      PCollection<Double> out =
+          IterativeComQueue.create("broadcast-" + path)
+              .initWithPartitionedData("data", data)
+              .initWithBroadcastData("weights", weights)
+              .add(new SumBroadcast())
+              .add(AllReduce.sum("seen"))
+              .setMaxIter(2)
+              .withNumTasks(4)
+              .withExecution(path)
+              .closeWith(
+                  c -> c.getTaskId() == 0 ? List.of(c.<double[]>getObj("seen")[0]) : List.of(),
+                  DoubleCoder.of())
+              .exec();
+      // Each of 4 tasks sums the 3 broadcast values (1.0) and adds its count of them (3).
+      PAssert.thatSingleton(out).isEqualTo(16.0);
+    }
+    runner.run(p);
+  }
+
+  static final class SumBroadcast extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      List<Double> weights = context.getObj("weights");
+      double s = 0;
+      for (double w : weights) {
+        s += w;
+      }
+      context.putObj("seen", new double[] {s + weights.size()});
+    }
+  }
+
+  /**
+   * A floating-point program whose result depends on summation order: both paths must give the same
+   * bits, because they build the same partitions and reduce in task order.
+   */
+  @Test
+  void bothPathsGiveBitwiseEqualResults() {
+    List<Double> values =
+        IntStream.range(0, 2000)
+            .mapToObj(i -> Math.sin(i * 0.37) * Math.pow(10, i % 7))
+            .collect(Collectors.toList());
+    List<double[]> results = new ArrayList<>();
+    for (Execution path : PATHS) {
+      Pipeline p = TestRunner.DIRECT.create();
+      PCollection<double[]> out = statsProgram(p.apply(Create.of(values)), path, 5, 3);
+      out.apply(ParDo.of(new Collect(path.name())));
+      TestRunner.DIRECT.run(p);
+      results.add(COLLECTED.get(path.name()));
+    }
+    assertEquals(2, results.size());
+    assertArrayEquals(results.get(0), results.get(1), 0.0);
+    double expectedSum = values.stream().mapToDouble(Double::doubleValue).sum();
+    assertEquals(expectedSum, results.get(0)[0], Math.abs(expectedSum) * 1e-12);
+  }
+
+  private static final Map<String, double[]> COLLECTED = new ConcurrentHashMap<>();
+
+  /** Keeps a pipeline's single output in this JVM (DirectRunner only). */
+  static final class Collect extends DoFn<double[], Void> {
+    private final String key;
+
+    Collect(String key) {
+      this.key = key;
+    }
+
+    @ProcessElement
+    public void process(@Element double[] r) {
+      COLLECTED.put(key, r);
+    }
+  }
+
+  @Test
+  void inWorkerLoopRejectsACriterionThatDisagreesAcrossTasks() {
+    Pipeline p = TestRunner.DIRECT.create();
+    IterativeComQueue.create("disagree")
+        .initWithPartitionedData("data", p.apply(Create.of(1.0, 2.0)))
+        .add(new AccumulateCount())
+        .add(AllReduce.sum("count"))
+        .setCompareCriterion(c -> c.getTaskId() == 0)
+        .setMaxIter(5)
+        .withNumTasks(2)
+        .withExecution(Execution.IN_WORKER)
+        .closeWith(c -> List.of(1.0), DoubleCoder.of())
+        .exec();
+    Throwable e = assertThrows(Throwable.class, () -> TestRunner.DIRECT.run(p));
+    assertTrue(rootMessage(e).contains("stop criterion must give the same answer"), rootMessage(e));
+  }
+
+  @Test
+  void allReduceOfAMissingBufferNamesIt() {
+    Pipeline p = TestRunner.DIRECT.create();
+    IterativeComQueue.create("missing")
+        .initWithPartitionedData("data", p.apply(Create.of(1.0)))
+        .add(AllReduce.sum("nothing"))
+        .setMaxIter(1)
+        .withExecution(Execution.DISTRIBUTED)
+        .closeWith(c -> List.of(1.0), DoubleCoder.of())
+        .exec();
+    Throwable e = assertThrows(Throwable.class, () -> TestRunner.DIRECT.run(p));
+    assertTrue(rootMessage(e).contains("AllReduce 'nothing'"), rootMessage(e));
+  }
+
+  @Test
+  void rejectsBadParameters() {
+    IterativeComQueue q = IterativeComQueue.create("q");
+    assertThrows(IllegalArgumentException.class, () -> q.setMaxIter(0));
+    assertThrows(IllegalArgumentException.class, () -> q.withNumTasks(0));
+    assertThrows(IllegalArgumentException.class, () -> IterativeComQueue.create(""));
+    assertThrows(
+        IllegalArgumentException.class, () -> q.closeWith(c -> List.of(1.0), DoubleCoder.of()));
+  }
+
+  static String rootMessage(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append(" | ");
+    }
+    return all.toString();
+  }
+}
