@@ -49,6 +49,8 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
 
   abstract int blockSize();
 
+  abstract boolean unitNorm();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -61,6 +63,8 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
 
     abstract Builder setBlockSize(int blockSize);
 
+    abstract Builder setUnitNorm(boolean unitNorm);
+
     abstract PackBlocks build();
   }
 
@@ -69,6 +73,7 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     return new AutoValue_PackBlocks.Builder()
         .setFeatures(features)
         .setBlockSize(DEFAULT_BLOCK_SIZE)
+        .setUnitNorm(false)
         .build();
   }
 
@@ -90,6 +95,14 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     return toBuilder().setBlockSize(blockSize).build();
   }
 
+  /**
+   * Scales every row to unit Euclidean norm (for cosine distance); a zero vector is then an error.
+   * Default off.
+   */
+  public PackBlocks withRowsScaledToUnitNorm() {
+    return toBuilder().setUnitNorm(true).build();
+  }
+
   @Override
   public PCollection<Block> expand(PCollection<Row> input) {
     if (!(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
@@ -105,7 +118,14 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
         .apply(
             "Pack",
             ParDo.of(
-                new PackFn(bound, labelCol(), labelIndex, weightCol(), weightIndex, blockSize())))
+                new PackFn(
+                    bound,
+                    labelCol(),
+                    labelIndex,
+                    weightCol(),
+                    weightIndex,
+                    blockSize(),
+                    unitNorm())))
         .setCoder(BlockCoder.of());
   }
 
@@ -136,7 +156,8 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
         .add(DisplayData.item("features", features().toString()))
         .addIfNotNull(DisplayData.item("labelCol", labelCol()))
         .addIfNotNull(DisplayData.item("weightCol", weightCol()))
-        .add(DisplayData.item("blockSize", blockSize()));
+        .add(DisplayData.item("blockSize", blockSize()))
+        .add(DisplayData.item("unitNorm", unitNorm()));
   }
 
   private static final class PackFn extends DoFn<Row, Block> {
@@ -146,6 +167,7 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     private final String weightCol;
     private final int weightIndex;
     private final int blockSize;
+    private final boolean unitNorm;
     private final Counter rowsCounter = Metrics.counter("beamlink.iteration", "rowsPacked");
     private final Counter blocksCounter = Metrics.counter("beamlink.iteration", "blocksPacked");
 
@@ -160,7 +182,9 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
         int labelIndex,
         String weightCol,
         int weightIndex,
-        int blockSize) {
+        int blockSize,
+        boolean unitNorm) {
+      this.unitNorm = unitNorm;
       this.features = features;
       this.labelCol = labelCol;
       this.labelIndex = labelIndex;
@@ -180,6 +204,18 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     @ProcessElement
     public void process(@Element Row row, OutputReceiver<Block> out) {
       Vector v = features.extract(row);
+      if (unitNorm) {
+        double norm = v.norm2();
+        if (norm == 0.0) {
+          throw new IllegalArgumentException(
+              "Features from "
+                  + features
+                  + " are a zero vector in row "
+                  + row
+                  + "; cosine distance needs non-zero vectors");
+        }
+        v = v.scale(1.0 / norm);
+      }
       if (firstRow == null) {
         firstRow = row;
       } else if (v.size() != vectors.get(0).size()) {

@@ -113,6 +113,11 @@ public final class FeatureColumns implements Serializable {
       this.indices = indices;
     }
 
+    @Override
+    public String toString() {
+      return columns.toString();
+    }
+
     /** The dimension for numeric columns; -1 for a vector column (known from the data). */
     public int dimension() {
       return columns.vectorCol != null ? -1 : indices.length;

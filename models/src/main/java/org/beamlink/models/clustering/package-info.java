@@ -1,0 +1,2 @@
+/** Clustering models: KMeans centroids and their scoring. */
+package org.beamlink.models.clustering;

@@ -1,0 +1,2 @@
+/** Applying models to rows, bounded or unbounded. */
+package org.beamlink.transforms.pipeline;
