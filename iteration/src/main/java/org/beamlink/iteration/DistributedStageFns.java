@@ -3,7 +3,6 @@ package org.beamlink.iteration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
@@ -28,9 +27,15 @@ final class DistributedStageFns {
   private DistributedStageFns() {}
 
   private static void route(
-      ComQueueProgram program, ComContext context, DoFn<?, ?>.ProcessContext c, Counter steps) {
+      ComQueueProgram program,
+      ComContext context,
+      DoFn<?, ?>.ProcessContext c,
+      Counter steps,
+      Counter computeMillis) {
     int stepBefore = context.stepNo;
+    long start = System.nanoTime();
     AllReduce reached = program.runUntilCommunication(context);
+    computeMillis.inc((System.nanoTime() - start) / 1_000_000);
     if (context.taskId == 0) {
       steps.inc(context.stepNo - stepBefore + (context.finished ? 1 : 0));
     }
@@ -46,10 +51,12 @@ final class DistributedStageFns {
   static final class InitFn extends DoFn<KV<Integer, CoGbkResult>, ComContext> {
     private final ComQueueSpec spec;
     private final Counter supersteps;
+    private final Counter computeMillis;
 
     InitFn(ComQueueSpec spec) {
       this.spec = spec;
-      this.supersteps = Metrics.counter("beamlink.iteration", spec.program.name + ".supersteps");
+      this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
+      this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
     }
 
     @ProcessElement
@@ -67,7 +74,7 @@ final class DistributedStageFns {
         context.putObj(
             spec.broadcastNames.get(i), new ArrayList<>(c.sideInput(spec.broadcastViews.get(i))));
       }
-      route(spec.program, context, c, supersteps);
+      route(spec.program, context, c, supersteps, computeMillis);
     }
   }
 
@@ -76,11 +83,13 @@ final class DistributedStageFns {
     private final ComQueueProgram program;
     private final PCollectionView<List<KV<Integer, double[]>>> partialsView;
     private final Counter supersteps;
+    private final Counter computeMillis;
 
     StageFn(ComQueueProgram program, PCollectionView<List<KV<Integer, double[]>>> partialsView) {
       this.program = program;
       this.partialsView = partialsView;
-      this.supersteps = Metrics.counter("beamlink.iteration", program.name + ".supersteps");
+      this.supersteps = ComQueueMetrics.supersteps(program.name);
+      this.computeMillis = ComQueueMetrics.computeMillis(program.name);
     }
 
     @ProcessElement
@@ -100,7 +109,7 @@ final class DistributedStageFns {
         ordered.add(byTask[t]);
       }
       program.applyReduced(context, program.pending(context).reduce(ordered));
-      route(program, context, c, supersteps);
+      route(program, context, c, supersteps, computeMillis);
     }
   }
 

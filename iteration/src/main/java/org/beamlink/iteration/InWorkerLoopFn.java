@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
@@ -28,11 +27,15 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
   private final ComQueueSpec spec;
   private final CompleteResultFunction<OutputT> close;
   private final Counter supersteps;
+  private final Counter computeMillis;
+  private final Counter loopMillis;
 
   InWorkerLoopFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close) {
     this.spec = spec;
     this.close = close;
-    this.supersteps = Metrics.counter("beamlink.iteration", spec.program.name + ".supersteps");
+    this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
+    this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
+    this.loopMillis = ComQueueMetrics.loopMillis(spec.program.name);
   }
 
   @ProcessElement
@@ -83,7 +86,11 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
         bytes >> 20,
         program.maxIter);
 
-    int steps = runLoop(program, contexts);
+    long loopStart = System.nanoTime();
+    long[] computeNanos = new long[1];
+    int steps = runLoop(program, contexts, computeNanos);
+    loopMillis.inc((System.nanoTime() - loopStart) / 1_000_000);
+    computeMillis.inc(computeNanos[0] / 1_000_000);
     supersteps.inc(steps);
     for (ComContext context : contexts) {
       List<OutputT> out = close.calc(context);
@@ -100,8 +107,12 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** Runs the loop to its end; returns the number of supersteps run. */
-  static int runLoop(ComQueueProgram program, List<ComContext> contexts) throws Exception {
+  /**
+   * Runs the loop to its end; returns the number of supersteps run and adds the time spent in
+   * compute functions, summed over tasks, to {@code computeNanos[0]}.
+   */
+  static int runLoop(ComQueueProgram program, List<ComContext> contexts, long[] computeNanos)
+      throws Exception {
     int numTask = contexts.size();
     ExecutorService pool =
         numTask == 1
@@ -115,7 +126,7 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
                 });
     try {
       while (true) {
-        List<AllReduce> reached = runAll(pool, program, contexts);
+        List<AllReduce> reached = runAll(pool, program, contexts, computeNanos);
         int arrived = 0;
         for (AllReduce r : reached) {
           arrived += r == null ? 0 : 1;
@@ -142,17 +153,29 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
   }
 
   private static List<AllReduce> runAll(
-      ExecutorService pool, ComQueueProgram program, List<ComContext> contexts) throws Exception {
+      ExecutorService pool, ComQueueProgram program, List<ComContext> contexts, long[] computeNanos)
+      throws Exception {
     List<AllReduce> reached = new ArrayList<>(contexts.size());
     if (pool == null) {
       for (ComContext context : contexts) {
+        long start = System.nanoTime();
         reached.add(program.runUntilCommunication(context));
+        computeNanos[0] += System.nanoTime() - start;
       }
       return reached;
     }
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
     List<Callable<AllReduce>> tasks = new ArrayList<>(contexts.size());
     for (ComContext context : contexts) {
-      tasks.add(() -> program.runUntilCommunication(context));
+      tasks.add(
+          () -> {
+            long start = System.nanoTime();
+            try {
+              return program.runUntilCommunication(context);
+            } finally {
+              nanos.addAndGet(System.nanoTime() - start);
+            }
+          });
     }
     for (Future<AllReduce> f : pool.invokeAll(tasks)) {
       try {
@@ -169,6 +192,7 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
             "ComQueue '" + program.name + "': a compute function failed", cause);
       }
     }
+    computeNanos[0] += nanos.get();
     return reached;
   }
 }

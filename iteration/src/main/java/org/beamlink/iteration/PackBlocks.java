@@ -168,8 +168,9 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     private final int weightIndex;
     private final int blockSize;
     private final boolean unitNorm;
-    private final Counter rowsCounter = Metrics.counter("beamlink.iteration", "rowsPacked");
-    private final Counter blocksCounter = Metrics.counter("beamlink.iteration", "blocksPacked");
+    private final Counter rowsCounter = Metrics.counter(ComQueueMetrics.NAMESPACE, "rowsPacked");
+    private final Counter blocksCounter =
+        Metrics.counter(ComQueueMetrics.NAMESPACE, "blocksPacked");
 
     private transient List<Vector> vectors;
     private transient double[] labels;

@@ -1,0 +1,234 @@
+package org.beamlink.examples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.beamlink.iteration.ComQueueMetrics;
+import org.beamlink.iteration.Execution;
+import org.beamlink.models.clustering.KMeansModel;
+import org.beamlink.models.linalg.Vector;
+import org.beamlink.runners.RunnerOptions;
+import org.beamlink.transforms.clustering.KMeans;
+
+/**
+ * The KMeans benchmark: seeded Gaussian-mixture data generated inside the pipeline, KMeans with
+ * fixed initial centroids and {@code tol = 0} (every iteration runs), on each execution path,
+ * beside the single-threaded floor over the same data. Prints one JSON line per run.
+ *
+ * <p>A path's per-superstep time is marginal: the run with {@code maxIter = N} minus the run with
+ * {@code maxIter = 1}, over {@code N - 1}, so data generation, packing and start-up cancel out. Its
+ * compute per superstep is the shim's {@code computeMillis} metric over tasks and supersteps (the
+ * time the partitions spend in compute functions, as if they ran side by side); the overhead is the
+ * difference.
+ *
+ * <pre>{@code
+ * java -Xmx12g -cp beamlink-examples-all.jar org.beamlink.examples.bench.KMeansBenchmark \
+ *     --rows=1000000 --dims=20 --k=10 --iterations=20
+ * }</pre>
+ */
+public final class KMeansBenchmark {
+  private KMeansBenchmark() {}
+
+  /** One benchmark configuration. */
+  public record Config(long rows, int dims, int k, int iterations, long seed) {}
+
+  /** Runs the floor and both paths for {@code config}; returns the JSON lines. */
+  public static List<String> run(Config config, String... beamArgs) {
+    GaussianMixture data =
+        new GaussianMixture(config.rows(), config.dims(), config.k(), config.seed());
+    double[] initial = data.firstPoints();
+    List<String> lines = new ArrayList<>();
+
+    double[] values = data.fill();
+    LloydFloor.Result floor =
+        LloydFloor.run(
+            values, (int) config.rows(), config.dims(), initial, config.k(), config.iterations());
+    values = null;
+    lines.add(
+        json(
+            config,
+            "plain-java",
+            "floor",
+            floor.seconds(),
+            floor.seconds() / floor.iterations(),
+            floor.seconds() / floor.iterations(),
+            floor.iterations(),
+            floor.cost(),
+            1));
+
+    for (Execution path : new Execution[] {Execution.IN_WORKER, Execution.DISTRIBUTED}) {
+      // A small run first, so that class loading and JIT do not land on the timed runs.
+      GaussianMixture warmUp =
+          new GaussianMixture(20_000, config.dims(), config.k(), config.seed());
+      runPipeline(warmUp, warmUp.firstPoints(), config, path, 2, beamArgs);
+      Run full = runPipeline(data, initial, config, path, config.iterations(), beamArgs);
+      double perSuperstep;
+      if (path == Execution.IN_WORKER) {
+        perSuperstep = full.loopMillis / 1000.0 / full.supersteps;
+      } else {
+        Run one = runPipeline(data, initial, config, path, 1, beamArgs);
+        perSuperstep = (full.seconds - one.seconds) / (config.iterations() - 1);
+      }
+      double computePerSuperstep = full.computeMillis / 1000.0 / full.tasks / full.supersteps;
+      lines.add(
+          json(
+              config,
+              full.runner,
+              path.name(),
+              full.seconds,
+              perSuperstep,
+              computePerSuperstep,
+              full.model.provenance().iterations(),
+              full.model.provenance().finalLoss(),
+              full.tasks));
+    }
+    return lines;
+  }
+
+  private record Run(
+      String runner,
+      double seconds,
+      long computeMillis,
+      long loopMillis,
+      long supersteps,
+      int tasks,
+      KMeansModel model) {}
+
+  private static Run runPipeline(
+      GaussianMixture data,
+      double[] initial,
+      Config config,
+      Execution path,
+      int maxIter,
+      String... beamArgs) {
+    PipelineOptions options = RunnerOptions.fromArgs(beamArgs);
+    Pipeline p = Pipeline.create(options);
+    List<Vector> centroids = new ArrayList<>();
+    for (int c = 0; c < config.k(); c++) {
+      double[] v = new double[config.dims()];
+      System.arraycopy(initial, c * config.dims(), v, 0, config.dims());
+      centroids.add(Vector.dense(v));
+    }
+    int tasks = Runtime.getRuntime().availableProcessors();
+    p.apply("Generate", data.rows())
+        .apply(
+            KMeans.fit()
+                .withVectorCol("features")
+                .withK(config.k())
+                .withMaxIter(maxIter)
+                .withTol(0)
+                .withInitialCentroids(centroids)
+                .withNumTasks(tasks)
+                .withExecution(path))
+        .apply(ParDo.of(new Keep()));
+    long start = System.nanoTime();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Run(
+        options.getRunner().getSimpleName(),
+        seconds,
+        counter(result, "KMeans.computeMillis"),
+        counter(result, "KMeans.loopMillis"),
+        counter(result, "KMeans.supersteps"),
+        tasks,
+        Keep.last);
+  }
+
+  /** Keeps the model in this JVM: the embedded runners run here. */
+  private static final class Keep extends DoFn<KMeansModel, Void> {
+    static volatile KMeansModel last;
+
+    @ProcessElement
+    public void process(@Element KMeansModel model) {
+      last = model;
+    }
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
+                    .build());
+    long total = 0;
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
+  }
+
+  private static String json(
+      Config config,
+      String runner,
+      String execution,
+      double seconds,
+      double perSuperstep,
+      double computePerSuperstep,
+      int iterations,
+      double cost,
+      int tasks) {
+    return String.format(
+        Locale.ROOT,
+        "{\"algorithm\":\"kmeans\",\"runner\":\"%s\",\"execution\":\"%s\",\"rows\":%d,\"dims\":%d,"
+            + "\"k\":%d,\"iterations\":%d,\"tasks\":%d,\"seconds\":%.3f,\"secondsPerSuperstep\":%.4f,"
+            + "\"computeSecondsPerSuperstep\":%.4f,\"overheadMsPerSuperstep\":%.1f,\"cost\":%.10g}",
+        runner,
+        execution,
+        config.rows(),
+        config.dims(),
+        config.k(),
+        iterations,
+        tasks,
+        seconds,
+        perSuperstep,
+        computePerSuperstep,
+        (perSuperstep - computePerSuperstep) * 1000,
+        cost);
+  }
+
+  /**
+   * {@code --rows=N --dims=D --k=K --iterations=I [--seed=S]}, then Beam options; without sizes,
+   * runs the issue's two configurations (1M x 100, k=10, 10 iterations; 1M x 20, k=10, 20).
+   */
+  public static void main(String[] args) {
+    List<String> beam = new ArrayList<>();
+    long rows = 0;
+    int dims = 0;
+    int k = 10;
+    int iterations = 10;
+    long seed = 42;
+    for (String a : args) {
+      String[] kv = a.replaceFirst("^--", "").split("=", 2);
+      switch (kv[0]) {
+        case "rows" -> rows = Long.parseLong(kv[1]);
+        case "dims" -> dims = Integer.parseInt(kv[1]);
+        case "k" -> k = Integer.parseInt(kv[1]);
+        case "iterations" -> iterations = Integer.parseInt(kv[1]);
+        case "seed" -> seed = Long.parseLong(kv[1]);
+        default -> beam.add(a);
+      }
+    }
+    List<Config> configs =
+        rows > 0
+            ? List.of(new Config(rows, dims, k, iterations, seed))
+            : List.of(
+                new Config(1_000_000, 100, 10, 10, seed), new Config(1_000_000, 20, 10, 20, seed));
+    for (Config c : configs) {
+      for (String line : run(c, beam.toArray(new String[0]))) {
+        System.out.println(line);
+      }
+    }
+  }
+}
