@@ -54,7 +54,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <pre>{@code
  * PCollection<Row> rows = p.apply(ReadLibSvm.from("data/a9a.txt").withNumFeatures(123));
- * Vector x = rows... row.getLogicalTypeValue("features", Vector.class);
+ * // in a DoFn: Vector x = row.getLogicalTypeValue("features", Vector.class);
  *
  * ReadResult result = p.apply(ReadLibSvm.from("data/*.svm").withFailuresOutput());
  * }</pre>
