@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -68,7 +69,7 @@ final class CsvRecords implements Closeable {
     if (first == null) {
       return null;
     }
-    List<String> names = new java.util.ArrayList<>(first.cells());
+    List<String> names = new ArrayList<>(first.cells());
     if (!names.isEmpty() && names.get(0).startsWith("\uFEFF")) {
       names.set(0, names.get(0).substring(1));
     }
