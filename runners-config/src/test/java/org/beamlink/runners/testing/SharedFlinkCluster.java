@@ -2,6 +2,7 @@ package org.beamlink.runners.testing;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -25,6 +26,8 @@ final class SharedFlinkCluster {
       return;
     }
     Configuration conf = new Configuration();
+    // Any free port: test JVMs of builds that run at the same time would collide on 8081.
+    conf.set(RestOptions.BIND_PORT, "0");
     // Deep unrolled graphs deploy hundreds of tasks at once in streaming mode.
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("256m"));
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256m"));

@@ -1,0 +1,36 @@
+package org.beamlink.examples;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/**
+ * The output options every command shares: a table for people by default, one line of JSON with
+ * {@code --json}, and progress on stderr unless {@code --quiet}.
+ *
+ * <pre>{@code
+ * @Mixin OutputOptions output;
+ * ...
+ * output.print(spec.commandLine().getOut(), summary.toTable(), json);
+ * }</pre>
+ */
+final class OutputOptions {
+  @Option(
+      names = "--json",
+      description = "Print the result as one line of JSON instead of a table.")
+  boolean json;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print no progress on stderr, only the result.")
+  boolean quiet;
+
+  /** Prints {@code table}, or {@code json} with {@code --json}, to {@code out}. */
+  void print(PrintWriter out, String table, JsonObject result) {
+    if (json) {
+      out.println(result);
+    } else {
+      out.print(table);
+    }
+    out.flush();
+  }
+}
