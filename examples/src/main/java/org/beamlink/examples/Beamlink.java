@@ -29,7 +29,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "beamlink",
     description = "Machine learning on Apache Beam, from the command line.",
-    subcommands = {StatsCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      StatsCommand.class,
+      KMeansCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = "%nRun 'beamlink help COMMAND' for a command's options.")
 public final class Beamlink implements Runnable {
   @Spec CommandSpec spec;

@@ -41,6 +41,13 @@ public final class KMeansBenchmark {
   /** One benchmark configuration. */
   public record Config(long rows, int dims, int k, int iterations, long seed) {}
 
+  /**
+   * The issue's configurations: 1M x 100, k=10, 10 iterations (Flink ML's own benchmark) and 1M x
+   * 20, k=10, 20 iterations.
+   */
+  public static final List<Config> STANDARD =
+      List.of(new Config(1_000_000, 100, 10, 10, 42), new Config(1_000_000, 20, 10, 20, 42));
+
   /** Runs the floor and both paths for {@code config}; returns the JSON lines. */
   public static List<String> run(Config config, String... beamArgs) {
     GaussianMixture data =
@@ -198,37 +205,10 @@ public final class KMeansBenchmark {
         cost);
   }
 
-  /**
-   * {@code --rows=N --dims=D --k=K --iterations=I [--seed=S]}, then Beam options; without sizes,
-   * runs the issue's two configurations (1M x 100, k=10, 10 iterations; 1M x 20, k=10, 20).
-   */
+  /** Runs the standard configurations; Beam options pass through. */
   public static void main(String[] args) {
-    List<String> beam = new ArrayList<>();
-    long rows = 0;
-    int dims = 0;
-    int k = 10;
-    int iterations = 10;
-    long seed = 42;
-    for (String a : args) {
-      String[] kv = a.replaceFirst("^--", "").split("=", 2);
-      switch (kv[0]) {
-        case "rows" -> rows = Long.parseLong(kv[1]);
-        case "dims" -> dims = Integer.parseInt(kv[1]);
-        case "k" -> k = Integer.parseInt(kv[1]);
-        case "iterations" -> iterations = Integer.parseInt(kv[1]);
-        case "seed" -> seed = Long.parseLong(kv[1]);
-        default -> beam.add(a);
-      }
-    }
-    List<Config> configs =
-        rows > 0
-            ? List.of(new Config(rows, dims, k, iterations, seed))
-            : List.of(
-                new Config(1_000_000, 100, 10, 10, seed), new Config(1_000_000, 20, 10, 20, seed));
-    for (Config c : configs) {
-      for (String line : run(c, beam.toArray(new String[0]))) {
-        System.out.println(line);
-      }
+    for (Config c : STANDARD) {
+      run(c, args).forEach(System.out::println);
     }
   }
 }

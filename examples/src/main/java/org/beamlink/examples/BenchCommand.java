@@ -1,0 +1,76 @@
+package org.beamlink.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.beamlink.examples.bench.KMeansBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code beamlink bench}: benchmarks, each printing one JSON line per run.
+ *
+ * <pre>{@code
+ * bin/beamlink bench kmeans                                  # the two standard configurations
+ * bin/beamlink bench kmeans --rows 200000 --dims 10 --k 10 --iterations 10
+ * }</pre>
+ */
+@Command(
+    name = "bench",
+    description = "Benchmarks; each prints one JSON line per run.",
+    subcommands = {BenchCommand.KMeansBench.class})
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this), "Missing a benchmark: kmeans");
+  }
+
+  /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
+  @Command(
+      name = "kmeans",
+      description =
+          "KMeans on seeded Gaussian-mixture data generated in the pipeline, on both execution"
+              + " paths, beside a single-threaded Java loop. Without --rows: 1M x 100, k=10, 10"
+              + " iterations and 1M x 20, k=10, 20 iterations.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class KMeansBench implements Callable<Integer> {
+    @Option(names = "--rows", description = "Rows (default: the two standard configurations).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "20", description = "Dimensions.")
+    int dims;
+
+    @Option(names = "--k", defaultValue = "10", description = "Clusters.")
+    int k;
+
+    @Option(names = "--iterations", defaultValue = "20", description = "Lloyd iterations.")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Data seed.")
+    long seed;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<KMeansBenchmark.Config> configs =
+          rows > 0
+              ? List.of(new KMeansBenchmark.Config(rows, dims, k, iterations, seed))
+              : KMeansBenchmark.STANDARD.stream()
+                  .map(
+                      c ->
+                          new KMeansBenchmark.Config(
+                              c.rows(), c.dims(), c.k(), c.iterations(), seed))
+                  .toList();
+      for (KMeansBenchmark.Config c : configs) {
+        for (String line : KMeansBenchmark.run(c, beamArgs.toArray(new String[0]))) {
+          System.out.println(line);
+        }
+      }
+      return 0;
+    }
+  }
+}
