@@ -8,6 +8,7 @@ import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
+import org.beamlink.models.linalg.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,13 @@ final class DistributedStageFns {
   static final TupleTag<KV<Integer, double[]>> PARTIALS = new TupleTag<KV<Integer, double[]>>() {};
 
   private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
+
+  /**
+   * The most data one distributed partition may hold. Its state is one record between stages, and
+   * FlinkRunner's batch translation sorts each stage's main input: a record above the sort buffer
+   * (about 247 MB with the embedded defaults) fails the job, and large records are slow to sort.
+   */
+  static final long MAX_PARTITION_BYTES = 128L << 20;
 
   private DistributedStageFns() {}
 
@@ -63,12 +71,31 @@ final class DistributedStageFns {
     public void process(ProcessContext c) {
       int taskId = c.element().getKey();
       ComContext context = new ComContext(taskId, spec.numTasks);
+      long bytes = 0;
       for (int i = 0; i < spec.partitionedNames.size(); i++) {
         @SuppressWarnings("unchecked")
         TupleTag<KV<Long, Object>> tag = (TupleTag<KV<Long, Object>>) spec.partitionedTags.get(i);
         List<KV<Long, Object>> part = new ArrayList<>();
         c.element().getValue().getAll(tag).forEach(part::add);
+        for (KV<Long, Object> kv : part) {
+          if (kv.getValue() instanceof Block b) {
+            bytes += b.estimatedBytes();
+          }
+        }
         context.putObj(spec.partitionedNames.get(i), PartitionAssigner.sortedValues(part));
+      }
+      if (bytes > MAX_PARTITION_BYTES) {
+        throw new IllegalStateException(
+            String.format(
+                "ComQueue '%s': task %d holds about %d MB of data, over the %d MB a distributed"
+                    + " partition may hold: its state travels between supersteps as one record,"
+                    + " and Flink's batch sorter refuses records larger than its sort buffer. Use"
+                    + " withNumTasks(%d) or more, or Execution.IN_WORKER if the data fits one worker",
+                spec.program.name,
+                taskId,
+                bytes >> 20,
+                MAX_PARTITION_BYTES >> 20,
+                (int) Math.ceil((double) bytes * spec.numTasks / MAX_PARTITION_BYTES)));
       }
       for (int i = 0; i < spec.broadcastNames.size(); i++) {
         context.putObj(

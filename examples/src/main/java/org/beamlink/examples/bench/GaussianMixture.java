@@ -14,9 +14,10 @@ import org.beamlink.models.linalg.VectorLogicalType;
 
 /**
  * Seeded Gaussian-mixture data: row {@code i} is centre {@code i % k} plus standard normal noise,
- * the centres uniform in [-2, 2]^d (overlapping, so that Lloyd keeps moving for many iterations).
- * Every value is a function of the seed and the row index, so the pipeline ({@link #rows}) and a
- * plain array ({@link #fill}) hold the same data.
+ * the centres uniform in [-0.25, 0.25]^d: the components overlap, so Lloyd's centroids keep moving
+ * and every iteration runs, as in Flink ML's KMeans benchmark (which has no tolerance). Every value
+ * is a function of the seed and the row index, so the pipeline ({@link #rows}) and a plain array
+ * ({@link #fill}) hold the same data.
  *
  * <pre>{@code
  * GaussianMixture data = new GaussianMixture(1_000_000, 20, 10, 42);
@@ -45,7 +46,7 @@ public final class GaussianMixture implements java.io.Serializable {
     SplittableRandom random = new SplittableRandom(seed);
     this.centres = new double[k * dims];
     for (int i = 0; i < centres.length; i++) {
-      centres[i] = random.nextDouble(-2, 2);
+      centres[i] = random.nextDouble(-0.25, 0.25);
     }
   }
 
