@@ -7,11 +7,13 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
+import org.beamlink.models.linalg.Block;
 
 /**
- * Cuts partitioned data into partitions by a 64-bit hash of each element's encoding, so that the
- * same elements land in the same partitions on every runner, and orders each partition by that
- * hash, so that a partition's contents do not depend on arrival order either.
+ * Cuts partitioned data into partitions by a 64-bit hash of each element's encoding (of a block's
+ * arrays, which is cheaper and as deterministic), so that the same elements land in the same
+ * partitions on every runner, and orders each partition by that hash, so that a partition's
+ * contents do not depend on arrival order either.
  */
 final class PartitionAssigner {
   private PartitionAssigner() {}
@@ -31,7 +33,10 @@ final class PartitionAssigner {
     @ProcessElement
     public void process(@Element T element, OutputReceiver<KV<Integer, KV<Long, T>>> out)
         throws Exception {
-      long hash = hash(CoderUtils.encodeToByteArray(coder, element));
+      long hash =
+          element instanceof Block block
+              ? block.contentHash()
+              : hash(CoderUtils.encodeToByteArray(coder, element));
       int key = gather ? 0 : partitionOf(hash, numTasks);
       out.output(KV.of(key, KV.of(hash, element)));
     }

@@ -109,6 +109,19 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
   /** Number of stored values: {@code numRows * numCols} for dense blocks, nnz for sparse. */
   public abstract long numStored();
 
+  /**
+   * A 64-bit hash of the block's shape and contents: equal blocks hash equally on every JVM, so it
+   * can place blocks in partitions deterministically without encoding them.
+   */
+  public abstract long contentHash();
+
+  final long hashLabelsAndWeights(long h) {
+    h = ContentHash.mix(h, numRows);
+    h = ContentHash.mix(h, numCols);
+    h = ContentHash.doubles(h, labels);
+    return ContentHash.doubles(h, weights);
+  }
+
   /** Approximate heap bytes of the arrays: what gathering the block to one worker costs. */
   public abstract long estimatedBytes();
 

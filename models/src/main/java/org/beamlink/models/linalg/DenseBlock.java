@@ -131,4 +131,9 @@ public final class DenseBlock extends Block {
         + (labels == null ? 0 : 8L * numRows)
         + (weights == null ? 0 : 8L * numRows);
   }
+
+  @Override
+  public long contentHash() {
+    return ContentHash.doubles(hashLabelsAndWeights(0x5151_5151L), values);
+  }
 }

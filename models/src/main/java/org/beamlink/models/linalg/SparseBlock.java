@@ -185,4 +185,12 @@ public final class SparseBlock extends Block {
         + (labels == null ? 0 : 8L * numRows)
         + (weights == null ? 0 : 8L * numRows);
   }
+
+  @Override
+  public long contentHash() {
+    long h = hashLabelsAndWeights(0x7373_7373L);
+    h = ContentHash.ints(h, rowStarts);
+    h = ContentHash.ints(h, colIndices);
+    return ContentHash.doubles(h, values);
+  }
 }

@@ -145,4 +145,24 @@ class BlockTest {
         IllegalArgumentException.class,
         () -> DenseBlock.of(1, 1, new double[1], new double[2], null));
   }
+
+  @Test
+  void contentHashIsEqualForEqualBlocksAndDiffersOtherwise() throws Exception {
+    DenseBlock copy =
+        DenseBlock.of(2, 3, new double[] {1, 0, 2, 0, 3, 0}, new double[] {1, 0}, null);
+    assertEquals(dense.contentHash(), copy.contentHash());
+    assertEquals(
+        dense.contentHash(),
+        org.apache.beam.sdk.util.CoderUtils.clone(BlockCoder.of(), dense).contentHash());
+    DenseBlock otherValue =
+        DenseBlock.of(2, 3, new double[] {1, 0, 2, 0, 3, 1}, new double[] {1, 0}, null);
+    DenseBlock otherLabels =
+        DenseBlock.of(2, 3, new double[] {1, 0, 2, 0, 3, 0}, new double[] {0, 1}, null);
+    DenseBlock otherShape =
+        DenseBlock.of(3, 2, new double[] {1, 0, 2, 0, 3, 0}, new double[] {1, 0, 0}, null);
+    assertTrue(dense.contentHash() != otherValue.contentHash());
+    assertTrue(dense.contentHash() != otherLabels.contentHash());
+    assertTrue(dense.contentHash() != otherShape.contentHash());
+    assertTrue(dense.contentHash() != sparse.contentHash());
+  }
 }
