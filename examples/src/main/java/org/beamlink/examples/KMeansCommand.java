@@ -120,14 +120,7 @@ public final class KMeansCommand implements Callable<Integer> {
                 .withInitMode(init)
                 .withDistance(distance)
                 .withExecution(execution));
-    SingletonResult<KMeansModel> result = SingletonResult.writeTo(model, options);
-    KMeansModel fitted;
-    try {
-      progress.run(pipeline);
-      fitted = result.read();
-    } finally {
-      result.delete();
-    }
+    KMeansModel fitted = SingletonResult.run(model, options, progress);
     double seconds = (System.nanoTime() - start) / 1e9;
     output.print(
         spec.commandLine().getOut(),

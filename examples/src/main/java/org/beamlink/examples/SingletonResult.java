@@ -51,6 +51,21 @@ final class SingletonResult<T> {
   }
 
   /**
+   * Runs {@code singleton}'s pipeline with {@code progress} and returns its one element: the write
+   * step, the run, the read and the clean-up in one call.
+   */
+  static <T> T run(PCollection<T> singleton, PipelineOptions options, ProgressReporter progress)
+      throws IOException {
+    SingletonResult<T> result = writeTo(singleton, options);
+    try {
+      progress.run(singleton.getPipeline());
+      return result.read();
+    } finally {
+      result.delete();
+    }
+  }
+
+  /**
    * Adds to {@code singleton}'s pipeline the step that writes its element.
    *
    * @throws IllegalArgumentException for a remote Flink cluster without {@code --tempLocation}

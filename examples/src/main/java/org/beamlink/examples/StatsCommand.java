@@ -85,13 +85,7 @@ public final class StatsCommand implements Callable<Integer> {
         pipeline
             .apply("ReadCsv", ReadCsv.from(input).withDelimiter(delimiter))
             .apply("Summarize", Summarizer.globally());
-    SingletonResult<Summary> result = SingletonResult.writeTo(summary, options);
-    try {
-      progress.run(pipeline);
-      return result.read();
-    } finally {
-      result.delete();
-    }
+    return SingletonResult.run(summary, options, progress);
   }
 
   private JsonObject toJson(Summary summary, String runner, double seconds) {
