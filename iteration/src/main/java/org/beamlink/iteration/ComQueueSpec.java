@@ -2,7 +2,6 @@ package org.beamlink.iteration;
 
 import java.io.Serializable;
 import java.util.List;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 
 /** Everything a ComQueue's DoFns need, fixed when the pipeline is built. */
@@ -17,7 +16,7 @@ final class ComQueueSpec implements Serializable {
   final List<String> partitionedNames;
   final List<TupleTag<?>> partitionedTags;
   final List<String> broadcastNames;
-  final List<PCollectionView<List<Object>>> broadcastViews;
+  final List<TupleTag<?>> broadcastTags;
   private final long memoryBudgetBytes;
 
   ComQueueSpec(
@@ -26,14 +25,14 @@ final class ComQueueSpec implements Serializable {
       List<String> partitionedNames,
       List<TupleTag<?>> partitionedTags,
       List<String> broadcastNames,
-      List<PCollectionView<List<Object>>> broadcastViews,
+      List<TupleTag<?>> broadcastTags,
       long memoryBudgetBytes) {
     this.program = program;
     this.numTasks = numTasks;
     this.partitionedNames = List.copyOf(partitionedNames);
     this.partitionedTags = List.copyOf(partitionedTags);
     this.broadcastNames = List.copyOf(broadcastNames);
-    this.broadcastViews = List.copyOf(broadcastViews);
+    this.broadcastTags = List.copyOf(broadcastTags);
     this.memoryBudgetBytes = memoryBudgetBytes;
   }
 

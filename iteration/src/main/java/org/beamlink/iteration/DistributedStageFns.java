@@ -99,7 +99,8 @@ final class DistributedStageFns {
       }
       for (int i = 0; i < spec.broadcastNames.size(); i++) {
         context.putObj(
-            spec.broadcastNames.get(i), new ArrayList<>(c.sideInput(spec.broadcastViews.get(i))));
+            spec.broadcastNames.get(i),
+            PartitionAssigner.values(c.element().getValue(), spec.broadcastTags.get(i)));
       }
       route(spec.program, context, c, supersteps, computeMillis);
     }

@@ -73,7 +73,9 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
               program.name, bytes >> 20, budget >> 20));
     }
     for (int i = 0; i < spec.broadcastNames.size(); i++) {
-      List<?> data = Collections.unmodifiableList(c.sideInput(spec.broadcastViews.get(i)));
+      List<?> data =
+          Collections.unmodifiableList(
+              PartitionAssigner.values(c.element().getValue(), spec.broadcastTags.get(i)));
       for (ComContext context : contexts) {
         context.putObj(spec.broadcastNames.get(i), data);
       }

@@ -251,15 +251,7 @@ public final class IterativeComQueue {
           queue.maxIter);
       boolean gather = execution == Execution.IN_WORKER;
 
-      List<PCollectionView<List<Object>>> views = new ArrayList<>();
       Map<String, Coder<?>> dataCoders = new TreeMap<>();
-      for (int i = 0; i < queue.broadcastNames.size(); i++) {
-        @SuppressWarnings("unchecked")
-        PCollection<Object> data = (PCollection<Object>) queue.broadcastData.get(i);
-        views.add(data.apply("Broadcast " + queue.broadcastNames.get(i), View.asList()));
-        dataCoders.put(queue.broadcastNames.get(i), data.getCoder());
-      }
-
       TupleTag<Integer> markerTag = new TupleTag<>("tasks");
       List<Integer> keys =
           gather ? List.of(0) : IntStream.range(0, numTasks).boxed().collect(Collectors.toList());
@@ -280,6 +272,25 @@ public final class IterativeComQueue {
         keyed = keyed.and(tag, assigned);
         dataCoders.put(dataName, queue.partitionedData.get(i).getCoder());
       }
+      // Broadcast data joins the same grouping (every task key gets every element) rather than
+      // being a side input: in Flink's batch translation a ParDo with side inputs sorts its main
+      // input, and the grouped partitions are large records.
+      List<TupleTag<?>> broadcastTags = new ArrayList<>();
+      for (int i = 0; i < queue.broadcastNames.size(); i++) {
+        String dataName = queue.broadcastNames.get(i);
+        @SuppressWarnings("unchecked")
+        PCollection<Object> data = (PCollection<Object>) queue.broadcastData.get(i);
+        Coder<Object> coder = data.getCoder();
+        PCollection<KV<Integer, KV<Long, Object>>> replicated =
+            data.apply(
+                    "Broadcast " + dataName,
+                    ParDo.of(new PartitionAssigner.BroadcastFn<>(coder, keys.size())))
+                .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), coder)));
+        TupleTag<KV<Long, Object>> tag = new TupleTag<>("broadcast " + dataName);
+        broadcastTags.add(tag);
+        keyed = keyed.and(tag, replicated);
+        dataCoders.put(dataName, coder);
+      }
       PCollection<KV<Integer, CoGbkResult>> grouped =
           keyed.apply("Partition", CoGroupByKey.create());
 
@@ -290,12 +301,11 @@ public final class IterativeComQueue {
               queue.partitionedNames,
               tags,
               queue.broadcastNames,
-              views,
+              broadcastTags,
               queue.memoryBudgetBytes);
       if (gather) {
         return grouped
-            .apply(
-                "Loop in worker", ParDo.of(new InWorkerLoopFn<>(spec, close)).withSideInputs(views))
+            .apply("Loop in worker", ParDo.of(new InWorkerLoopFn<>(spec, close)))
             .setCoder(outputCoder);
       }
       return distributed(grouped, spec, dataCoders);
@@ -325,7 +335,6 @@ public final class IterativeComQueue {
           grouped.apply(
               "Stage 0",
               ParDo.of(new DistributedStageFns.InitFn(spec))
-                  .withSideInputs(spec.broadcastViews)
                   .withOutputTags(DistributedStageFns.CONTINUING, others));
       List<PCollection<ComContext>> finished = new ArrayList<>();
       int stages = spec.program.maxStages();

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 import org.beamlink.models.linalg.Block;
 
 /**
@@ -40,6 +41,38 @@ final class PartitionAssigner {
       int key = gather ? 0 : partitionOf(hash, numTasks);
       out.output(KV.of(key, KV.of(hash, element)));
     }
+  }
+
+  /**
+   * Sends every element of broadcast data to every task key (or to key 0 when the data is
+   * gathered), keyed by its hash so that every task lists it in the same order.
+   */
+  static final class BroadcastFn<T> extends DoFn<T, KV<Integer, KV<Long, T>>> {
+    private final Coder<T> coder;
+    private final int numKeys;
+
+    BroadcastFn(Coder<T> coder, int numKeys) {
+      this.coder = coder;
+      this.numKeys = numKeys;
+    }
+
+    @ProcessElement
+    public void process(@Element T element, OutputReceiver<KV<Integer, KV<Long, T>>> out)
+        throws Exception {
+      long hash = hash(CoderUtils.encodeToByteArray(coder, element));
+      for (int key = 0; key < numKeys; key++) {
+        out.output(KV.of(key, KV.of(hash, element)));
+      }
+    }
+  }
+
+  /** One task's share of a grouped input, in hash order. */
+  @SuppressWarnings("unchecked")
+  static List<Object> values(
+      org.apache.beam.sdk.transforms.join.CoGbkResult grouped, TupleTag<?> tag) {
+    List<KV<Long, Object>> part = new ArrayList<>();
+    grouped.getAll((TupleTag<KV<Long, Object>>) tag).forEach(part::add);
+    return sortedValues(part);
   }
 
   static int partitionOf(long hash, int numTasks) {
