@@ -415,12 +415,23 @@ public final class KMeans {
       return toBuilder().setDistanceCol(col).build();
     }
 
+    /**
+     * The same scoring, with rows that cannot be scored (null, NaN or infinite features, a vector
+     * of the wrong size) kept in {@code failures()} beside the error instead of failing the job.
+     */
+    public ApplyModel.KeepingFailures<KMeansModel> withFailures() {
+      return applyModel().withFailures();
+    }
+
     @Override
     public PCollection<Row> expand(PCollection<Row> input) {
+      return input.apply("Score", applyModel());
+    }
+
+    private ApplyModel<KMeansModel> applyModel() {
       String prediction = predictionCol();
       String distance = distanceCol();
-      return input.apply(
-          "Score", ApplyModel.of(model(), schema -> KMeansScorer.of(schema, prediction, distance)));
+      return ApplyModel.of(model(), schema -> KMeansScorer.of(schema, prediction, distance));
     }
   }
 }

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -179,6 +180,51 @@ class KMeansTest {
               assertEquals(cluster[0], cluster[2]);
               assertEquals(cluster[3], cluster[5]);
               assertTrue(cluster[0] != cluster[3]);
+              return null;
+            });
+    runner.run(p);
+  }
+
+  /** Rows the model cannot score go, whole, to the failure output; the others are scored. */
+  @BoundedRunnerTest
+  void predictKeepsUnscorableRowsInTheFailureOutput(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<KMeansModel> model =
+        p.apply("Training", Create.of(sixPoints()).withRowSchema(TestData.VECTORS))
+            .apply(
+                KMeans.fit()
+                    .withVectorCol("features")
+                    .withK(2)
+                    .withInitialCentroids(List.of(Vector.dense(0, 0, 0), Vector.dense(9, 9, 9))));
+    List<Row> toScore =
+        List.of(
+            TestData.vectorRow(1, Vector.dense(0, 0, 1)),
+            TestData.vectorRow(2, Vector.dense(1, Double.NaN, 1)),
+            TestData.vectorRow(3, Vector.dense(1, 2)),
+            TestData.vectorRow(4, Vector.dense(9, 9, 8)));
+    WithFailures.Result<PCollection<Row>, Row> result =
+        p.apply("To score", Create.of(toScore).withRowSchema(TestData.VECTORS))
+            .apply(KMeans.predict(model).withFailures());
+    PAssert.that(result.output())
+        .satisfies(
+            rows -> {
+              List<Integer> ids = new ArrayList<>();
+              rows.forEach(r -> ids.add(r.getInt32("id")));
+              ids.sort(null);
+              assertEquals(List.of(1, 4), ids);
+              return null;
+            });
+    PAssert.that(result.failures())
+        .satisfies(
+            failures -> {
+              Map<Integer, String> errors = new java.util.TreeMap<>();
+              failures.forEach(
+                  f -> errors.put(f.getRow("row").getInt32("id"), f.getString("error")));
+              assertEquals(List.of(2, 3), new ArrayList<>(errors.keySet()));
+              assertTrue(errors.get(2).contains("NaN"), errors.get(2));
+              assertTrue(
+                  errors.get(3).contains("size 2") && errors.get(3).contains("size 3"),
+                  errors.get(3));
               return null;
             });
     runner.run(p);
