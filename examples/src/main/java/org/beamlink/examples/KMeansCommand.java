@@ -1,7 +1,6 @@
 package org.beamlink.examples;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -100,10 +99,8 @@ public final class KMeansCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PipelineOptions options = new PipelineArgs(beamArgs).options();
-    PrintWriter err = spec.commandLine().getErr();
     ProgressReporter progress =
-        new ProgressReporter(
-            err, "kmeans", ReadCsv.ROWS_READ, "rows read", output.quiet, System.console() != null);
+        output.progress(spec.commandLine().getErr(), "kmeans", ReadCsv.ROWS_READ, "rows read");
     long start = System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
     PCollection<Row> rows = pipeline.apply("ReadCsv", ReadCsv.from(input));

@@ -1,6 +1,7 @@
 package org.beamlink.examples;
 
 import java.io.PrintWriter;
+import org.apache.beam.sdk.metrics.MetricName;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +24,14 @@ final class OutputOptions {
       names = {"-q", "--quiet"},
       description = "Print no progress on stderr, only the result.")
   boolean quiet;
+
+  /**
+   * A reporter of {@code stage}'s progress on {@code err}, counting rows with {@code rowsCounter}:
+   * silent with {@code --quiet}, one line redrawn in place on a terminal.
+   */
+  ProgressReporter progress(PrintWriter err, String stage, MetricName rowsCounter, String label) {
+    return new ProgressReporter(err, stage, rowsCounter, label, quiet, System.console() != null);
+  }
 
   /** Prints {@code table}, or {@code json} with {@code --json}, to {@code out}. */
   void print(PrintWriter out, String table, JsonObject result) {

@@ -1,7 +1,6 @@
 package org.beamlink.examples;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,10 +58,8 @@ public final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PipelineOptions options = new PipelineArgs(beamArgs).options();
-    PrintWriter err = spec.commandLine().getErr();
     ProgressReporter progress =
-        new ProgressReporter(
-            err, "stats", ReadCsv.ROWS_READ, "rows read", output.quiet, System.console() != null);
+        output.progress(spec.commandLine().getErr(), "stats", ReadCsv.ROWS_READ, "rows read");
     long start = System.nanoTime();
     Summary summary = summarize(options, input, delimiter, progress);
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -3,8 +3,6 @@ package org.beamlink.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,27 +11,14 @@ import org.junit.jupiter.api.Test;
 class KMeansCommandTest {
   private static final String IRIS = Path.of("data/iris.csv").toAbsolutePath().toString();
 
-  private record Execution(int code, String out, String err) {}
-
-  private static Execution execute(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Beamlink.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Execution(code, out.toString(), err.toString());
-  }
-
   /**
    * k=3 on Iris with k-means|| lands in one of Iris's two well-known optima: inertia 78.8514
    * (scikit-learn's best, see transforms' kmeans_iris_reference.json) or 78.8557.
    */
   @Test
   void clustersIrisAndPrintsJson() {
-    Execution run =
-        execute(
+    CommandLineRun run =
+        CommandLineRun.of(
             "kmeans", "--input", IRIS, "--k", "3", "--json", "--quiet", "--runner=DirectRunner");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("\"k\":3"), run.out());
@@ -46,8 +31,8 @@ class KMeansCommandTest {
 
   @Test
   void printsATableOfCentroidsOnFlink() {
-    Execution run =
-        execute(
+    CommandLineRun run =
+        CommandLineRun.of(
             "kmeans",
             "--input",
             IRIS,
@@ -64,8 +49,9 @@ class KMeansCommandTest {
 
   @Test
   void namesAMissingFeatureColumn() {
-    Execution run =
-        execute("kmeans", "--input", IRIS, "--features", "petal_lenght", "--runner=DirectRunner");
+    CommandLineRun run =
+        CommandLineRun.of(
+            "kmeans", "--input", IRIS, "--features", "petal_lenght", "--runner=DirectRunner");
     assertEquals(1, run.code());
     assertTrue(run.err().contains("'petal_lenght' not found"), run.err());
   }

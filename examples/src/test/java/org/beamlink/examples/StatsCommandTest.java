@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,20 +39,6 @@ class StatsCommandTest {
         new PrintWriter(Writer.nullWriter()), "stats", ReadCsv.ROWS_READ, "rows", true, false);
   }
 
-  /** Runs {@code beamlink args...}: exit code, stdout, stderr. */
-  private record Execution(int code, String out, String err) {}
-
-  private static Execution execute(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Beamlink.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Execution(code, out.toString(), err.toString());
-  }
-
   @BoundedRunnerTest
   void summarizesIrisLikeNumpy(TestRunner runner) throws IOException {
     Summary summary = StatsCommand.summarize(runner.options(), IRIS, ',', silent());
@@ -79,7 +64,7 @@ class StatsCommandTest {
 
   @Test
   void printsTheTableAndASummaryLineOnTheDirectRunner() {
-    Execution run = execute("stats", "--input", IRIS, "--runner=DirectRunner");
+    CommandLineRun run = CommandLineRun.of("stats", "--input", IRIS, "--runner=DirectRunner");
     assertEquals(0, run.code(), run.err());
     assertEquals(IRIS_TABLE, run.out());
     assertThat(run.err(), containsString("stats: 150 rows read in "));
@@ -88,7 +73,7 @@ class StatsCommandTest {
 
   @Test
   void printsTheTableFromEmbeddedFlinkByDefault() {
-    Execution run = execute("stats", "--input", IRIS, "--parallelism=2");
+    CommandLineRun run = CommandLineRun.of("stats", "--input", IRIS, "--parallelism=2");
     assertEquals(0, run.code(), run.err());
     assertEquals(IRIS_TABLE, run.out());
     assertThat(run.err(), containsString("stats: 150 rows read in "));
@@ -97,7 +82,8 @@ class StatsCommandTest {
 
   @Test
   void printsOneLineOfJsonAndNoProgressWhenAskedTo() {
-    Execution run = execute("stats", "-i", IRIS, "--json", "--quiet", "--runner=DirectRunner");
+    CommandLineRun run =
+        CommandLineRun.of("stats", "-i", IRIS, "--json", "--quiet", "--runner=DirectRunner");
     assertEquals(0, run.code(), run.err());
     assertEquals("", run.err());
     assertEquals(1, run.out().lines().count(), run.out());
@@ -114,7 +100,8 @@ class StatsCommandTest {
   void reportsAMalformedLineAsOneErrorNamingFileAndLine() throws IOException {
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "x,y\n1,2\n3\n");
-    Execution run = execute("stats", "--input", bad.toString(), "--runner=DirectRunner", "-q");
+    CommandLineRun run =
+        CommandLineRun.of("stats", "--input", bad.toString(), "--runner=DirectRunner", "-q");
     assertEquals(1, run.code());
     assertEquals(
         "stats: error: Malformed record in "
@@ -125,14 +112,14 @@ class StatsCommandTest {
 
   @Test
   void rejectsAnArgumentThatIsNotABeamOption() {
-    Execution run = execute("stats", "--input", IRIS, "DirectRunner");
+    CommandLineRun run = CommandLineRun.of("stats", "--input", IRIS, "DirectRunner");
     assertEquals(1, run.code());
     assertThat(run.err(), containsString("Unexpected argument 'DirectRunner'"));
   }
 
   @Test
   void asksForACommandWhenGivenNone() {
-    Execution run = execute();
+    CommandLineRun run = CommandLineRun.of();
     assertEquals(2, run.code());
     assertThat(run.err(), containsString("Missing a command"));
     assertThat(run.err(), containsString("stats"));

@@ -148,6 +148,16 @@ class KMeansTest {
     return rows;
   }
 
+  /** KMeans on the six points, started from (0,0,0) and (9,9,9). */
+  private static PCollection<KMeansModel> sixPointsModel(Pipeline p) {
+    return p.apply("Training", Create.of(sixPoints()).withRowSchema(TestData.VECTORS))
+        .apply(
+            KMeans.fit()
+                .withVectorCol("features")
+                .withK(2)
+                .withInitialCentroids(List.of(Vector.dense(0, 0, 0), Vector.dense(9, 9, 9))));
+  }
+
   /** The six points: centroids (0.1,0.1,0.1) and (9.1,9.1,9.1), distances 0.1732, 0. */
   @BoundedRunnerTest
   void sixPointsFitAndPredict(TestRunner runner) {
@@ -189,13 +199,7 @@ class KMeansTest {
   @BoundedRunnerTest
   void predictKeepsUnscorableRowsInTheFailureOutput(TestRunner runner) {
     Pipeline p = runner.create();
-    PCollection<KMeansModel> model =
-        p.apply("Training", Create.of(sixPoints()).withRowSchema(TestData.VECTORS))
-            .apply(
-                KMeans.fit()
-                    .withVectorCol("features")
-                    .withK(2)
-                    .withInitialCentroids(List.of(Vector.dense(0, 0, 0), Vector.dense(9, 9, 9))));
+    PCollection<KMeansModel> model = sixPointsModel(p);
     List<Row> toScore =
         List.of(
             TestData.vectorRow(1, Vector.dense(0, 0, 1)),
@@ -234,13 +238,7 @@ class KMeansTest {
   @UnboundedRunnerTest
   void predictsOnAStream(TestRunner runner) {
     Pipeline p = runner.create();
-    PCollection<KMeansModel> model =
-        p.apply("Training", Create.of(sixPoints()).withRowSchema(TestData.VECTORS))
-            .apply(
-                KMeans.fit()
-                    .withVectorCol("features")
-                    .withK(2)
-                    .withInitialCentroids(List.of(Vector.dense(0, 0, 0), Vector.dense(9, 9, 9))));
+    PCollection<KMeansModel> model = sixPointsModel(p);
     TestStream<Row> stream =
         TestStream.create(TestData.VECTORS)
             .addElements(
