@@ -15,8 +15,9 @@ public enum Execution {
    */
   AUTO,
   /**
-   * One unrolled Beam stage per communication step: data of any size, about 90 ms of engine cost
-   * per stage on Flink.
+   * One unrolled Beam stage per communication step, for data larger than one worker: about 90 ms of
+   * engine cost per stage on Flink, plus moving each partition's data, which travels between stages
+   * as one record of at most 128 MB (use more tasks for more data).
    */
   DISTRIBUTED,
   /**

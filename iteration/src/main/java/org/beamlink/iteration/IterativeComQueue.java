@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * supersteps unrolled into Beam stages when the pipeline is built (one stage per AllReduce, the
  * reduced buffer reaching the next stage as a side input), or in-worker, with the data gathered to
  * one worker and the whole loop run in one step, partitions as threads. Both cut the data into the
- * same partitions (by a hash of each element's encoding, ordered by it) and reduce partials in task
+ * same partitions (by a hash of each element's content, ordered by it) and reduce partials in task
  * order, so for the same input they compute the same results, bit for bit.
  *
  * <pre>{@code
