@@ -2,7 +2,9 @@ package org.beamlink.iteration;
 
 import com.google.auto.value.AutoValue;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -14,6 +16,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.BlockCoder;
@@ -23,6 +26,7 @@ import org.beamlink.models.linalg.SparseBlock;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.LabelValues;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -45,6 +49,8 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
 
   abstract @Nullable String labelCol();
 
+  abstract @Nullable PCollectionView<List<String>> labelValues();
+
   abstract @Nullable String weightCol();
 
   abstract int blockSize();
@@ -58,6 +64,8 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     abstract Builder setFeatures(FeatureColumns features);
 
     abstract Builder setLabelCol(@Nullable String labelCol);
+
+    abstract Builder setLabelValues(@Nullable PCollectionView<List<String>> labelValues);
 
     abstract Builder setWeightCol(@Nullable String weightCol);
 
@@ -80,6 +88,16 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
   /** A numeric label column to carry in the blocks; default none. */
   public PackBlocks withLabelCol(String labelCol) {
     return toBuilder().setLabelCol(labelCol).build();
+  }
+
+  /**
+   * Class labels to carry in the blocks as their index in {@code labelValues} (a singleton view of
+   * the labels' text, see {@link LabelValues#text}); the label column may then have any {@link
+   * LabelValues#isLabelType label type}, and a label that is not in the list fails with the row
+   * named. Needs {@link #withLabelCol}.
+   */
+  public PackBlocks withLabelValues(PCollectionView<List<String>> labelValues) {
+    return toBuilder().setLabelValues(labelValues).build();
   }
 
   /** A numeric, non-negative weight column; default none (every weight 1). */
@@ -112,21 +130,51 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     }
     Schema schema = input.getSchema();
     FeatureColumns.Bound bound = features().bind(schema);
-    int labelIndex = numericColumn(schema, labelCol(), "Label");
+    int labelIndex;
+    if (labelValues() == null) {
+      labelIndex = numericColumn(schema, labelCol(), "Label");
+    } else {
+      labelIndex = column(schema, labelCol(), "Label");
+      if (!LabelValues.isLabelType(schema.getField(labelIndex).getType())) {
+        throw new IllegalArgumentException(
+            "Label column '"
+                + labelCol()
+                + "' has type "
+                + schema.getField(labelIndex).getType()
+                + "; expected a string, boolean or number");
+      }
+    }
     int weightIndex = numericColumn(schema, weightCol(), "Weight");
-    return input
-        .apply(
-            "Pack",
-            ParDo.of(
-                new PackFn(
-                    bound,
-                    labelCol(),
-                    labelIndex,
-                    weightCol(),
-                    weightIndex,
-                    blockSize(),
-                    unitNorm())))
-        .setCoder(BlockCoder.of());
+    PackFn fn =
+        new PackFn(
+            bound,
+            labelCol(),
+            labelIndex,
+            labelValues(),
+            weightCol(),
+            weightIndex,
+            blockSize(),
+            unitNorm());
+    ParDo.SingleOutput<Row, Block> pack = ParDo.of(fn);
+    if (labelValues() != null) {
+      pack = pack.withSideInputs(labelValues());
+    }
+    return input.apply("Pack", pack).setCoder(BlockCoder.of());
+  }
+
+  private static int column(Schema schema, String name, String what) {
+    if (name == null) {
+      throw new IllegalArgumentException(what + " values need a " + what.toLowerCase() + " column");
+    }
+    if (!schema.hasField(name)) {
+      throw new IllegalArgumentException(
+          what
+              + " column '"
+              + name
+              + "' not found; the input has columns "
+              + schema.getFieldNames());
+    }
+    return schema.indexOf(name);
   }
 
   private static int numericColumn(Schema schema, String name, String what) {
@@ -164,6 +212,7 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     private final FeatureColumns.Bound features;
     private final String labelCol;
     private final int labelIndex;
+    private final PCollectionView<List<String>> labelValues;
     private final String weightCol;
     private final int weightIndex;
     private final int blockSize;
@@ -176,11 +225,14 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     private transient double[] labels;
     private transient double[] weights;
     private transient Row firstRow;
+    private transient List<String> indexedLabels;
+    private transient Map<String, Integer> labelIndices;
 
     PackFn(
         FeatureColumns.Bound features,
         String labelCol,
         int labelIndex,
+        PCollectionView<List<String>> labelValues,
         String weightCol,
         int weightIndex,
         int blockSize,
@@ -189,6 +241,7 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
       this.features = features;
       this.labelCol = labelCol;
       this.labelIndex = labelIndex;
+      this.labelValues = labelValues;
       this.weightCol = weightCol;
       this.weightIndex = weightIndex;
       this.blockSize = blockSize;
@@ -203,7 +256,8 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Block> out) {
+    public void process(ProcessContext c) {
+      Row row = c.element();
       Vector v = features.extract(row);
       if (unitNorm) {
         double norm = v.norm2();
@@ -235,7 +289,10 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
       }
       int i = vectors.size();
       if (labels != null) {
-        labels[i] = FeatureColumns.numericValue(row, labelIndex, labelCol);
+        labels[i] =
+            labelValues == null
+                ? FeatureColumns.numericValue(row, labelIndex, labelCol)
+                : classIndex(row, c.sideInput(labelValues));
       }
       if (weights != null) {
         double w = FeatureColumns.numericValue(row, weightIndex, weightCol);
@@ -247,8 +304,32 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
       }
       vectors.add(v);
       if (vectors.size() == blockSize) {
-        out.output(flush());
+        c.output(flush());
       }
+    }
+
+    private int classIndex(Row row, List<String> values) {
+      if (values != indexedLabels) {
+        labelIndices = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+          labelIndices.put(values.get(i), i);
+        }
+        indexedLabels = values;
+      }
+      String label = LabelValues.text(row, labelCol);
+      Integer index = labelIndices.get(label);
+      if (index == null) {
+        throw new IllegalArgumentException(
+            "Label column '"
+                + labelCol
+                + "' has value "
+                + label
+                + " in row "
+                + row
+                + ", which is not one of the model's labels "
+                + values);
+      }
+      return index;
     }
 
     @FinishBundle

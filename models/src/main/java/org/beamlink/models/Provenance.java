@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,7 @@ public final class Provenance implements Serializable {
   private final double finalLoss;
   private final long rows;
   private final String libraryVersion;
+  private final double[] lossCurve;
 
   private Provenance(
       String trainer,
@@ -43,7 +45,8 @@ public final class Provenance implements Serializable {
       int iterations,
       double finalLoss,
       long rows,
-      String libraryVersion) {
+      String libraryVersion,
+      double[] lossCurve) {
     this.trainer = Objects.requireNonNull(trainer);
     this.parameters = new TreeMap<>(parameters);
     this.seed = seed;
@@ -51,6 +54,7 @@ public final class Provenance implements Serializable {
     this.finalLoss = finalLoss;
     this.rows = rows;
     this.libraryVersion = libraryVersion;
+    this.lossCurve = lossCurve.clone();
   }
 
   /** A record made by this library version. */
@@ -61,7 +65,19 @@ public final class Provenance implements Serializable {
       int iterations,
       double finalLoss,
       long rows) {
-    return new Provenance(trainer, parameters, seed, iterations, finalLoss, rows, LIBRARY_VERSION);
+    return new Provenance(
+        trainer, parameters, seed, iterations, finalLoss, rows, LIBRARY_VERSION, new double[0]);
+  }
+
+  /** The same record with the loss after each iteration (the first value at the start). */
+  public Provenance withLossCurve(double[] curve) {
+    return new Provenance(
+        trainer, parameters, seed, iterations, finalLoss, rows, libraryVersion, curve);
+  }
+
+  /** The loss at the start and after each iteration; empty when the trainer does not record it. */
+  public double[] lossCurve() {
+    return lossCurve.clone();
   }
 
   /** The trainer's name. */
@@ -113,6 +129,10 @@ public final class Provenance implements Serializable {
     data.writeDouble(finalLoss);
     data.writeLong(rows);
     data.writeUTF(libraryVersion);
+    data.writeInt(lossCurve.length);
+    for (double v : lossCurve) {
+      data.writeDouble(v);
+    }
     data.flush();
   }
 
@@ -125,14 +145,20 @@ public final class Provenance implements Serializable {
     for (int i = 0; i < n; i++) {
       parameters.put(data.readUTF(), data.readUTF());
     }
-    return new Provenance(
-        trainer,
-        parameters,
-        data.readLong(),
-        data.readInt(),
-        data.readDouble(),
-        data.readLong(),
-        data.readUTF());
+    long seed = data.readLong();
+    int iterations = data.readInt();
+    double finalLoss = data.readDouble();
+    long rows = data.readLong();
+    String version = data.readUTF();
+    int curveLength = data.readInt();
+    if (curveLength < 0) {
+      throw new IOException("Corrupt provenance: loss curve of length " + curveLength);
+    }
+    double[] curve = new double[curveLength];
+    for (int i = 0; i < curveLength; i++) {
+      curve[i] = data.readDouble();
+    }
+    return new Provenance(trainer, parameters, seed, iterations, finalLoss, rows, version, curve);
   }
 
   @Override
@@ -144,12 +170,14 @@ public final class Provenance implements Serializable {
         && iterations == p.iterations
         && Double.compare(finalLoss, p.finalLoss) == 0
         && rows == p.rows
-        && libraryVersion.equals(p.libraryVersion);
+        && libraryVersion.equals(p.libraryVersion)
+        && Arrays.equals(lossCurve, p.lossCurve);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(trainer, parameters, seed, iterations, finalLoss, rows, libraryVersion);
+    return 31 * Objects.hash(trainer, parameters, seed, iterations, finalLoss, rows, libraryVersion)
+        + Arrays.hashCode(lossCurve);
   }
 
   @Override

@@ -143,7 +143,7 @@ public final class KMeansModel implements Serializable {
         && k == m.k
         && Arrays.equals(centroids, m.centroids)
         && distance == m.distance
-        && features.toString().equals(m.features.toString())
+        && features.equals(m.features)
         && provenance.equals(m.provenance);
   }
 

@@ -20,7 +20,7 @@ import org.beamlink.models.rows.FeatureColumnsCoding;
  * }</pre>
  */
 public final class KMeansModelCoder extends AtomicCoder<KMeansModel> {
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final KMeansModelCoder INSTANCE = new KMeansModelCoder();
 
   private KMeansModelCoder() {}

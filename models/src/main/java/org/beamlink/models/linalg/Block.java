@@ -91,10 +91,34 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
   public abstract Vector row(int i);
 
   /** {@code out[i] = row(i) . x} for every row: block times vector. */
-  public abstract void multiply(double[] x, double[] out);
+  public final void multiply(double[] x, double[] out) {
+    checkVector("Vector", numCols, x);
+    multiply(x, 0, out);
+  }
+
+  /**
+   * {@code out[i] = row(i) . x[offset .. offset + numCols())}: block times a slice of {@code x},
+   * such as one class's coefficients in a longer parameter vector.
+   */
+  public abstract void multiply(double[] x, int offset, double[] out);
 
   /** {@code out += block^T r}: transposed block times a vector of one value per row. */
-  public abstract void transposeMultiplyAdd(double[] r, double[] out);
+  public final void transposeMultiplyAdd(double[] r, double[] out) {
+    checkVector("Output", numCols, out);
+    transposeMultiplyAdd(r, out, 0);
+  }
+
+  /** {@code out[offset .. offset + numCols()) += block^T r}. */
+  public abstract void transposeMultiplyAdd(double[] r, double[] out, int offset);
+
+  /** {@code out[offset + j] += sum_i r[i] * x_ij^2}: weighted column sums of squares. */
+  public abstract void addWeightedSquares(double[] r, double[] out, int offset);
+
+  /**
+   * {@code out += block^T diag(r) block}: the weighted Gram matrix, {@code numCols x numCols}
+   * row-major, as Newton's method needs for a Hessian.
+   */
+  public abstract void addWeightedGram(double[] r, double[] out);
 
   /** {@code out += scale * row(i)}. */
   public abstract void addRowTo(int i, double scale, double[] out);
@@ -124,6 +148,28 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
 
   /** Approximate heap bytes of the arrays: what gathering the block to one worker costs. */
   public abstract long estimatedBytes();
+
+  /** Copies the upper triangle of the {@code d x d} row-major {@code m} onto its lower one. */
+  static void mirrorUpperTriangle(double[] m, int d) {
+    for (int j = 0; j < d; j++) {
+      for (int k = j + 1; k < d; k++) {
+        m[k * d + j] = m[j * d + k];
+      }
+    }
+  }
+
+  final void checkSlice(String what, int offset, int length, double[] array) {
+    if (offset < 0 || array.length < offset + length) {
+      throw new IllegalArgumentException(
+          what
+              + " has size "
+              + array.length
+              + " but the block needs "
+              + length
+              + " values from offset "
+              + offset);
+    }
+  }
 
   final void checkVector(String what, int expected, double[] array) {
     if (array.length != expected) {

@@ -69,30 +69,64 @@ public final class DenseBlock extends Block {
   }
 
   @Override
-  public void multiply(double[] x, double[] out) {
-    checkVector("Vector", numCols, x);
+  public void multiply(double[] x, int offset, double[] out) {
+    checkSlice("Vector", offset, numCols, x);
     checkVector("Output", numRows, out);
     for (int i = 0, off = 0; i < numRows; i++, off += numCols) {
       double sum = 0.0;
       for (int j = 0; j < numCols; j++) {
-        sum += values[off + j] * x[j];
+        sum += values[off + j] * x[offset + j];
       }
       out[i] = sum;
     }
   }
 
   @Override
-  public void transposeMultiplyAdd(double[] r, double[] out) {
+  public void transposeMultiplyAdd(double[] r, double[] out, int offset) {
     checkVector("Vector", numRows, r);
-    checkVector("Output", numCols, out);
+    checkSlice("Output", offset, numCols, out);
     for (int i = 0, off = 0; i < numRows; i++, off += numCols) {
       double ri = r[i];
       if (ri != 0.0) {
         for (int j = 0; j < numCols; j++) {
-          out[j] += ri * values[off + j];
+          out[offset + j] += ri * values[off + j];
         }
       }
     }
+  }
+
+  @Override
+  public void addWeightedSquares(double[] r, double[] out, int offset) {
+    checkVector("Vector", numRows, r);
+    checkSlice("Output", offset, numCols, out);
+    for (int i = 0, off = 0; i < numRows; i++, off += numCols) {
+      double ri = r[i];
+      for (int j = 0; j < numCols; j++) {
+        double v = values[off + j];
+        out[offset + j] += ri * v * v;
+      }
+    }
+  }
+
+  @Override
+  public void addWeightedGram(double[] r, double[] out) {
+    checkVector("Vector", numRows, r);
+    checkVector("Output", numCols * numCols, out);
+    int d = numCols;
+    for (int i = 0, off = 0; i < numRows; i++, off += d) {
+      double ri = r[i];
+      if (ri != 0.0) {
+        for (int j = 0; j < d; j++) {
+          double v = ri * values[off + j];
+          if (v != 0.0) {
+            for (int k = j; k < d; k++) {
+              out[j * d + k] += v * values[off + k];
+            }
+          }
+        }
+      }
+    }
+    mirrorUpperTriangle(out, d);
   }
 
   @Override

@@ -107,30 +107,62 @@ public final class SparseBlock extends Block {
   }
 
   @Override
-  public void multiply(double[] x, double[] out) {
-    checkVector("Vector", numCols, x);
+  public void multiply(double[] x, int offset, double[] out) {
+    checkSlice("Vector", offset, numCols, x);
     checkVector("Output", numRows, out);
     for (int i = 0; i < numRows; i++) {
       double sum = 0.0;
       for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++) {
-        sum += values[p] * x[colIndices[p]];
+        sum += values[p] * x[offset + colIndices[p]];
       }
       out[i] = sum;
     }
   }
 
   @Override
-  public void transposeMultiplyAdd(double[] r, double[] out) {
+  public void transposeMultiplyAdd(double[] r, double[] out, int offset) {
     checkVector("Vector", numRows, r);
-    checkVector("Output", numCols, out);
+    checkSlice("Output", offset, numCols, out);
     for (int i = 0; i < numRows; i++) {
       double ri = r[i];
       if (ri != 0.0) {
         for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++) {
-          out[colIndices[p]] += ri * values[p];
+          out[offset + colIndices[p]] += ri * values[p];
         }
       }
     }
+  }
+
+  @Override
+  public void addWeightedSquares(double[] r, double[] out, int offset) {
+    checkVector("Vector", numRows, r);
+    checkSlice("Output", offset, numCols, out);
+    for (int i = 0; i < numRows; i++) {
+      for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++) {
+        out[offset + colIndices[p]] += r[i] * values[p] * values[p];
+      }
+    }
+  }
+
+  /** Work per row is its non-zeros squared; the output is dense {@code numCols^2}. */
+  @Override
+  public void addWeightedGram(double[] r, double[] out) {
+    checkVector("Vector", numRows, r);
+    checkVector("Output", numCols * numCols, out);
+    int d = numCols;
+    for (int i = 0; i < numRows; i++) {
+      double ri = r[i];
+      if (ri != 0.0) {
+        for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++) {
+          double v = ri * values[p];
+          int j = colIndices[p];
+          for (int q = p; q < rowStarts[i + 1]; q++) {
+            out[j * d + colIndices[q]] += v * values[q];
+          }
+        }
+      }
+    }
+    mirrorUpperTriangle(out, d);
   }
 
   @Override

@@ -97,6 +97,18 @@ public final class FeatureColumns implements Serializable {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof FeatureColumns f
+        && java.util.Objects.equals(featureCols, f.featureCols)
+        && java.util.Objects.equals(vectorCol, f.vectorCol);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(featureCols, vectorCol);
+  }
+
+  @Override
   public String toString() {
     return vectorCol != null ? "vectorCol=" + vectorCol : "featureCols=" + featureCols;
   }
