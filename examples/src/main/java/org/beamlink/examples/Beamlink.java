@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       StatsCommand.class,
       KMeansCommand.class,
+      TrainCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.beamlink.examples.bench.KMeansBenchmark;
+import org.beamlink.examples.bench.LogisticBenchmark;
+import org.beamlink.iteration.Execution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -19,12 +21,12 @@ import picocli.CommandLine.Unmatched;
 @Command(
     name = "bench",
     description = "Benchmarks; each prints one JSON line per run.",
-    subcommands = {BenchCommand.KMeansBench.class})
+    subcommands = {BenchCommand.KMeansBench.class, BenchCommand.LogisticBench.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing a benchmark: kmeans");
+        new picocli.CommandLine(this), "Missing a benchmark: kmeans or logreg");
   }
 
   /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
@@ -69,6 +71,70 @@ public final class BenchCommand implements Runnable {
         for (String line : KMeansBenchmark.run(c, beamArgs.toArray(new String[0]))) {
           System.out.println(line);
         }
+      }
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench logreg}: see {@link LogisticBenchmark}. */
+  @Command(
+      name = "logreg",
+      description =
+          "Logistic regression on seeded data generated in the pipeline, 10% held out for the AUC."
+              + " Without --rows: dense 1M x 50 with L2 = 1e-3, and sparse 1M x 100k with 20"
+              + " non-zeros per row.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class LogisticBench implements Callable<Integer> {
+    @Option(names = "--rows", description = "Rows (default: the two standard configurations).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "50", description = "Features.")
+    int dims;
+
+    @Option(
+        names = "--non-zeros",
+        defaultValue = "0",
+        description = "Non-zero hashed features per row; 0 for dense data.")
+    int nonZeros;
+
+    @Option(names = "--l2", defaultValue = "1e-3", description = "L2 penalty.")
+    double l2;
+
+    @Option(names = "--max-iter", defaultValue = "100", description = "Most iterations.")
+    int maxIter;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED.")
+    Execution execution;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<LogisticBenchmark.Config> configs =
+          rows > 0
+              ? List.of(
+                  new LogisticBenchmark.Config(rows, dims, nonZeros, l2, maxIter, seed, execution))
+              : LogisticBenchmark.STANDARD.stream()
+                  .map(
+                      c ->
+                          new LogisticBenchmark.Config(
+                              c.rows(),
+                              c.dims(),
+                              c.nonZeros(),
+                              c.l2(),
+                              c.maxIter(),
+                              seed,
+                              execution))
+                  .toList();
+      for (LogisticBenchmark.Config c : configs) {
+        System.out.println(LogisticBenchmark.run(c, beamArgs.toArray(new String[0])));
       }
       return 0;
     }

@@ -1,0 +1,105 @@
+package org.beamlink.transforms.linear;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.rows.LabelValues;
+
+/**
+ * The distinct labels of a column, as text in the labels' natural order ({@link LabelValues}). A
+ * classifier fails here, before training, when the labels do not fit it: an empty input, fewer than
+ * two labels, more than two for a binary model, or more than {@code maxLabels}.
+ */
+final class DistinctLabels extends Combine.CombineFn<Row, List<String>, List<String>> {
+  private static final long serialVersionUID = 1L;
+
+  private final String trainer;
+  private final String labelCol;
+  private final TypeName labelType;
+  private final int minLabels;
+  private final int maxLabels;
+
+  DistinctLabels(
+      String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
+    this.trainer = trainer;
+    this.labelCol = labelCol;
+    this.labelType = labelType;
+    this.minLabels = minLabels;
+    this.maxLabels = maxLabels;
+  }
+
+  @Override
+  public List<String> createAccumulator() {
+    return new ArrayList<>();
+  }
+
+  @Override
+  public List<String> addInput(List<String> acc, Row row) {
+    String label = LabelValues.text(row, labelCol);
+    if (!acc.contains(label)) {
+      acc.add(label);
+      check(acc);
+    }
+    return acc;
+  }
+
+  @Override
+  public List<String> mergeAccumulators(Iterable<List<String>> accumulators) {
+    TreeSet<String> merged = new TreeSet<>(LabelValues.order(labelType));
+    for (List<String> a : accumulators) {
+      merged.addAll(a);
+    }
+    List<String> out = new ArrayList<>(merged);
+    check(out);
+    return out;
+  }
+
+  @Override
+  public List<String> extractOutput(List<String> acc) {
+    List<String> sorted = new ArrayList<>(acc);
+    sorted.sort(LabelValues.order(labelType));
+    // An empty input yields no labels here (Beam also calls this when building the pipeline);
+    // training then fails, naming the empty input.
+    if (!sorted.isEmpty() && sorted.size() < minLabels) {
+      throw new IllegalArgumentException(
+          trainer
+              + " needs "
+              + minLabels
+              + " distinct labels in column '"
+              + labelCol
+              + "'; the input has only "
+              + sorted);
+    }
+    return sorted;
+  }
+
+  private void check(List<String> labels) {
+    if (labels.size() > maxLabels) {
+      throw new IllegalArgumentException(
+          trainer
+              + " takes at most "
+              + maxLabels
+              + " distinct labels; column '"
+              + labelCol
+              + "' has more, among them "
+              + labels.subList(0, Math.min(labels.size(), 10)));
+    }
+  }
+
+  @Override
+  public Coder<List<String>> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder) {
+    return ListCoder.of(StringUtf8Coder.of());
+  }
+
+  @Override
+  public Coder<List<String>> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
+    return ListCoder.of(StringUtf8Coder.of());
+  }
+}

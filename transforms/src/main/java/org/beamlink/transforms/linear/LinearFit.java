@@ -1,0 +1,561 @@
+package org.beamlink.transforms.linear;
+
+import com.google.auto.value.AutoValue;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.beamlink.iteration.AllReduce;
+import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.PackBlocks;
+import org.beamlink.models.linalg.Block;
+import org.beamlink.models.linalg.DoubleArrayCoder;
+import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.linear.LinearModelCoder;
+import org.beamlink.models.linear.LinearModelType;
+import org.beamlink.models.optim.HingeLoss;
+import org.beamlink.models.optim.LogisticLoss;
+import org.beamlink.models.optim.OptimMethod;
+import org.beamlink.models.optim.PointwiseLoss;
+import org.beamlink.models.optim.SquaredLoss;
+import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.LabelValues;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Trains a {@link LinearModel} on the iteration shim: the estimator behind {@code
+ * LogisticRegression}, {@code Softmax}, {@code LinearSvm} and {@code LinearRegression}, which set
+ * its model type and defaults. It minimizes
+ *
+ * <pre>
+ *   (1/W) sum_i w_i loss(x_i . beta + b, y_i) + l1 sum_j |s_j beta_j| + (l2/2) sum_j (s_j beta_j)^2
+ * </pre>
+ *
+ * <p>where {@code W} is the total weight, {@code s_j} the standard deviation of feature {@code j}
+ * when {@code standardization} is on (Spark's default and semantics: the penalty is on the
+ * coefficients of standardized features; the model reports coefficients on the original scale) and
+ * 1 when it is off; the intercept is not penalized. For scikit-learn users: {@code
+ * LogisticRegression(C)} is {@code l2 = 1 / (C n)} without standardization, {@code Ridge(alpha)} is
+ * {@code l2 = alpha / n}, {@code Lasso(alpha)} is {@code l1 = alpha}, {@code ElasticNet(alpha,
+ * l1_ratio)} is {@code l1 = alpha l1_ratio, l2 = alpha (1 - l1_ratio)}. Spark's {@code regParam}
+ * and {@code elasticNetParam} give {@code l1 = regParam * elasticNetParam} and {@code l2 = regParam
+ * * (1 - elasticNetParam)}.
+ *
+ * <p>Parameters (the factories set every default):
+ *
+ * <ul>
+ *   <li>{@code labelCol} (required): a class label of any primitive type for classifiers (a binary
+ *       model keeps its two labels in their natural order, the second being the positive class;
+ *       softmax takes up to 10000 classes), a number for regression.
+ *   <li>{@code featureCols} (numeric columns) or {@code vectorCol}; {@code weightCol}, default none
+ *       (non-negative weights).
+ *   <li>{@code l1}, {@code l2} >= 0, default 0; or {@code regParam} and {@code elasticNetParam} (in
+ *       [0, 1]).
+ *   <li>{@code withIntercept}, default true; {@code standardization}, default true.
+ *   <li>{@code maxIter} >= 1, default 100; {@code tol} >= 0, default 1e-6 (see {@link
+ *       org.beamlink.models.optim.Minimizer} for the stopping rules).
+ *   <li>{@code optimMethod}, default AUTO (OWL-QN when {@code l1 > 0}, else L-BFGS, with memory
+ *       10); NEWTON needs a twice differentiable loss, no L1 and few features; SGD uses {@code
+ *       stepSize} (default 1.0), {@code miniBatchFraction} (default 1.0) and {@code seed} (default
+ *       0) to sample batches by a hash of each row.
+ *   <li>{@code loss}: the pointwise loss, default by model (logistic, hinge for SVM, squared for
+ *       regression; for example {@link org.beamlink.models.optim.HuberLoss} for robust regression).
+ *   <li>{@code initialModel}: a model of the same type and size to start from (warm start); its
+ *       labels are the labels, and a row with another label fails.
+ *   <li>{@code execution}, {@code numTasks}, {@code blockSize}: how the shim runs.
+ * </ul>
+ *
+ * <p>Bad input fails with the column, value and row named: a missing or non-numeric feature column,
+ * NaN or infinite features, labels or weights, a null label, negative weights, vectors of different
+ * sizes, an empty input, a binary label column with other than two labels.
+ *
+ * <pre>{@code
+ * PCollection<LinearModel> model =
+ *     rows.apply(LogisticRegression.fit().withLabelCol("label").withFeatureCols("a", "b").withL2(0.01));
+ * }</pre>
+ */
+@AutoValue
+public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection<LinearModel>> {
+  /** The most classes a softmax model takes. */
+  public static final int MAX_CLASSES = 10_000;
+
+  abstract String trainer();
+
+  abstract LinearModelType type();
+
+  abstract @Nullable PointwiseLoss loss();
+
+  abstract @Nullable String labelCol();
+
+  abstract @Nullable List<String> featureCols();
+
+  abstract @Nullable String vectorCol();
+
+  abstract @Nullable String weightCol();
+
+  abstract double l1();
+
+  abstract double l2();
+
+  abstract @Nullable Double regParam();
+
+  abstract @Nullable Double elasticNetParam();
+
+  abstract boolean intercept();
+
+  abstract boolean standardization();
+
+  abstract int maxIter();
+
+  abstract double tol();
+
+  abstract OptimMethod optimMethod();
+
+  abstract long seed();
+
+  abstract double stepSize();
+
+  abstract double miniBatchFraction();
+
+  abstract @Nullable PCollection<LinearModel> initialModel();
+
+  abstract Execution execution();
+
+  abstract @Nullable Integer numTasks();
+
+  abstract int blockSize();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setTrainer(String trainer);
+
+    abstract Builder setType(LinearModelType type);
+
+    abstract Builder setLoss(@Nullable PointwiseLoss loss);
+
+    abstract Builder setLabelCol(@Nullable String col);
+
+    abstract Builder setFeatureCols(@Nullable List<String> cols);
+
+    abstract Builder setVectorCol(@Nullable String col);
+
+    abstract Builder setWeightCol(@Nullable String col);
+
+    abstract Builder setL1(double l1);
+
+    abstract Builder setL2(double l2);
+
+    abstract Builder setRegParam(@Nullable Double regParam);
+
+    abstract Builder setElasticNetParam(@Nullable Double elasticNetParam);
+
+    abstract Builder setIntercept(boolean intercept);
+
+    abstract Builder setStandardization(boolean standardization);
+
+    abstract Builder setMaxIter(int maxIter);
+
+    abstract Builder setTol(double tol);
+
+    abstract Builder setOptimMethod(OptimMethod method);
+
+    abstract Builder setSeed(long seed);
+
+    abstract Builder setStepSize(double stepSize);
+
+    abstract Builder setMiniBatchFraction(double fraction);
+
+    abstract Builder setInitialModel(@Nullable PCollection<LinearModel> model);
+
+    abstract Builder setExecution(Execution execution);
+
+    abstract Builder setNumTasks(@Nullable Integer numTasks);
+
+    abstract Builder setBlockSize(int blockSize);
+
+    abstract LinearFit build();
+  }
+
+  /** A trainer of {@code type} models named {@code trainer}, with every default set. */
+  public static LinearFit of(String trainer, LinearModelType type) {
+    return new AutoValue_LinearFit.Builder()
+        .setTrainer(trainer)
+        .setType(type)
+        .setL1(0.0)
+        .setL2(0.0)
+        .setIntercept(true)
+        .setStandardization(true)
+        .setMaxIter(100)
+        .setTol(1e-6)
+        .setOptimMethod(OptimMethod.AUTO)
+        .setSeed(0L)
+        .setStepSize(1.0)
+        .setMiniBatchFraction(1.0)
+        .setExecution(Execution.AUTO)
+        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .build();
+  }
+
+  /** The label column (required). */
+  public LinearFit withLabelCol(String col) {
+    return toBuilder().setLabelCol(col).build();
+  }
+
+  /** Features from these numeric columns. */
+  public LinearFit withFeatureCols(String... cols) {
+    if (cols.length == 0) {
+      throw new IllegalArgumentException("Expected at least one feature column, got none");
+    }
+    return toBuilder().setFeatureCols(List.of(cols)).setVectorCol(null).build();
+  }
+
+  /** Features from this vector column (dense or sparse). */
+  public LinearFit withVectorCol(String col) {
+    return toBuilder().setVectorCol(col).setFeatureCols(null).build();
+  }
+
+  /** A non-negative numeric weight per row; default none (every row weighs 1). */
+  public LinearFit withWeightCol(String col) {
+    return toBuilder().setWeightCol(col).build();
+  }
+
+  /** The L1 penalty, at least 0; default 0. */
+  public LinearFit withL1(double l1) {
+    checkPenalty("l1", l1);
+    return toBuilder().setL1(l1).build();
+  }
+
+  /** The L2 penalty, at least 0; default 0. */
+  public LinearFit withL2(double l2) {
+    checkPenalty("l2", l2);
+    return toBuilder().setL2(l2).build();
+  }
+
+  /** Spark's regularization strength, at least 0; replaces {@code l1} and {@code l2}. */
+  public LinearFit withRegParam(double regParam) {
+    checkPenalty("regParam", regParam);
+    return toBuilder().setRegParam(regParam).build();
+  }
+
+  /** Spark's elastic net mixing in [0, 1] (1 is pure L1); default 0. Needs {@code regParam}. */
+  public LinearFit withElasticNetParam(double alpha) {
+    if (!(alpha >= 0 && alpha <= 1)) {
+      throw new IllegalArgumentException("Expected elasticNetParam in [0, 1], got " + alpha);
+    }
+    return toBuilder().setElasticNetParam(alpha).build();
+  }
+
+  /** Whether to fit an intercept; default true. */
+  public LinearFit withIntercept(boolean intercept) {
+    return toBuilder().setIntercept(intercept).build();
+  }
+
+  /** Whether to penalize the coefficients of standardized features; default true. */
+  public LinearFit withStandardization(boolean standardization) {
+    return toBuilder().setStandardization(standardization).build();
+  }
+
+  /** Most iterations, at least 1; default 100. */
+  public LinearFit withMaxIter(int maxIter) {
+    if (maxIter < 1) {
+      throw new IllegalArgumentException("Expected maxIter >= 1, got " + maxIter);
+    }
+    return toBuilder().setMaxIter(maxIter).build();
+  }
+
+  /** Convergence tolerance, at least 0; default 1e-6. */
+  public LinearFit withTol(double tol) {
+    if (!(tol >= 0)) {
+      throw new IllegalArgumentException("Expected tol >= 0, got " + tol);
+    }
+    return toBuilder().setTol(tol).build();
+  }
+
+  /** The minimizer; default AUTO. */
+  public LinearFit withOptimMethod(OptimMethod method) {
+    return toBuilder().setOptimMethod(method).build();
+  }
+
+  /** The seed of SGD's mini-batch sampling; default 0. */
+  public LinearFit withSeed(long seed) {
+    return toBuilder().setSeed(seed).build();
+  }
+
+  /** SGD's initial step size, above 0; default 1.0. */
+  public LinearFit withStepSize(double stepSize) {
+    if (!(stepSize > 0) || Double.isInfinite(stepSize)) {
+      throw new IllegalArgumentException("Expected stepSize > 0 and finite, got " + stepSize);
+    }
+    return toBuilder().setStepSize(stepSize).build();
+  }
+
+  /** SGD's fraction of rows per mini-batch, in (0, 1]; default 1.0. */
+  public LinearFit withMiniBatchFraction(double fraction) {
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("Expected miniBatchFraction in (0, 1], got " + fraction);
+    }
+    return toBuilder().setMiniBatchFraction(fraction).build();
+  }
+
+  /** The pointwise loss; default by model type. Not for softmax. */
+  public LinearFit withLoss(PointwiseLoss loss) {
+    return toBuilder().setLoss(loss).build();
+  }
+
+  /** Starts from this model (one element) instead of from zero. */
+  public LinearFit withInitialModel(PCollection<LinearModel> model) {
+    return toBuilder().setInitialModel(model).build();
+  }
+
+  /** How the iteration runs; default AUTO. */
+  public LinearFit withExecution(Execution execution) {
+    return toBuilder().setExecution(execution).build();
+  }
+
+  /** Partitions the training data is cut into; default the pipeline's parallelism. */
+  public LinearFit withNumTasks(int numTasks) {
+    if (numTasks < 1) {
+      throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
+    }
+    return toBuilder().setNumTasks(numTasks).build();
+  }
+
+  /** Rows per training block, at least 1; default 4096. */
+  public LinearFit withBlockSize(int blockSize) {
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
+    }
+    return toBuilder().setBlockSize(blockSize).build();
+  }
+
+  private static void checkPenalty(String name, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("Expected " + name + " >= 0 and finite, got " + value);
+    }
+  }
+
+  @Override
+  public PCollection<LinearModel> expand(PCollection<Row> input) {
+    FeatureColumns features = features();
+    Schema schema = input.getSchema();
+    features.bind(schema);
+    TypeName labelType = checkLabel(schema);
+    double l1 = l1();
+    double l2 = l2();
+    if (regParam() != null) {
+      if (l1 != 0 || l2 != 0) {
+        throw new IllegalArgumentException(
+            "Set either regParam (with elasticNetParam) or l1 and l2, not both");
+      }
+      double alpha = elasticNetParam() == null ? 0.0 : elasticNetParam();
+      l1 = regParam() * alpha;
+      l2 = regParam() * (1 - alpha);
+    } else if (elasticNetParam() != null) {
+      throw new IllegalArgumentException("elasticNetParam needs regParam");
+    }
+    PointwiseLoss loss = resolveLoss();
+    checkMethod(loss, l1);
+    PackBlocks pack = PackBlocks.of(features).withBlockSize(blockSize()).withLabelCol(labelCol());
+    if (weightCol() != null) {
+      pack = pack.withWeightCol(weightCol());
+    }
+    PCollection<List<String>> labels = null;
+    if (type().isClassifier()) {
+      if (initialModel() != null) {
+        labels =
+            initialModel()
+                .apply(
+                    "Initial labels",
+                    MapElements.into(TypeDescriptors.lists(TypeDescriptors.strings()))
+                        .via(LinearModel::labelValues));
+      } else {
+        int max = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
+        labels =
+            input.apply(
+                "Distinct labels",
+                Combine.globally(new DistinctLabels(trainer(), labelCol(), labelType, 2, max)));
+      }
+      labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
+      PCollectionView<List<String>> view = labels.apply("Labels view", View.asSingleton());
+      pack = pack.withLabelValues(view);
+    }
+    PCollection<Block> blocks = input.apply("Pack blocks", pack);
+    PCollection<double[]> shape =
+        blocks
+            .apply("Block shape", Combine.globally(new BlockShape()))
+            .setCoder(DoubleArrayCoder.of());
+    LinearTraining.Params params =
+        new LinearTraining.Params(
+            trainer(),
+            type(),
+            loss,
+            intercept(),
+            standardization(),
+            l1,
+            l2,
+            maxIter(),
+            tol(),
+            optimMethod(),
+            10,
+            stepSize(),
+            miniBatchFraction(),
+            seed(),
+            initialModel() != null,
+            features,
+            labelType,
+            description(l1, l2));
+    IterativeComQueue queue =
+        IterativeComQueue.create(trainer())
+            .initWithPartitionedData(LinearTraining.DATA, blocks)
+            .initWithBroadcastData(LinearTraining.SHAPE, shape);
+    if (labels != null) {
+      queue = queue.initWithBroadcastData(LinearTraining.LABELS, labels);
+    }
+    if (initialModel() != null) {
+      queue = queue.initWithBroadcastData(LinearTraining.INITIAL, initialModel());
+    }
+    queue =
+        queue
+            .add(new LinearTraining.Evaluate(params))
+            .add(AllReduce.sum(LinearTraining.COMM))
+            .add(new LinearTraining.Update(params))
+            .setCompareCriterion(new LinearTraining.Converged())
+            .setMaxIter(params.supersteps())
+            .withExecution(execution());
+    if (numTasks() != null) {
+      queue = queue.withNumTasks(numTasks());
+    }
+    return queue
+        .closeWith(new LinearTraining.Output(params), LinearModelCoder.of(labelType))
+        .exec();
+  }
+
+  private FeatureColumns features() {
+    if (featureCols() != null) {
+      return FeatureColumns.of(featureCols());
+    }
+    if (vectorCol() != null) {
+      return FeatureColumns.ofVector(vectorCol());
+    }
+    throw new IllegalArgumentException(
+        trainer() + " needs features: set withFeatureCols(..) or withVectorCol(..)");
+  }
+
+  /** The label type of a classifier, null for regression (whose label PackBlocks checks). */
+  private TypeName checkLabel(Schema schema) {
+    if (labelCol() == null) {
+      throw new IllegalArgumentException(trainer() + " needs a label column: set withLabelCol(..)");
+    }
+    if (!schema.hasField(labelCol())) {
+      throw new IllegalArgumentException(
+          "Label column '"
+              + labelCol()
+              + "' not found; the input has columns "
+              + schema.getFieldNames());
+    }
+    Schema.FieldType type = schema.getField(labelCol()).getType();
+    if (!type().isClassifier()) {
+      return null;
+    }
+    if (!LabelValues.isLabelType(type)) {
+      throw new IllegalArgumentException(
+          "Label column '"
+              + labelCol()
+              + "' has type "
+              + type
+              + "; expected a string, boolean or number");
+    }
+    return type.getTypeName();
+  }
+
+  private PointwiseLoss resolveLoss() {
+    if (loss() != null) {
+      return loss();
+    }
+    return switch (type()) {
+      case LOGISTIC -> new LogisticLoss();
+      case SVM -> new HingeLoss();
+      case REGRESSION -> new SquaredLoss();
+      case SOFTMAX -> null;
+    };
+  }
+
+  private void checkMethod(PointwiseLoss loss, double l1) {
+    if (type() == LinearModelType.SOFTMAX && loss() != null) {
+      throw new IllegalArgumentException("Softmax regression has its own loss; do not set one");
+    }
+    if (loss() != null && loss().isClassification() != type().isClassifier()) {
+      throw new IllegalArgumentException("Loss " + loss() + " does not fit a " + type() + " model");
+    }
+    switch (optimMethod()) {
+      case LBFGS -> {
+        if (l1 > 0) {
+          throw new IllegalArgumentException(
+              "L-BFGS cannot minimize an L1 penalty; use OWLQN (or AUTO) for l1 > 0");
+        }
+      }
+      case NEWTON -> {
+        if (l1 > 0) {
+          throw new IllegalArgumentException("Newton cannot minimize an L1 penalty; use OWLQN");
+        }
+        if (type() == LinearModelType.SOFTMAX) {
+          throw new IllegalArgumentException("Newton is not available for softmax; use LBFGS");
+        }
+        if (!loss.hasSecondDerivative()) {
+          throw new IllegalArgumentException(
+              "Newton needs a twice differentiable loss; " + loss + " is not");
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private Map<String, String> description(double l1, double l2) {
+    Map<String, String> d = new TreeMap<>();
+    d.put("labelCol", String.valueOf(labelCol()));
+    d.put("features", features().toString());
+    d.put("loss", String.valueOf(loss() != null ? loss() : resolveLoss()));
+    d.put("l1", Double.toString(l1));
+    d.put("l2", Double.toString(l2));
+    d.put("withIntercept", Boolean.toString(intercept()));
+    d.put("standardization", Boolean.toString(standardization()));
+    d.put("maxIter", Integer.toString(maxIter()));
+    d.put("tol", Double.toString(tol()));
+    d.put("optimMethod", optimMethod().name());
+    if (optimMethod() == OptimMethod.SGD) {
+      d.put("stepSize", Double.toString(stepSize()));
+      d.put("miniBatchFraction", Double.toString(miniBatchFraction()));
+    }
+    if (weightCol() != null) {
+      d.put("weightCol", weightCol());
+    }
+    if (initialModel() != null) {
+      d.put("initialModel", "given");
+    }
+    return d;
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("trainer", trainer()));
+    for (Map.Entry<String, String> e : description(l1(), l2()).entrySet()) {
+      builder.add(DisplayData.item(e.getKey(), e.getValue()));
+    }
+  }
+}
