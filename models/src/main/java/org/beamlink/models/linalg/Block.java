@@ -87,6 +87,12 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
     return sum;
   }
 
+  /**
+   * The same rows and weights with other labels (one per row); the feature arrays are shared, not
+   * copied.
+   */
+  public abstract Block withLabels(double[] newLabels);
+
   /** Row {@code i} as a vector (a copy). */
   public abstract Vector row(int i);
 

@@ -62,6 +62,11 @@ public final class DenseBlock extends Block {
   }
 
   @Override
+  public DenseBlock withLabels(double[] newLabels) {
+    return new DenseBlock(numRows, numCols, values, newLabels, weights);
+  }
+
+  @Override
   public Vector row(int i) {
     double[] r = new double[numCols];
     System.arraycopy(values, i * numCols, r, 0, numCols);

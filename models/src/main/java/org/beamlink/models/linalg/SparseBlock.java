@@ -96,6 +96,11 @@ public final class SparseBlock extends Block {
   }
 
   @Override
+  public SparseBlock withLabels(double[] newLabels) {
+    return new SparseBlock(numRows, numCols, rowStarts, colIndices, values, newLabels, weights);
+  }
+
+  @Override
   public Vector row(int i) {
     int from = rowStarts[i];
     int n = rowStarts[i + 1] - from;

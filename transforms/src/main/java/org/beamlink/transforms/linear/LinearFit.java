@@ -370,6 +370,8 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     }
     PointwiseLoss loss = resolveLoss();
     checkMethod(loss, l1);
+    boolean numericLabels =
+        type().isClassifier() && FeatureColumns.isNumeric(schema.getField(labelCol()).getType());
     PackBlocks pack = PackBlocks.of(features).withBlockSize(blockSize()).withLabelCol(labelCol());
     if (weightCol() != null) {
       pack = pack.withWeightCol(weightCol());
@@ -391,8 +393,13 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
                 Combine.globally(new DistinctLabels(trainer(), labelCol(), labelType, 2, max)));
       }
       labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
-      PCollectionView<List<String>> view = labels.apply("Labels view", View.asSingleton());
-      pack = pack.withLabelValues(view);
+      if (!numericLabels) {
+        // Text labels become class indices as they are packed. Numeric labels are packed as they
+        // are and mapped in the first superstep: a side input would make Flink's batch mode sort
+        // every training row before packing, for a list of a few labels.
+        PCollectionView<List<String>> view = labels.apply("Labels view", View.asSingleton());
+        pack = pack.withLabelValues(view);
+      }
     }
     PCollection<Block> blocks = input.apply("Pack blocks", pack);
     PCollection<double[]> shape =
@@ -416,6 +423,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
             miniBatchFraction(),
             seed(),
             initialModel() != null,
+            numericLabels,
             features,
             labelType,
             description(l1, l2));

@@ -1,7 +1,9 @@
 package org.beamlink.transforms.linear;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
@@ -25,6 +27,7 @@ import org.beamlink.models.optim.PointwiseLoss;
 import org.beamlink.models.optim.Sgd;
 import org.beamlink.models.optim.SoftmaxObjective;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.LabelValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +74,7 @@ final class LinearTraining {
     final double batchFraction;
     final long seed;
     final boolean warmStart;
+    final boolean rawLabels;
     final FeatureColumns features;
     final TypeName labelType;
     final Map<String, String> description;
@@ -91,6 +95,7 @@ final class LinearTraining {
         double batchFraction,
         long seed,
         boolean warmStart,
+        boolean rawLabels,
         FeatureColumns features,
         TypeName labelType,
         Map<String, String> description) {
@@ -109,6 +114,7 @@ final class LinearTraining {
       this.batchFraction = batchFraction;
       this.seed = seed;
       this.warmStart = warmStart;
+      this.rawLabels = rawLabels;
       this.features = features;
       this.labelType = labelType;
       this.description = description;
@@ -162,6 +168,10 @@ final class LinearTraining {
       if (state == null) {
         state = start(context);
         context.putObj(STATE, state);
+        if (params.rawLabels) {
+          blocks = toClassIndices(blocks, state.labels);
+          context.putObj(DATA, blocks);
+        }
       }
       context.putObj(
           COMM, state.phase == Phase.STATS ? stats(state, blocks) : evaluate(state, blocks));
@@ -191,6 +201,33 @@ final class LinearTraining {
         state.numClasses = state.labels.size();
       }
       return state;
+    }
+
+    /** Blocks packed with numeric labels as they are, with each label replaced by its index. */
+    private List<Block> toClassIndices(List<Block> blocks, List<String> labels) {
+      Map<Double, Integer> index = new HashMap<>();
+      for (int c = 0; c < labels.size(); c++) {
+        index.put(((Number) LabelValues.parse(labels.get(c), params.labelType)).doubleValue(), c);
+      }
+      List<Block> out = new ArrayList<>(blocks.size());
+      for (Block b : blocks) {
+        double[] classes = new double[b.numRows()];
+        for (int i = 0; i < classes.length; i++) {
+          Integer c = index.get(b.label(i));
+          if (c == null) {
+            throw new IllegalArgumentException(
+                "Label column has value "
+                    + b.label(i)
+                    + ", which is not one of the model's labels "
+                    + labels
+                    + ", in the row with features "
+                    + b.row(i));
+          }
+          classes[i] = c;
+        }
+        out.add(b.withLabels(classes));
+      }
+      return out;
     }
 
     private double[] stats(State state, List<Block> blocks) {

@@ -1,7 +1,7 @@
 package org.beamlink.transforms.classification;
 
+import static org.beamlink.transforms.linear.LinearTestSupport.coefficientError;
 import static org.beamlink.transforms.linear.LinearTestSupport.csv;
-import static org.beamlink.transforms.linear.LinearTestSupport.doubles;
 import static org.beamlink.transforms.linear.LinearTestSupport.featureNames;
 import static org.beamlink.transforms.linear.LinearTestSupport.keep;
 import static org.beamlink.transforms.linear.LinearTestSupport.maxRelativeError;
@@ -57,7 +57,7 @@ class LinearSvmTest {
       runner.run(p);
       LinearModel m = model("svm2-" + runner);
       JsonNode ref = reference("svm_squared_hinge_breast_cancer_std");
-      double err = maxRelativeError(m.coefficients(), doubles(ref.get("coefficients")), 1e-3);
+      double err = coefficientError(m, ref, 1e-3);
       assertTrue(err < 1e-4, "coefficients off by " + err);
       assertEquals(ref.get("F").asDouble(), m.provenance().finalLoss(), 1e-7);
     }

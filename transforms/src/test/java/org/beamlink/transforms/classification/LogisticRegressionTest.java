@@ -1,5 +1,6 @@
 package org.beamlink.transforms.classification;
 
+import static org.beamlink.transforms.linear.LinearTestSupport.coefficientError;
 import static org.beamlink.transforms.linear.LinearTestSupport.csv;
 import static org.beamlink.transforms.linear.LinearTestSupport.doubles;
 import static org.beamlink.transforms.linear.LinearTestSupport.featureNames;
@@ -19,17 +20,21 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.runners.testing.TestRunner;
+import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.linear.LinearFit;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class LogisticRegressionTest {
@@ -52,10 +57,8 @@ class LogisticRegressionTest {
 
   private static void assertMatchesReference(LinearModel m, String caseName, double coefTol) {
     JsonNode ref = reference(caseName);
-    double[] coef = doubles(ref.get("coefficients"));
-    assertTrue(
-        maxRelativeError(m.coefficients(), coef, 1e-3) < coefTol,
-        "coefficients off by " + maxRelativeError(m.coefficients(), coef, 1e-3) + ": " + m);
+    double err = coefficientError(m, ref, 1e-3);
+    assertTrue(err < coefTol, "coefficients off by " + err + ": " + m);
     assertEquals(ref.get("intercept").asDouble(), m.intercepts()[0], coefTol * 10);
     assertEquals(ref.get("F").asDouble(), m.provenance().finalLoss(), 1e-7);
   }
@@ -294,6 +297,45 @@ class LogisticRegressionTest {
               return null;
             });
     TestRunner.DIRECT.run(p);
+  }
+
+  /** A model fitted on bounded rows scores a stream (TestStream; Flink in streaming mode). */
+  @UnboundedRunnerTest
+  void predictsOnAStream(TestRunner runner) {
+    Pipeline p = runner.create();
+    Schema schema = Schema.builder().addDoubleField("x").addStringField("label").build();
+    PCollection<LinearModel> model =
+        p.apply(
+                "Train",
+                Create.of(
+                        Row.withSchema(schema).addValues(-2.0, "no").build(),
+                        Row.withSchema(schema).addValues(-1.0, "no").build(),
+                        Row.withSchema(schema).addValues(1.0, "yes").build(),
+                        Row.withSchema(schema).addValues(2.0, "yes").build())
+                    .withRowSchema(schema))
+            .apply(LogisticRegression.fit().withLabelCol("label").withFeatureCols("x").withL2(0.1));
+    TestStream<Row> stream =
+        TestStream.create(schema)
+            .addElements(
+                TimestampedValue.of(
+                    Row.withSchema(schema).addValues(-3.0, "?").build(), new Instant(0)))
+            .advanceWatermarkTo(new Instant(5000))
+            .addElements(
+                TimestampedValue.of(
+                    Row.withSchema(schema).addValues(3.0, "?").build(), new Instant(6000)))
+            .advanceWatermarkToInfinity();
+    PAssert.that(p.apply("Stream", stream).apply(LogisticRegression.predict(model)))
+        .satisfies(
+            rows -> {
+              int n = 0;
+              for (Row r : rows) {
+                n++;
+                assertEquals(r.getDouble("x") > 0 ? "yes" : "no", r.getString("prediction"));
+              }
+              assertEquals(2, n);
+              return null;
+            });
+    runner.run(p);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.beamlink.transforms.classification;
 
+import static org.beamlink.transforms.linear.LinearTestSupport.coefficientError;
 import static org.beamlink.transforms.linear.LinearTestSupport.csv;
 import static org.beamlink.transforms.linear.LinearTestSupport.doubles;
 import static org.beamlink.transforms.linear.LinearTestSupport.featureNames;
@@ -69,13 +70,7 @@ class SoftmaxTest {
   }
 
   private static void assertMatches(LinearModel m, JsonNode ref, double tol) {
-    int k = m.numVectors();
-    double[] coef = new double[k * m.numFeatures()];
-    for (int c = 0; c < k; c++) {
-      System.arraycopy(
-          doubles(ref.get("coefficients").get(c)), 0, coef, c * m.numFeatures(), m.numFeatures());
-    }
-    double err = maxRelativeError(m.coefficients(), coef, 1e-2);
+    double err = coefficientError(m, ref, 1e-2);
     assertTrue(err < tol, "coefficients off by " + err + " in " + m);
     assertArrayEquals(doubles(ref.get("intercepts")), m.intercepts(), tol * 10);
     assertEquals(ref.get("F").asDouble(), m.provenance().finalLoss(), 1e-7);

@@ -140,6 +140,38 @@ class LinearFitTest {
     assertTrue(message.contains("[a, b]"), message);
   }
 
+  /** Numeric labels are packed as they are and mapped to classes in the first superstep. */
+  @Test
+  void warmStartRejectsANumericLabelTheModelDoesNotKnow() {
+    Schema numeric = Schema.builder().addDoubleField("x").addInt32Field("label").build();
+    Pipeline p = TestRunner.DIRECT.create();
+    PCollection<LinearModel> model =
+        p.apply(
+                "First",
+                Create.of(
+                        Row.withSchema(numeric).addValues(0.0, 0).build(),
+                        Row.withSchema(numeric).addValues(1.0, 1).build())
+                    .withRowSchema(numeric))
+            .apply("Fit", LogisticRegression.fit().withLabelCol("label").withFeatureCols("x"));
+    p.apply(
+            "Second",
+            Create.of(
+                    Row.withSchema(numeric).addValues(0.0, 0).build(),
+                    Row.withSchema(numeric).addValues(5.0, 2).build())
+                .withRowSchema(numeric))
+        .apply(
+            "Refit",
+            LogisticRegression.fit()
+                .withLabelCol("label")
+                .withFeatureCols("x")
+                .withInitialModel(model));
+    Exception e = assertThrows(Exception.class, () -> TestRunner.DIRECT.run(p));
+    String message = rootMessage(e);
+    assertTrue(message.contains("value 2.0"), message);
+    assertTrue(message.contains("[0, 1]"), message);
+    assertTrue(message.contains("5.0"), message);
+  }
+
   @Test
   void rejectsNaNFeatureNamingTheRow() {
     Pipeline p = TestRunner.DIRECT.create();

@@ -113,6 +113,39 @@ public final class LinearTestSupport {
     return m;
   }
 
+  /**
+   * The largest relative difference ({@link #maxRelativeError}) of the model's coefficients from
+   * the case's. For a standardized case it compares {@code beta_j * s_j}, the coefficients the
+   * penalty acts on: there the L2 term bounds the conditioning, so a loss within rounding of the
+   * optimum pins them, while on the original scale a column of tiny spread magnifies the same
+   * rounding by {@code 1 / s_j}. Softmax coefficients (a list per class) are compared flat.
+   */
+  public static double coefficientError(LinearModel m, JsonNode ref, double floor) {
+    boolean standardized = ref.has("coefficients_standardized_space");
+    double[] expected =
+        flat(ref.get(standardized ? "coefficients_standardized_space" : "coefficients"));
+    double[] ours = m.coefficients();
+    if (standardized) {
+      double[] scale = doubles(ref.get("std_ddof1"));
+      for (int i = 0; i < ours.length; i++) {
+        ours[i] *= scale[i % scale.length];
+      }
+    }
+    return maxRelativeError(ours, expected, floor);
+  }
+
+  private static double[] flat(JsonNode node) {
+    if (!node.get(0).isArray()) {
+      return doubles(node);
+    }
+    int width = node.get(0).size();
+    double[] out = new double[node.size() * width];
+    for (int c = 0; c < node.size(); c++) {
+      System.arraycopy(doubles(node.get(c)), 0, out, c * width, width);
+    }
+    return out;
+  }
+
   /** Largest {@code |a - b| / max(|b|, floor)}. */
   public static double maxRelativeError(double[] a, double[] b, double floor) {
     double worst = 0;

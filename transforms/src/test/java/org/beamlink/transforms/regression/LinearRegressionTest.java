@@ -128,6 +128,36 @@ class LinearRegressionTest {
     }
   }
 
+  /**
+   * Ridge on diabetes for 15 iterations, on the DirectRunner and on Flink at parallelism 2, with 2
+   * partitions each: the same model to 1e-9 (blocks may hold different rows on each runner, so sums
+   * differ in their last bits).
+   */
+  @Test
+  void sameModelOnDirectAndFlink() {
+    List<Row> data = csv("diabetes.csv", Schema.FieldType.DOUBLE);
+    for (TestRunner runner : List.of(TestRunner.DIRECT, TestRunner.FLINK_BATCH)) {
+      Pipeline p = runner.create("--parallelism=2");
+      keep(
+          p.apply(Create.of(data).withRowSchema(data.get(0).getSchema()))
+              .apply(
+                  LinearRegression.fit()
+                      .withLabelCol("label")
+                      .withFeatureCols(featureNames(10))
+                      .withL2(1.0 / data.size())
+                      .withMaxIter(15)
+                      .withTol(0.0)
+                      .withNumTasks(2)),
+          "ridge15-" + runner);
+      runner.run(p);
+    }
+    LinearModel direct = model("ridge15-" + TestRunner.DIRECT);
+    LinearModel flink = model("ridge15-" + TestRunner.FLINK_BATCH);
+    assertEquals(15, direct.provenance().iterations());
+    assertTrue(maxRelativeError(flink.coefficients(), direct.coefficients(), 1.0) < 1e-9);
+    assertEquals(direct.intercepts()[0], flink.intercepts()[0], 1e-9 * 152);
+  }
+
   @Test
   void rejectsNaNLabelAndNegativeWeight() {
     Schema schema =
