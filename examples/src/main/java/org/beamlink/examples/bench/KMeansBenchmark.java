@@ -5,14 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.beamlink.iteration.ComQueueMetrics;
 import org.beamlink.iteration.Execution;
 import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.linalg.Vector;
@@ -152,9 +147,9 @@ public final class KMeansBenchmark {
     return new Run(
         options.getRunner().getSimpleName(),
         seconds,
-        counter(result, "KMeans.computeMillis"),
-        counter(result, "KMeans.loopMillis"),
-        counter(result, "KMeans.supersteps"),
+        ShimMetrics.counter(result, "KMeans.computeMillis"),
+        ShimMetrics.counter(result, "KMeans.loopMillis"),
+        ShimMetrics.counter(result, "KMeans.supersteps"),
         tasks,
         Keep.last);
   }
@@ -167,21 +162,6 @@ public final class KMeansBenchmark {
     public void process(@Element KMeansModel model) {
       last = model;
     }
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    MetricQueryResults metrics =
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
-                    .build());
-    long total = 0;
-    for (MetricResult<Long> c : metrics.getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 
   private static String json(

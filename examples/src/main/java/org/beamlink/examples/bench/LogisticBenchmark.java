@@ -6,14 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.iteration.ComQueueMetrics;
 import org.beamlink.iteration.Execution;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linear.LinearModel;
@@ -73,9 +69,9 @@ public final class LogisticBenchmark {
     result.waitUntilFinish();
     double seconds = (System.nanoTime() - start) / 1e9;
     LinearModel model = Keep.last;
-    long supersteps = counter(result, "LogisticRegression.supersteps");
-    long computeMillis = counter(result, "LogisticRegression.computeMillis");
-    long loopMillis = counter(result, "LogisticRegression.loopMillis");
+    long supersteps = ShimMetrics.counter(result, "LogisticRegression.supersteps");
+    long computeMillis = ShimMetrics.counter(result, "LogisticRegression.computeMillis");
+    long loopMillis = ShimMetrics.counter(result, "LogisticRegression.loopMillis");
     int cores = Runtime.getRuntime().availableProcessors();
     // The in-worker path times its loop; a distributed run has only its end-to-end time.
     double perSuperstep =
@@ -142,21 +138,6 @@ public final class LogisticBenchmark {
     public void process(@Element LinearModel model) {
       last = model;
     }
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 
   /** Runs the standard configurations; Beam options pass through. */

@@ -8,6 +8,7 @@ import static org.beamlink.transforms.linear.LinearTestSupport.keep;
 import static org.beamlink.transforms.linear.LinearTestSupport.maxRelativeError;
 import static org.beamlink.transforms.linear.LinearTestSupport.model;
 import static org.beamlink.transforms.linear.LinearTestSupport.reference;
+import static org.beamlink.transforms.linear.LinearTestSupport.rootMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -382,14 +383,6 @@ class LogisticRegressionTest {
             IllegalArgumentException.class,
             () -> rows.apply(LogisticRegression.fit().withLabelCol("y").withFeatureCols("x")));
     assertTrue(missing.getMessage().contains("'y' not found"), missing.getMessage());
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
   }
 
   private static Schema schemaOf(String name) {

@@ -13,12 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
@@ -30,45 +24,10 @@ import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelType;
 import org.beamlink.runners.testing.TestRunner;
+import org.beamlink.transforms.clustering.TestData;
 import org.junit.jupiter.api.Test;
 
 class SoftmaxTest {
-  private static final Schema IRIS =
-      Schema.builder()
-          .addDoubleField("sepal_length")
-          .addDoubleField("sepal_width")
-          .addDoubleField("petal_length")
-          .addDoubleField("petal_width")
-          .addStringField("species")
-          .build();
-
-  /** The Iris rows of src/test/resources/clustering/iris.csv (scikit-learn's copy). */
-  private static List<Row> iris() {
-    List<Row> rows = new ArrayList<>();
-    try (BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(
-                SoftmaxTest.class.getResourceAsStream("/clustering/iris.csv"),
-                StandardCharsets.UTF_8))) {
-      in.readLine();
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        String[] f = line.split(",");
-        rows.add(
-            Row.withSchema(IRIS)
-                .addValues(
-                    Double.parseDouble(f[0]),
-                    Double.parseDouble(f[1]),
-                    Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3]),
-                    f[4])
-                .build());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return rows;
-  }
-
   private static void assertMatches(LinearModel m, JsonNode ref, double tol) {
     double err = coefficientError(m, ref, 1e-2);
     assertTrue(err < tol, "coefficients off by " + err + " in " + m);
@@ -84,7 +43,7 @@ class SoftmaxTest {
   void irisMatchesSklearnOnDirectAndFlink() {
     for (TestRunner runner : List.of(TestRunner.DIRECT, TestRunner.FLINK_BATCH)) {
       Pipeline p = runner.create("--parallelism=2");
-      PCollection<Row> rows = p.apply(Create.of(iris()).withRowSchema(IRIS));
+      PCollection<Row> rows = p.apply(Create.of(TestData.iris()).withRowSchema(TestData.IRIS));
       PCollection<LinearModel> model =
           rows.apply(
               Softmax.fit()

@@ -13,9 +13,10 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 
-/** Data sets for the clustering tests. */
-final class TestData {
-  static final Schema IRIS =
+/** Data sets for the clustering tests, and Iris for the other families. */
+public final class TestData {
+  /** The Iris schema: four DOUBLE measurements and a STRING species. */
+  public static final Schema IRIS =
       Schema.builder()
           .addDoubleField("sepal_length")
           .addDoubleField("sepal_width")
@@ -37,7 +38,7 @@ final class TestData {
   private TestData() {}
 
   /** The 150 Iris rows shipped with scikit-learn (src/test/resources/clustering/iris.csv). */
-  static List<Row> iris() {
+  public static List<Row> iris() {
     List<Row> rows = new ArrayList<>();
     try (BufferedReader in =
         new BufferedReader(

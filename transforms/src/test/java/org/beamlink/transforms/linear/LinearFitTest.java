@@ -4,6 +4,7 @@ import static org.beamlink.transforms.linear.LinearTestSupport.csv;
 import static org.beamlink.transforms.linear.LinearTestSupport.featureNames;
 import static org.beamlink.transforms.linear.LinearTestSupport.keep;
 import static org.beamlink.transforms.linear.LinearTestSupport.model;
+import static org.beamlink.transforms.linear.LinearTestSupport.rootMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -198,13 +199,5 @@ class LinearFitTest {
     assertTrue(both.getMessage().contains("not both"), both.getMessage());
     assertThrows(
         IllegalArgumentException.class, () -> LogisticRegression.fit().withElasticNetParam(1.5));
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
   }
 }

@@ -146,6 +146,15 @@ public final class LinearTestSupport {
     return out;
   }
 
+  /** The message of the innermost cause: what a runner's wrapping exceptions say in the end. */
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
   /** Largest {@code |a - b| / max(|b|, floor)}. */
   public static double maxRelativeError(double[] a, double[] b, double floor) {
     double worst = 0;

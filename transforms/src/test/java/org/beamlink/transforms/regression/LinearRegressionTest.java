@@ -7,6 +7,7 @@ import static org.beamlink.transforms.linear.LinearTestSupport.keep;
 import static org.beamlink.transforms.linear.LinearTestSupport.maxRelativeError;
 import static org.beamlink.transforms.linear.LinearTestSupport.model;
 import static org.beamlink.transforms.linear.LinearTestSupport.reference;
+import static org.beamlink.transforms.linear.LinearTestSupport.rootMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,13 +186,5 @@ class LinearRegressionTest {
         .apply(LinearRegression.fit().withLabelCol("y").withFeatureCols("a", "b"));
     Exception e = assertThrows(Exception.class, () -> TestRunner.DIRECT.run(p));
     assertTrue(rootMessage(e).contains("the input is empty"), rootMessage(e));
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
   }
 }
