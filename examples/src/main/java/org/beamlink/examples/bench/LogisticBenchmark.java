@@ -100,13 +100,16 @@ public final class LogisticBenchmark {
         heldOutAuc(data, model));
   }
 
-  /** Exact AUC (ties counted half) of the model's probability on the held-out rows. */
+  /**
+   * Exact AUC (ties counted half) of the model's margin (as its probability, monotone) on the
+   * held-out rows.
+   */
   static double heldOutAuc(LogisticData data, LinearModel model) {
     List<double[]> scored = new ArrayList<>();
     for (long i = 9; i < data.rows; i += 10) {
       Row r = data.row(i);
       Vector x = r.getLogicalTypeValue("features", Vector.class);
-      scored.add(new double[] {model.probabilities(x)[1], r.getDouble("label")});
+      scored.add(new double[] {model.margins(x)[0], r.getDouble("label")});
     }
     double[][] pairs = scored.toArray(new double[0][]);
     Arrays.sort(pairs, (a, b) -> Double.compare(a[0], b[0]));

@@ -54,6 +54,19 @@ public final class LabelValues {
     return String.valueOf(value);
   }
 
+  /**
+   * The text of a numeric label read as a double (as blocks carry labels): the same text {@link
+   * #text(Row, String)} gives for the original value of {@code type}.
+   */
+  public static String text(double value, TypeName type) {
+    return switch (type) {
+      case BYTE, INT16, INT32, INT64 -> Long.toString((long) value);
+      case FLOAT -> Float.toString((float) value);
+      case DOUBLE -> Double.toString(value);
+      default -> throw new IllegalArgumentException(type + " labels are not numeric");
+    };
+  }
+
   /** The label {@code text} as a value of {@code type}. */
   public static Object parse(String text, TypeName type) {
     return switch (type) {

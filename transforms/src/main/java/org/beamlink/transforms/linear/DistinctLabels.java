@@ -1,7 +1,10 @@
 package org.beamlink.transforms.linear;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -10,6 +13,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.linalg.Block;
 import org.beamlink.models.rows.LabelValues;
 
 /**
@@ -17,12 +21,12 @@ import org.beamlink.models.rows.LabelValues;
  * classifier fails here, before training, when the labels do not fit it: an empty input, fewer than
  * two labels, more than two for a binary model, or more than {@code maxLabels}.
  */
-final class DistinctLabels extends Combine.CombineFn<Row, List<String>, List<String>> {
+abstract class DistinctLabels<T> extends Combine.CombineFn<T, List<String>, List<String>> {
   private static final long serialVersionUID = 1L;
 
   private final String trainer;
-  private final String labelCol;
-  private final TypeName labelType;
+  final String labelCol;
+  final TypeName labelType;
   private final int minLabels;
   private final int maxLabels;
 
@@ -40,12 +44,16 @@ final class DistinctLabels extends Combine.CombineFn<Row, List<String>, List<Str
     return new ArrayList<>();
   }
 
+  /** The labels of one input element, as text. */
+  abstract Collection<String> labelsOf(T element);
+
   @Override
-  public List<String> addInput(List<String> acc, Row row) {
-    String label = LabelValues.text(row, labelCol);
-    if (!acc.contains(label)) {
-      acc.add(label);
-      check(acc);
+  public List<String> addInput(List<String> acc, T element) {
+    for (String label : labelsOf(element)) {
+      if (!acc.contains(label)) {
+        acc.add(label);
+        check(acc);
+      }
     }
     return acc;
   }
@@ -94,12 +102,56 @@ final class DistinctLabels extends Combine.CombineFn<Row, List<String>, List<Str
   }
 
   @Override
-  public Coder<List<String>> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder) {
+  public Coder<List<String>> getAccumulatorCoder(CoderRegistry registry, Coder<T> inputCoder) {
     return ListCoder.of(StringUtf8Coder.of());
   }
 
   @Override
-  public Coder<List<String>> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
+  public Coder<List<String>> getDefaultOutputCoder(CoderRegistry registry, Coder<T> inputCoder) {
     return ListCoder.of(StringUtf8Coder.of());
+  }
+
+  /** The labels of rows, read from the label column. */
+  static final class OfRows extends DistinctLabels<Row> {
+    private static final long serialVersionUID = 1L;
+
+    OfRows(String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
+      super(trainer, labelCol, labelType, minLabels, maxLabels);
+    }
+
+    @Override
+    Collection<String> labelsOf(Row row) {
+      return List.of(LabelValues.text(row, labelCol));
+    }
+  }
+
+  /**
+   * The numeric labels blocks carry: read from the blocks rather than the rows, so that finding
+   * them costs no pass over single rows.
+   */
+  static final class OfBlocks extends DistinctLabels<Block> {
+    private static final long serialVersionUID = 1L;
+
+    OfBlocks(String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
+      super(trainer, labelCol, labelType, minLabels, maxLabels);
+    }
+
+    @Override
+    Collection<String> labelsOf(Block block) {
+      Set<Double> values = new LinkedHashSet<>();
+      double last = Double.NaN;
+      for (int i = 0; i < block.numRows(); i++) {
+        double v = block.label(i);
+        if (v != last) {
+          values.add(v);
+          last = v;
+        }
+      }
+      List<String> texts = new ArrayList<>(values.size());
+      for (double v : values) {
+        texts.add(LabelValues.text(v, labelType));
+      }
+      return texts;
+    }
   }
 }

@@ -378,6 +378,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     }
     PCollection<List<String>> labels = null;
     if (type().isClassifier()) {
+      int max = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
       if (initialModel() != null) {
         labels =
             initialModel()
@@ -385,23 +386,34 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
                     "Initial labels",
                     MapElements.into(TypeDescriptors.lists(TypeDescriptors.strings()))
                         .via(LinearModel::labelValues));
-      } else {
-        int max = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
+      } else if (!numericLabels) {
         labels =
             input.apply(
                 "Distinct labels",
-                Combine.globally(new DistinctLabels(trainer(), labelCol(), labelType, 2, max)));
+                Combine.globally(
+                    new DistinctLabels.OfRows(trainer(), labelCol(), labelType, 2, max)));
       }
-      labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
       if (!numericLabels) {
         // Text labels become class indices as they are packed. Numeric labels are packed as they
-        // are and mapped in the first superstep: a side input would make Flink's batch mode sort
-        // every training row before packing, for a list of a few labels.
+        // are, found from the blocks and mapped in the first superstep: a side input would make
+        // Flink's batch mode sort every training row before packing, for a list of a few labels.
+        labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
         PCollectionView<List<String>> view = labels.apply("Labels view", View.asSingleton());
         pack = pack.withLabelValues(view);
       }
     }
     PCollection<Block> blocks = input.apply("Pack blocks", pack);
+    if (type().isClassifier() && labels == null) {
+      int max = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
+      labels =
+          blocks.apply(
+              "Distinct labels",
+              Combine.globally(
+                  new DistinctLabels.OfBlocks(trainer(), labelCol(), labelType, 2, max)));
+    }
+    if (labels != null && numericLabels) {
+      labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
+    }
     PCollection<double[]> shape =
         blocks
             .apply("Block shape", Combine.globally(new BlockShape()))
