@@ -50,11 +50,11 @@ public final class DenseVector extends Vector {
   }
 
   @Override
-  public double dot(double[] other) {
-    checkSameSize(values.length, other.length);
+  public double dot(double[] other, int offset) {
+    checkSlice(offset, values.length, other.length);
     double sum = 0.0;
     for (int i = 0; i < values.length; i++) {
-      sum += values[i] * other[i];
+      sum += values[i] * other[offset + i];
     }
     return sum;
   }

@@ -146,11 +146,11 @@ public final class SparseVector extends Vector {
   }
 
   @Override
-  public double dot(double[] other) {
-    checkSameSize(size, other.length);
+  public double dot(double[] other, int offset) {
+    checkSlice(offset, size, other.length);
     double sum = 0.0;
     for (int k = 0; k < indices.length; k++) {
-      sum += values[k] * other[indices[k]];
+      sum += values[k] * other[offset + indices[k]];
     }
     return sum;
   }

@@ -56,7 +56,16 @@ public abstract sealed class Vector implements Serializable permits DenseVector,
   public abstract double dot(Vector other);
 
   /** Inner product with a dense array of the same size. */
-  public abstract double dot(double[] other);
+  public final double dot(double[] other) {
+    checkSameSize(size(), other.length);
+    return dot(other, 0);
+  }
+
+  /**
+   * Inner product with {@code other[offset .. offset + size())}: a slice such as one class's
+   * coefficients in a longer array, without copying it.
+   */
+  public abstract double dot(double[] other, int offset);
 
   /** Adds {@code alpha * this} to {@code target} (axpy); {@code target} has this vector's size. */
   public abstract void addTo(double[] target, double alpha);
@@ -127,6 +136,19 @@ public abstract sealed class Vector implements Serializable permits DenseVector,
     if (expected != actual) {
       throw new IllegalArgumentException(
           "Vector sizes differ: " + expected + " and " + actual + "; expected equal sizes");
+    }
+  }
+
+  static void checkSlice(int offset, int length, int arrayLength) {
+    if (offset < 0 || (long) offset + length > arrayLength) {
+      throw new IllegalArgumentException(
+          "Array of size "
+              + arrayLength
+              + " has no "
+              + length
+              + " values from offset "
+              + offset
+              + "; expected a slice of the vector's size");
     }
   }
 

@@ -162,10 +162,8 @@ public final class LinearModel implements Serializable {
   public double[] margins(Vector x) {
     checkSize(x);
     double[] m = new double[intercepts.length];
-    double[] beta = new double[numFeatures];
     for (int c = 0; c < m.length; c++) {
-      System.arraycopy(coefficients, c * numFeatures, beta, 0, numFeatures);
-      m[c] = x.dot(beta) + intercepts[c];
+      m[c] = x.dot(coefficients, c * numFeatures) + intercepts[c];
     }
     return m;
   }

@@ -148,4 +148,18 @@ class VectorTest {
     assertTrue(
         Vector.sparse(5, new int[] {2}, new double[] {Double.NEGATIVE_INFINITY}).hasNonFinite());
   }
+
+  @Test
+  void dotWithASliceMatchesDotWithACopy() {
+    double[] longer = {9, 9, 1, 2, 3, 9};
+    for (Vector v :
+        new Vector[] {
+          Vector.dense(4, 5, 6), Vector.sparse(3, new int[] {0, 2}, new double[] {4, 6})
+        }) {
+      assertEquals(v.dot(new double[] {1, 2, 3}), v.dot(longer, 2), 0.0);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> v.dot(longer, 4));
+      assertTrue(e.getMessage().contains("offset 4"), e.getMessage());
+    }
+  }
 }
