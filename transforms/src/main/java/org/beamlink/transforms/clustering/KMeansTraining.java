@@ -10,6 +10,7 @@ import org.beamlink.iteration.CompareCriterionFunction;
 import org.beamlink.iteration.CompleteResultFunction;
 import org.beamlink.iteration.ComputeFunction;
 import org.beamlink.models.Provenance;
+import org.beamlink.models.SeededHash;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.linalg.Block;
@@ -265,7 +266,7 @@ final class KMeansTraining {
             continue;
           }
           double[] row = b.row(i).toArray();
-          double u = PointHash.uniform(PointHash.of(params.seed, state.round, row, 0, d));
+          double u = SeededHash.uniform(PointHash.of(params.seed, state.round, row, 0, d));
           if (u < p) {
             int at = slot + taken * (d + 1);
             comm[at] = 1.0;

@@ -12,6 +12,7 @@ import org.beamlink.iteration.CompareCriterionFunction;
 import org.beamlink.iteration.CompleteResultFunction;
 import org.beamlink.iteration.ComputeFunction;
 import org.beamlink.models.Provenance;
+import org.beamlink.models.SeededHash;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linear.LinearModel;
@@ -280,14 +281,14 @@ final class LinearTraining {
     private double[] sample(Block b, double fraction, int evaluation) {
       double[] mask = new double[b.numRows()];
       for (int i = 0; i < mask.length; i++) {
-        long h = mix(params.seed * 0x9e3779b97f4a7c15L + evaluation);
+        long h = SeededHash.mix(params.seed * 0x9e3779b97f4a7c15L + evaluation);
         SparseVector row = b.row(i).toSparse();
         for (int k = 0; k < row.numStored(); k++) {
-          h = mix(h ^ row.indexAt(k));
-          h = mix(h ^ Double.doubleToLongBits(row.valueAt(k)));
+          h = SeededHash.mix(h ^ row.indexAt(k));
+          h = SeededHash.mix(h ^ Double.doubleToLongBits(row.valueAt(k)));
         }
-        h = mix(h ^ Double.doubleToLongBits(b.label(i)));
-        mask[i] = (h >>> 11) * 0x1.0p-53 < fraction ? 1.0 : 0.0;
+        h = SeededHash.mix(h ^ Double.doubleToLongBits(b.label(i)));
+        mask[i] = SeededHash.uniform(h) < fraction ? 1.0 : 0.0;
       }
       return mask;
     }
@@ -554,12 +555,5 @@ final class LinearTraining {
 
   private static boolean isCoefficient(State state, int j) {
     return j % state.stride < state.d;
-  }
-
-  private static long mix(long z) {
-    z += 0x9e3779b97f4a7c15L;
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
   }
 }
