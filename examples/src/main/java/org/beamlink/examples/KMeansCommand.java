@@ -127,12 +127,7 @@ public final class KMeansCommand implements Callable<Integer> {
   }
 
   private static List<String> numericColumns(Schema schema) {
-    List<String> numeric = new ArrayList<>();
-    for (Schema.Field f : schema.getFields()) {
-      if (FeatureColumns.isNumeric(f.getType())) {
-        numeric.add(f.getName());
-      }
-    }
+    List<String> numeric = FeatureColumns.numericColumns(schema, List.of());
     if (numeric.isEmpty()) {
       throw new IllegalArgumentException(
           "No numeric column to cluster on; the input has columns " + schema.getFieldNames());

@@ -166,12 +166,7 @@ public final class TrainCommand implements Runnable {
     }
 
     private List<String> numericColumns(Schema schema) {
-      List<String> numeric = new ArrayList<>();
-      for (Schema.Field f : schema.getFields()) {
-        if (FeatureColumns.isNumeric(f.getType()) && !f.getName().equals(label)) {
-          numeric.add(f.getName());
-        }
-      }
+      List<String> numeric = FeatureColumns.numericColumns(schema, List.of(label));
       if (numeric.isEmpty()) {
         throw new IllegalArgumentException(
             "No numeric feature column besides the label; the input has columns "

@@ -1,6 +1,8 @@
 package org.beamlink.models.rows;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
@@ -44,6 +46,34 @@ public final class FeatureColumns implements Serializable {
       throw new IllegalArgumentException("Expected a vector column name, got none");
     }
     return new FeatureColumns(null, vectorCol);
+  }
+
+  /**
+   * Features from {@code featureCols} when given, else from {@code vectorCol}: how a trainer with
+   * both parameters resolves them.
+   *
+   * @throws IllegalArgumentException naming {@code trainer} when neither is given
+   */
+  public static FeatureColumns of(List<String> featureCols, String vectorCol, String trainer) {
+    if (featureCols != null) {
+      return of(featureCols);
+    }
+    if (vectorCol != null) {
+      return ofVector(vectorCol);
+    }
+    throw new IllegalArgumentException(
+        trainer + " needs features: set withFeatureCols(..) or withVectorCol(..)");
+  }
+
+  /** The names of the numeric columns of {@code schema} not in {@code excluded}, in order. */
+  public static List<String> numericColumns(Schema schema, Collection<String> excluded) {
+    List<String> numeric = new ArrayList<>();
+    for (Schema.Field f : schema.getFields()) {
+      if (isNumeric(f.getType()) && !excluded.contains(f.getName())) {
+        numeric.add(f.getName());
+      }
+    }
+    return numeric;
   }
 
   /** The numeric feature columns, or null when features come from a vector column. */

@@ -325,14 +325,7 @@ public final class KMeans {
     }
 
     private FeatureColumns features() {
-      if (featureCols() != null) {
-        return FeatureColumns.of(featureCols());
-      }
-      if (vectorCol() != null) {
-        return FeatureColumns.ofVector(vectorCol());
-      }
-      throw new IllegalArgumentException(
-          "KMeans needs features: set withFeatureCols(..) or withVectorCol(..)");
+      return FeatureColumns.of(featureCols(), vectorCol(), "KMeans");
     }
 
     private void checkInitialCentroids(List<Vector> initial, int dimension) {

@@ -377,8 +377,8 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
       pack = pack.withWeightCol(weightCol());
     }
     PCollection<List<String>> labels = null;
+    int maxLabels = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
     if (type().isClassifier()) {
-      int max = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
       if (initialModel() != null) {
         labels =
             initialModel()
@@ -391,7 +391,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
             input.apply(
                 "Distinct labels",
                 Combine.globally(
-                    new DistinctLabels.OfRows(trainer(), labelCol(), labelType, 2, max)));
+                    new DistinctLabels.OfRows(trainer(), labelCol(), labelType, 2, maxLabels)));
       }
       if (!numericLabels) {
         // Text labels become class indices as they are packed. Numeric labels are packed as they
@@ -404,12 +404,11 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     }
     PCollection<Block> blocks = input.apply("Pack blocks", pack);
     if (type().isClassifier() && labels == null) {
-      int max = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
       labels =
           blocks.apply(
               "Distinct labels",
               Combine.globally(
-                  new DistinctLabels.OfBlocks(trainer(), labelCol(), labelType, 2, max)));
+                  new DistinctLabels.OfBlocks(trainer(), labelCol(), labelType, 2, maxLabels)));
     }
     if (labels != null && numericLabels) {
       labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
@@ -466,14 +465,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
   }
 
   private FeatureColumns features() {
-    if (featureCols() != null) {
-      return FeatureColumns.of(featureCols());
-    }
-    if (vectorCol() != null) {
-      return FeatureColumns.ofVector(vectorCol());
-    }
-    throw new IllegalArgumentException(
-        trainer() + " needs features: set withFeatureCols(..) or withVectorCol(..)");
+    return FeatureColumns.of(featureCols(), vectorCol(), trainer());
   }
 
   /** The label type of a classifier, null for regression (whose label PackBlocks checks). */
