@@ -263,8 +263,10 @@ final class LinearTraining {
       for (Block b : blocks) {
         double[] mask = fraction < 1.0 ? sample(b, fraction, minimizer.evaluations()) : null;
         comm[0] += state.objective.addLossAndGradient(b, beta, mask, grad);
-        for (int i = 0; i < b.numRows(); i++) {
-          comm[1] += mask == null ? b.weight(i) : b.weight(i) * mask[i];
+        // A full batch weighs the total weight the first superstep reduced; only a mini-batch's
+        // weight is summed here.
+        for (int i = 0; mask != null && i < b.numRows(); i++) {
+          comm[1] += b.weight(i) * mask[i];
         }
         if (hessian) {
           state.objective.addHessian(b, beta, mask, hess);
@@ -313,7 +315,7 @@ final class LinearTraining {
         return;
       }
       int p = state.objective.numParams();
-      double weight = comm[1];
+      double weight = state.minimizer.batchFraction() < 1.0 ? comm[1] : state.totalWeight;
       double f = weight > 0 ? comm[0] / weight : 0.0;
       double[] g = new double[p];
       int stride = state.stride;
