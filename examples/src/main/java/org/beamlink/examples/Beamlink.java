@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       StatsCommand.class,
       KMeansCommand.class,
       TrainCommand.class,
+      PredictCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -21,8 +21,7 @@ public final class KMeansScorer implements RowScorer<KMeansModel> {
 
   private final Schema inputSchema;
   private final Schema outputSchema;
-  private transient FeatureColumns boundFor;
-  private transient FeatureColumns.Bound bound;
+  private transient volatile BoundFeatures cache;
 
   private KMeansScorer(Schema inputSchema, Schema outputSchema) {
     this.inputSchema = inputSchema;
@@ -84,10 +83,14 @@ public final class KMeansScorer implements RowScorer<KMeansModel> {
   }
 
   private FeatureColumns.Bound features(KMeansModel model) {
-    if (boundFor != model.features()) {
-      bound = model.features().bind(inputSchema);
-      boundFor = model.features();
+    BoundFeatures c = cache;
+    if (c == null || c.columns() != model.features()) {
+      c = new BoundFeatures(model.features(), model.features().bind(inputSchema));
+      cache = c;
     }
-    return bound;
+    return c.bound();
   }
+
+  /** The features of the last model seen, bound to the input: one value, so threads share it. */
+  private record BoundFeatures(FeatureColumns columns, FeatureColumns.Bound bound) {}
 }

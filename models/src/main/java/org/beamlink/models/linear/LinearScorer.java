@@ -28,8 +28,7 @@ public final class LinearScorer implements RowScorer<LinearModel> {
   private final Schema inputSchema;
   private final Schema outputSchema;
   private final TypeName labelType;
-  private transient FeatureColumns boundFor;
-  private transient FeatureColumns.Bound bound;
+  private transient volatile BoundFeatures cache;
 
   private LinearScorer(Schema inputSchema, Schema outputSchema, TypeName labelType) {
     this.inputSchema = inputSchema;
@@ -79,6 +78,15 @@ public final class LinearScorer implements RowScorer<LinearModel> {
     return outputSchema;
   }
 
+  /**
+   * Checks that {@code model}'s feature columns are in the input schema.
+   *
+   * @throws IllegalArgumentException naming a missing column or one of the wrong type
+   */
+  public void checkFeatures(LinearModel model) {
+    features(model);
+  }
+
   @Override
   public Row score(LinearModel model, Row row) {
     if (model.type().isClassifier() != (labelType != null) || model.labelType() != labelType) {
@@ -119,10 +127,14 @@ public final class LinearScorer implements RowScorer<LinearModel> {
   }
 
   private FeatureColumns.Bound features(LinearModel model) {
-    if (boundFor != model.features()) {
-      bound = model.features().bind(inputSchema);
-      boundFor = model.features();
+    BoundFeatures c = cache;
+    if (c == null || c.columns() != model.features()) {
+      c = new BoundFeatures(model.features(), model.features().bind(inputSchema));
+      cache = c;
     }
-    return bound;
+    return c.bound();
   }
+
+  /** The features of the last model seen, bound to the input: one value, so threads share it. */
+  private record BoundFeatures(FeatureColumns columns, FeatureColumns.Bound bound) {}
 }

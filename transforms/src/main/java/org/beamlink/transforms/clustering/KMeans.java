@@ -7,10 +7,12 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.beamlink.iteration.AllReduce;
 import org.beamlink.iteration.Execution;
 import org.beamlink.iteration.IterativeComQueue;
@@ -18,12 +20,16 @@ import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.clustering.KMeansModelCoder;
+import org.beamlink.models.clustering.KMeansModelStage;
 import org.beamlink.models.clustering.KMeansScorer;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.pipeline.SchemaMapping;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.transforms.pipeline.ApplyModel;
+import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -55,6 +61,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       1e-4; {@code seed}, default 0; {@code initMode}, default K_MEANS_PARALLEL; {@code
  *       initSteps} >= 1, default 2; {@code initialCentroids}, default none; {@code distance},
  *       default EUCLIDEAN; {@code weightCol}, default none; {@code execution}, default AUTO.
+ *   <li>As a stage of an {@link org.beamlink.transforms.pipeline.MlPipeline}: {@code
+ *       predictionCol}, default "prediction", and {@code distanceCol}, default "distance".
  * </ul>
  *
  * <p>Bad input fails with the column, value and row named: a missing or non-numeric column, null,
@@ -86,6 +94,8 @@ public final class KMeans {
         .setDistance(DistanceMeasure.EUCLIDEAN)
         .setExecution(Execution.AUTO)
         .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setPredictionCol("prediction")
+        .setDistanceCol("distance")
         .build();
   }
 
@@ -103,7 +113,8 @@ public final class KMeans {
 
   /** Trains a {@link KMeansModel}; see {@link KMeans} for the parameters. */
   @AutoValue
-  public abstract static class Fit extends PTransform<PCollection<Row>, PCollection<KMeansModel>> {
+  public abstract static class Fit extends PTransform<PCollection<Row>, PCollection<KMeansModel>>
+      implements PipelineStage {
     abstract @Nullable List<String> featureCols();
 
     abstract @Nullable String vectorCol();
@@ -131,6 +142,10 @@ public final class KMeans {
     abstract @Nullable Integer numTasks();
 
     abstract int blockSize();
+
+    abstract String predictionCol();
+
+    abstract String distanceCol();
 
     abstract Builder toBuilder();
 
@@ -163,6 +178,10 @@ public final class KMeans {
       abstract Builder setNumTasks(@Nullable Integer numTasks);
 
       abstract Builder setBlockSize(int blockSize);
+
+      abstract Builder setPredictionCol(String col);
+
+      abstract Builder setDistanceCol(String col);
 
       abstract Fit build();
     }
@@ -259,6 +278,42 @@ public final class KMeans {
         throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
       }
       return toBuilder().setBlockSize(blockSize).build();
+    }
+
+    /** As a pipeline stage: the column of the nearest cluster; default "prediction". */
+    public Fit withPredictionCol(String col) {
+      return toBuilder().setPredictionCol(col).build();
+    }
+
+    /** As a pipeline stage: the column of the distance to it; default "distance". */
+    public Fit withDistanceCol(String col) {
+      return toBuilder().setDistanceCol(col).build();
+    }
+
+    /**
+     * Fits the model and makes it a pipeline stage ({@link KMeansModelStage}) that appends {@code
+     * predictionCol} and {@code distanceCol}.
+     */
+    @Override
+    public PCollection<Transformer> fitStage(PCollection<Row> input) {
+      FeatureColumns features = features();
+      String prediction = predictionCol();
+      String distance = distanceCol();
+      SchemaMapping mapping =
+          in -> {
+            features.bind(in);
+            return KMeansScorer.of(in, prediction, distance).outputSchema();
+          };
+      mapping.outputSchema(input.getSchema());
+      return PipelineStage.fitted(
+          input
+              .apply(this)
+              .apply(
+                  "As stage",
+                  MapElements.into(TypeDescriptor.of(KMeansModelStage.class))
+                      .via(m -> KMeansModelStage.of(m, prediction, distance)))
+              .setCoder(KMeansModelStage.Coder.of()),
+          mapping);
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.beamlink.iteration.AllReduce;
 import org.beamlink.iteration.Execution;
@@ -25,14 +26,19 @@ import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelCoder;
+import org.beamlink.models.linear.LinearModelStage;
 import org.beamlink.models.linear.LinearModelType;
+import org.beamlink.models.linear.LinearScorer;
 import org.beamlink.models.optim.HingeLoss;
 import org.beamlink.models.optim.LogisticLoss;
 import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.optim.PointwiseLoss;
 import org.beamlink.models.optim.SquaredLoss;
+import org.beamlink.models.pipeline.SchemaMapping;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -76,6 +82,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code initialModel}: a model of the same type and size to start from (warm start); its
  *       labels are the labels, and a row with another label fails.
  *   <li>{@code execution}, {@code numTasks}, {@code blockSize}: how the shim runs.
+ *   <li>{@code predictionCol} (default "prediction") and {@code predictionDetailCol} (default
+ *       "predictionDetail"): where the fitted model's predictions go when it is a stage of an
+ *       {@link org.beamlink.transforms.pipeline.MlPipeline}.
  * </ul>
  *
  * <p>Bad input fails with the column, value and row named: a missing or non-numeric feature column,
@@ -88,7 +97,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  */
 @AutoValue
-public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection<LinearModel>> {
+public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection<LinearModel>>
+    implements PipelineStage {
   /** The most classes a softmax model takes. */
   public static final int MAX_CLASSES = 10_000;
 
@@ -137,6 +147,10 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
   abstract @Nullable Integer numTasks();
 
   abstract int blockSize();
+
+  abstract String predictionCol();
+
+  abstract String predictionDetailCol();
 
   abstract Builder toBuilder();
 
@@ -188,6 +202,10 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
 
     abstract Builder setBlockSize(int blockSize);
 
+    abstract Builder setPredictionCol(String col);
+
+    abstract Builder setPredictionDetailCol(String col);
+
     abstract LinearFit build();
   }
 
@@ -208,6 +226,8 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
         .setMiniBatchFraction(1.0)
         .setExecution(Execution.AUTO)
         .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setPredictionCol("prediction")
+        .setPredictionDetailCol("predictionDetail")
         .build();
   }
 
@@ -341,6 +361,54 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
       throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
     }
     return toBuilder().setBlockSize(blockSize).build();
+  }
+
+  /** As a pipeline stage: the column the fitted model's predictions go to; default "prediction". */
+  public LinearFit withPredictionCol(String col) {
+    return toBuilder().setPredictionCol(col).build();
+  }
+
+  /**
+   * As a pipeline stage: the column a classifier's probabilities (or SVM decision values) go to;
+   * default "predictionDetail".
+   */
+  public LinearFit withPredictionDetailCol(String col) {
+    return toBuilder().setPredictionDetailCol(col).build();
+  }
+
+  /**
+   * Fits the model and makes it a pipeline stage ({@link LinearModelStage}) that appends {@code
+   * predictionCol} and, for classifiers, {@code predictionDetailCol}.
+   */
+  @Override
+  public PCollection<Transformer> fitStage(PCollection<Row> input) {
+    PCollection<LinearModel> model = input.apply(this);
+    TypeName labelType = LinearModelCoder.labelTypeOf(model);
+    FeatureColumns features = features();
+    String prediction = predictionCol();
+    String detail = predictionDetailCol();
+    SchemaMapping mapping =
+        in -> {
+          features.bind(in);
+          return labelType == null
+              ? LinearScorer.regression(in, prediction).outputSchema()
+              : LinearScorer.classifier(in, labelType, prediction, detail).outputSchema();
+        };
+    mapping.outputSchema(input.getSchema());
+    return PipelineStage.fitted(
+        model
+            .apply(
+                "As stage",
+                MapElements.into(TypeDescriptor.of(LinearModelStage.class))
+                    .via(m -> LinearModelStage.of(m, prediction, detail)))
+            .setCoder(LinearModelStage.Coder.of()),
+        mapping);
+  }
+
+  /** The trainer's name ({@code LogisticRegression}, ...) names the transform in a graph. */
+  @Override
+  protected String getKindString() {
+    return trainer();
   }
 
   private static void checkPenalty(String name, double value) {

@@ -16,6 +16,10 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.beamlink.models.RowScorer;
+import org.beamlink.models.pipeline.SchemaMapping;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.models.pipeline.TransformerCoder;
+import org.beamlink.models.pipeline.TransformerScorer;
 
 /**
  * Scores rows, bounded or unbounded, with a model that is data: a {@code PCollection} holding one
@@ -51,6 +55,15 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
   public static <M> ApplyModel<M> of(
       PCollection<M> model, SerializableFunction<Schema, ? extends RowScorer<M>> scorerFactory) {
     return new ApplyModel<>(model, scorerFactory);
+  }
+
+  /**
+   * Scores with the one fitted stage in {@code model} (a pipeline model, a scaler model, ...),
+   * whose coder records the stage's schema mapping, as {@code fit()} and {@code ReadModel} set it.
+   */
+  public static <T extends Transformer> ApplyModel<T> of(PCollection<T> model) {
+    SchemaMapping mapping = TransformerCoder.mappingOf(model);
+    return new ApplyModel<>(model, schema -> TransformerScorer.of(mapping, schema));
   }
 
   /** The same scoring, with rows the model cannot score kept in a failure output. */
