@@ -6,6 +6,7 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.OutputColumns;
 
 /**
  * Appends the nearest cluster (INT32) and the distance to it (DOUBLE) to rows of one schema. The
@@ -76,10 +77,7 @@ public final class KMeansScorer implements RowScorer<KMeansModel> {
               + row);
     }
     int cluster = model.nearest(x);
-    return Row.withSchema(outputSchema)
-        .addValues(row.getValues())
-        .addValues(cluster, model.distance(x, cluster))
-        .build();
+    return OutputColumns.row(outputSchema, row, cluster, model.distance(x, cluster));
   }
 
   private FeatureColumns.Bound features(KMeansModel model) {

@@ -77,6 +77,16 @@ public final class DenseVector extends Vector {
   }
 
   @Override
+  public DenseVector scaleCoordinates(double[] factors) {
+    checkFactors(factors);
+    double[] out = new double[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values[i] * factors[i];
+    }
+    return new DenseVector(out);
+  }
+
+  @Override
   public double norm1() {
     double sum = 0.0;
     for (double v : values) {

@@ -173,6 +173,17 @@ public final class SparseVector extends Vector {
   }
 
   @Override
+  public SparseVector scaleCoordinates(double[] factors) {
+    checkFactors(factors);
+    double[] out = new double[values.length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = values[k] * factors[indices[k]];
+    }
+    // Immutable vectors may share their index array.
+    return new SparseVector(size, indices, out);
+  }
+
+  @Override
   public double norm1() {
     double sum = 0.0;
     for (double v : values) {

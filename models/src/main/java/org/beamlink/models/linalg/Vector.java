@@ -73,6 +73,14 @@ public abstract sealed class Vector implements Serializable permits DenseVector,
   /** This vector times {@code factor}, of the same kind (dense or sparse). */
   public abstract Vector scale(double factor);
 
+  /**
+   * The vector with coordinate {@code i} multiplied by {@code factors[i]}; a sparse vector stays
+   * sparse with the same stored indices (a stored value may become 0).
+   *
+   * @throws IllegalArgumentException when {@code factors} is shorter than the vector
+   */
+  public abstract Vector scaleCoordinates(double[] factors);
+
   /** Sum of absolute values. */
   public abstract double norm1();
 
@@ -153,6 +161,13 @@ public abstract sealed class Vector implements Serializable permits DenseVector,
   }
 
   /** Equal sizes and equal coordinates, whether dense or sparse. */
+  final void checkFactors(double[] factors) {
+    if (factors.length < size()) {
+      throw new IllegalArgumentException(
+          "Expected " + size() + " factors, one per coordinate, got " + factors.length);
+    }
+  }
+
   @Override
   public final boolean equals(Object o) {
     if (this == o) {

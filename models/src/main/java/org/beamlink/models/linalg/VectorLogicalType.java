@@ -55,7 +55,10 @@ public final class VectorLogicalType implements Schema.LogicalType<Vector, byte[
 
   @Override
   public byte[] toBaseType(Vector input) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + input.size() * 8);
+    // Sized by the stored values: a sparse vector of 2^18 coordinates and 50 non-zeros is a few
+    // hundred bytes, and a buffer for all its coordinates would be 2 MB per row.
+    int stored = input instanceof SparseVector ? input.numNonzeros() * 12 : input.size() * 8;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + stored);
     try {
       VectorCoder.of().encode(input, out);
     } catch (IOException e) {

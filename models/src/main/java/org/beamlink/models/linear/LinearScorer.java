@@ -10,6 +10,7 @@ import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.OutputColumns;
 
 /**
  * Scores rows with a {@link LinearModel}. A classifier appends the predicted label (of the label
@@ -28,7 +29,7 @@ public final class LinearScorer implements RowScorer<LinearModel> {
   private final Schema inputSchema;
   private final Schema outputSchema;
   private final TypeName labelType;
-  private transient volatile BoundFeatures cache;
+  private transient volatile BoundModel cache;
 
   private LinearScorer(Schema inputSchema, Schema outputSchema, TypeName labelType) {
     this.inputSchema = inputSchema;
@@ -84,7 +85,7 @@ public final class LinearScorer implements RowScorer<LinearModel> {
    * @throws IllegalArgumentException naming a missing column or one of the wrong type
    */
   public void checkFeatures(LinearModel model) {
-    features(model);
+    bound(model);
   }
 
   @Override
@@ -98,7 +99,8 @@ public final class LinearScorer implements RowScorer<LinearModel> {
               + " model"
               + (model.labelType() == null ? "" : " of " + model.labelType() + " labels"));
     }
-    Vector x = features(model).extract(row);
+    BoundModel bound = bound(model);
+    Vector x = bound.features().extract(row);
     if (x.size() != model.numFeatures()) {
       throw new IllegalArgumentException(
           "Features from "
@@ -110,9 +112,8 @@ public final class LinearScorer implements RowScorer<LinearModel> {
               + " coefficients, in row "
               + row);
     }
-    Row.Builder out = Row.withSchema(outputSchema).addValues(row.getValues());
     if (labelType == null) {
-      return out.addValue(model.predictValue(x)).build();
+      return OutputColumns.row(outputSchema, row, model.predictValue(x));
     }
     double[] detail = model.probabilities(x);
     int best = 0;
@@ -121,20 +122,25 @@ public final class LinearScorer implements RowScorer<LinearModel> {
         best = c;
       }
     }
-    return out.addValues(
-            LabelValues.parse(model.labelValues().get(best), labelType), Vector.dense(detail))
-        .build();
+    return OutputColumns.row(outputSchema, row, bound.labels()[best], Vector.dense(detail));
   }
 
-  private FeatureColumns.Bound features(LinearModel model) {
-    BoundFeatures c = cache;
-    if (c == null || c.columns() != model.features()) {
-      c = new BoundFeatures(model.features(), model.features().bind(inputSchema));
+  private BoundModel bound(LinearModel model) {
+    BoundModel c = cache;
+    if (c == null || c.model() != model) {
+      Object[] labels = new Object[model.labelValues().size()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = LabelValues.parse(model.labelValues().get(i), model.labelType());
+      }
+      c = new BoundModel(model, model.features().bind(inputSchema), labels);
       cache = c;
     }
-    return c.bound();
+    return c;
   }
 
-  /** The features of the last model seen, bound to the input: one value, so threads share it. */
-  private record BoundFeatures(FeatureColumns columns, FeatureColumns.Bound bound) {}
+  /**
+   * The last model seen, its features bound to the input and its labels parsed: one value, so
+   * threads share it.
+   */
+  private record BoundModel(LinearModel model, FeatureColumns.Bound features, Object[] labels) {}
 }
