@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
+import org.beamlink.examples.bench.PredictBenchmark;
 import org.beamlink.iteration.Execution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,12 +22,16 @@ import picocli.CommandLine.Unmatched;
 @Command(
     name = "bench",
     description = "Benchmarks; each prints one JSON line per run.",
-    subcommands = {BenchCommand.KMeansBench.class, BenchCommand.LogisticBench.class})
+    subcommands = {
+      BenchCommand.KMeansBench.class,
+      BenchCommand.LogisticBench.class,
+      BenchCommand.PredictBench.class
+    })
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing a benchmark: kmeans or logreg");
+        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg or predict");
   }
 
   /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
@@ -135,6 +140,49 @@ public final class BenchCommand implements Runnable {
                   .toList();
       for (LogisticBenchmark.Config c : configs) {
         System.out.println(LogisticBenchmark.run(c, beamArgs.toArray(new String[0])));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench predict}: see {@link PredictBenchmark}. */
+  @Command(
+      name = "predict",
+      description =
+          "FeatureHasher + StandardScaler + LogisticRegression fitted on embedded Flink, then"
+              + " scored single-threaded in a LocalPredictor and in a Flink pipeline.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class PredictBench implements Callable<Integer> {
+    @Option(names = "--dims", defaultValue = "50", description = "Numeric feature columns.")
+    int dims;
+
+    @Option(names = "--train-rows", defaultValue = "100000", description = "Rows to fit on.")
+    long trainRows;
+
+    @Option(
+        names = "--local-rows",
+        defaultValue = "5000000",
+        description = "Rows the LocalPredictor scores.")
+    long localRows;
+
+    @Option(
+        names = "--pipeline-rows",
+        defaultValue = "2000000",
+        description = "Rows the Flink pipeline scores.")
+    long pipelineRows;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      PredictBenchmark.Config config =
+          new PredictBenchmark.Config(dims, trainRows, localRows, pipelineRows, 1 << 18, seed);
+      for (String line : PredictBenchmark.run(config, beamArgs.toArray(new String[0]))) {
+        System.out.println(line);
       }
       return 0;
     }

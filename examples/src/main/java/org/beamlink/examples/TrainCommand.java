@@ -1,9 +1,11 @@
 package org.beamlink.examples;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -11,13 +13,16 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.iteration.Execution;
+import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.optim.OptimMethod;
+import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadLibSvm;
 import org.beamlink.transforms.linear.LinearFit;
+import org.beamlink.transforms.pipeline.MlPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,22 +31,127 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code beamlink train}: trains a model and prints its summary.
+ * {@code beamlink train}: trains a model and prints its summary; with {@code --pipeline}, fits a
+ * pipeline of feature stages and a model (see {@link PipelineSpec}) and writes it to a model file
+ * that {@code beamlink predict} and {@code LocalPredictor} load.
  *
  * <pre>{@code
  * bin/beamlink train logreg --input data.csv --label clicked --l2 0.001
  * bin/beamlink train logreg --input a9a.txt --format libsvm --label label --l1 0.01 --json
+ * bin/beamlink train --pipeline impute,standard-scaler,logreg --input data.csv --label clicked --model churn.blm
  * }</pre>
  */
 @Command(
     name = "train",
-    description = "Train a model and print its summary.",
-    subcommands = {TrainCommand.Logistic.class})
-public final class TrainCommand implements Runnable {
+    description =
+        "Train a model and print its summary; with --pipeline, fit a pipeline and write it to a"
+            + " model file.",
+    subcommands = {TrainCommand.Logistic.class},
+    footer = PipelineArgs.FOOTER,
+    sortOptions = false)
+public final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--pipeline",
+      paramLabel = "STAGES",
+      description =
+          "Comma-separated stages: impute, hash[=N], standard-scaler, minmax-scaler,"
+              + " maxabs-scaler, normalizer, pca=K, then one model: logreg, softmax, svm, linreg or"
+              + " kmeans=K.")
+  String pipeline;
+
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "FILE",
+      description = "CSV file, or a pattern like 'data/*.csv', each with a header line.")
+  String input;
+
+  @Option(names = "--label", paramLabel = "COL", description = "The label column.")
+  String label;
+
+  @Option(
+      names = "--features",
+      split = ",",
+      paramLabel = "COL",
+      description = "Feature columns (default: every numeric column but the label).")
+  List<String> features;
+
+  @Option(
+      names = {"-m", "--model"},
+      paramLabel = "FILE",
+      description = "The model file to write.")
+  String modelFile;
+
+  @Option(names = "--l2", defaultValue = "0", description = "L2 penalty (default: 0).")
+  double l2;
+
+  @Option(
+      names = "--max-iter",
+      defaultValue = "100",
+      description = "Most iterations (default: ${DEFAULT-VALUE}).")
+  int maxIter;
+
+  @Mixin OutputOptions output;
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing a model: logreg");
+  public Integer call() throws IOException {
+    if (pipeline == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "Missing a model (logreg) or --pipeline");
+    }
+    if (input == null || modelFile == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--pipeline needs --input and --model");
+    }
+    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    ProgressReporter progress =
+        output.progress(
+            spec.commandLine().getErr(), "train --pipeline", ReadCsv.ROWS_READ, "rows read");
+    long start = System.nanoTime();
+    Pipeline p = Pipeline.create(options);
+    PCollection<Row> rows = p.apply("ReadCsv", ReadCsv.from(input));
+    List<String> columns =
+        features != null
+            ? features
+            : FeatureColumns.numericColumns(
+                rows.getSchema(), label == null ? List.of() : List.of(label));
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException(
+          "No numeric feature column besides the label; the input has columns "
+              + rows.getSchema().getFieldNames());
+    }
+    MlPipeline stages = PipelineSpec.parse(pipeline, columns, label, l2, maxIter);
+    PipelineModel model =
+        SingletonResult.run(rows.apply("Fit pipeline", stages.fit()), options, progress);
+    ModelFile.write(model, Path.of(modelFile));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    StringBuilder table = new StringBuilder();
+    Map<String, String> parameters = model.parameters();
+    for (Map.Entry<String, String> e : parameters.entrySet()) {
+      table.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    }
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "wrote %s (%d stages) in %.1f s%n",
+            modelFile,
+            model.stages().size(),
+            seconds));
+    output.print(
+        spec.commandLine().getOut(),
+        table.toString(),
+        new JsonObject()
+            .put("command", "train --pipeline")
+            .put("pipeline", pipeline)
+            .put("input", input)
+            .put("model", modelFile)
+            .put("runner", options.getRunner().getSimpleName())
+            .put("stages", model.stages().size())
+            .put("seconds", Math.round(seconds * 1000) / 1000.0));
+    return 0;
   }
 
   /** {@code beamlink train logreg}: binary logistic regression on CSV or LibSVM files. */
