@@ -1,0 +1,113 @@
+package org.beamlink.transforms.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.io.ModelFormats;
+import org.beamlink.models.pipeline.LocalPredictor;
+import org.beamlink.models.pipeline.PipelineModel;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.runners.testing.TestRunner;
+import org.beamlink.transforms.clustering.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pipeline with a stage of every saved type ({@link AllStages}), fitted, scored and saved. */
+class AllStagesTest {
+  private static final List<String> TYPES =
+      List.of(
+          "imputer-model",
+          "vector-assembler",
+          "standard-scaler-model",
+          "min-max-scaler-model",
+          "max-abs-scaler-model",
+          "normalizer",
+          "binarizer",
+          "bucketizer",
+          "bucketizer",
+          "polynomial-expansion",
+          "vector-slicer",
+          "pca-model",
+          "chi-sq-selector-model",
+          "string-indexer-model",
+          "one-hot-encoder-model",
+          "index-to-string",
+          "feature-hasher",
+          "kmeans-model-stage",
+          "linear-model-stage");
+
+  @TempDir Path dir;
+
+  private static List<String> types(PipelineModel model) {
+    List<String> types = new ArrayList<>();
+    for (Transformer stage : model.stages()) {
+      types.add(ModelFormats.forModel(stage).type());
+    }
+    return types;
+  }
+
+  /**
+   * On Direct and Flink: every stage fits; the pipeline's output rows equal, to the last bit, a
+   * LocalPredictor's on the model file WriteModel wrote; the file loads back equal to the model.
+   */
+  @Test
+  void everyStageFitsScoresAndSavesOnDirectAndFlink() throws IOException {
+    for (TestRunner runner : List.of(TestRunner.DIRECT, TestRunner.FLINK_BATCH)) {
+      Pipeline p = runner.create();
+      PCollection<Row> rows = p.apply(Create.of(TestData.iris()).withRowSchema(TestData.IRIS));
+      PCollection<PipelineModel> model = rows.apply(AllStages.pipeline().fit());
+      String file = dir.resolve("all-" + runner + ".blm").toString();
+      model.apply(WriteModel.to(file));
+      Kept.keep(model, "all-model-" + runner);
+      Kept.keep(rows.apply(MlPipeline.transform(model)), "all-scored-" + runner);
+      runner.run(p);
+
+      PipelineModel fitted = Kept.<PipelineModel>get("all-model-" + runner).get(0);
+      assertEquals(TYPES, types(fitted));
+      assertEquals(fitted, ModelFile.read(Path.of(file), PipelineModel.class));
+      LocalPredictor local = LocalPredictor.load(Path.of(file));
+      List<Row> scored = Kept.get("all-scored-" + runner);
+      assertEquals(150, scored.size());
+      int correct = 0;
+      for (Row r : scored) {
+        Row in = Row.withSchema(TestData.IRIS).addValues(r.getValues().subList(0, 5)).build();
+        assertEquals(local.predict(in), r);
+        assertEquals(r.getString("species"), r.getString("species_again"));
+        correct += r.getString("species").equals(r.getString("predicted")) ? 1 : 0;
+      }
+      assertTrue(correct >= 135, "softmax on 2 principal components: " + correct + "/150");
+    }
+  }
+
+  /**
+   * The format-1 file of every stage type ({@link AllStagesFixture}) still loads, scores iris, and
+   * encodes back to the same bytes: decoding format 1 loses nothing.
+   */
+  @Test
+  void formatOneFixtureOfEveryTypeStillLoads() throws IOException {
+    byte[] bytes;
+    try (InputStream in = getClass().getResourceAsStream("all-stages-format1.blm")) {
+      bytes = in.readAllBytes();
+    }
+    PipelineModel model = (PipelineModel) ModelFile.fromBytes(bytes, "all-stages-format1.blm");
+    assertEquals(TYPES, types(model));
+    assertArrayEquals(bytes, ModelFile.toBytes(model));
+    LocalPredictor local = LocalPredictor.of(model, TestData.IRIS);
+    int correct = 0;
+    for (Row r : TestData.iris()) {
+      correct += r.getString("species").equals(local.predict(r).getString("predicted")) ? 1 : 0;
+    }
+    assertTrue(correct >= 135, correct + "/150");
+  }
+}
