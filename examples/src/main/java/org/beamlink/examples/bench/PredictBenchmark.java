@@ -30,10 +30,11 @@ import org.beamlink.transforms.pipeline.MlPipeline;
  * {@code beamlink bench predict}: the issue's serving pipeline, FeatureHasher (the {@code dims}
  * numeric columns hashed into 2^18 features) then StandardScaler then LogisticRegression, fitted on
  * embedded Flink and then scored three ways, one JSON line each: single-threaded in a {@link
- * LocalPredictor} (rows per second over a pool of distinct rows, after a warm-up pass), in a Flink
- * pipeline that generates and scores rows ({@link MapRows}, the model fixed when the pipeline is
- * built), and the same Flink pipeline without the scoring step, which gives the engine's cost of
- * generating and counting the rows.
+ * LocalPredictor}, cycling over 1,000 distinct rows (about 1 MB, in the CPU cache, as a request
+ * just parsed is) and over 100,000 (80 MB of boxed values, so every row comes from memory), after a
+ * warm-up pass; in a Flink pipeline that generates and scores rows ({@link MapRows}, the model
+ * fixed when the pipeline is built), and the same Flink pipeline without the scoring step, which
+ * gives the engine's cost of generating and counting the rows.
  *
  * <p>Rows: {@code x0 .. x{dims-1}} uniform in [-1, 1) and a DOUBLE label drawn from a logistic
  * model with weights {@code ((j % 7) - 3) / 4}, each a function of the seed and the row index.
@@ -62,7 +63,8 @@ public final class PredictBenchmark {
     PipelineModel model = fit(data, config, options);
     double fitSeconds = (System.nanoTime() - start) / 1e9;
     List<String> lines = new ArrayList<>();
-    lines.add(local(data, model, config, fitSeconds, runner));
+    lines.add(local(data, model, config, 1_000, fitSeconds, runner));
+    lines.add(local(data, model, config, 100_000, fitSeconds, runner));
     double generateOnly = pipeline(data, null, config, beamArgs);
     double scoring = pipeline(data, model, config, beamArgs);
     lines.add(
@@ -99,9 +101,13 @@ public final class PredictBenchmark {
   }
 
   private static String local(
-      Columns data, PipelineModel model, Config config, double fitSeconds, String runner) {
+      Columns data,
+      PipelineModel model,
+      Config config,
+      int pool,
+      double fitSeconds,
+      String runner) {
     LocalPredictor predictor = LocalPredictor.of(model, data.schema);
-    int pool = 100_000;
     Row[] rows = new Row[pool];
     for (int i = 0; i < pool; i++) {
       rows[i] = data.row(i);
@@ -118,10 +124,12 @@ public final class PredictBenchmark {
     return String.format(
         Locale.ROOT,
         "{\"benchmark\":\"predict\",\"mode\":\"local\",\"threads\":1,\"dims\":%d,\"rows\":%d,"
+            + "\"distinctRows\":%d,"
             + "\"seconds\":%.3f,\"rowsPerSecond\":%.0f,\"microsPerRow\":%.3f,"
             + "\"fitRows\":%d,\"fitSeconds\":%.3f,\"fitRunner\":\"%s\",\"meanProbability\":%.6f}",
         config.dims(),
         config.localRows(),
+        pool,
         seconds,
         config.localRows() / seconds,
         seconds * 1e6 / config.localRows(),

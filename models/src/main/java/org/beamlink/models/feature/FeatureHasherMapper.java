@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,21 +247,16 @@ public final class FeatureHasherMapper implements Transformer {
 
   /**
    * One thread's working arrays, so that hashing a row allocates only the output vector: the
-   * (index, value) pairs, the bytes of a term, and arrays of every exact length handed to {@code
-   * Vector.sparse} (which copies them).
+   * (index, value) pairs and the bytes of a term.
    */
   private static final class Scratch {
     final int[] indices;
     final double[] values;
-    final int[][] exactIndices;
-    final double[][] exactValues;
     byte[] bytes = new byte[64];
 
     Scratch(int m) {
       indices = new int[m];
       values = new double[m];
-      exactIndices = new int[m + 1][];
-      exactValues = new double[m + 1][];
     }
 
     /** The index of the UTF-8 bytes of {@code prefix + value}. */
@@ -306,13 +302,7 @@ public final class FeatureHasherMapper implements Transformer {
           kept++;
         }
       }
-      if (exactIndices[kept] == null) {
-        exactIndices[kept] = new int[kept];
-        exactValues[kept] = new double[kept];
-      }
-      System.arraycopy(indices, 0, exactIndices[kept], 0, kept);
-      System.arraycopy(values, 0, exactValues[kept], 0, kept);
-      return Vector.sparse(size, exactIndices[kept], exactValues[kept]);
+      return Vector.sparseOwning(size, Arrays.copyOf(indices, kept), Arrays.copyOf(values, kept));
     }
   }
 

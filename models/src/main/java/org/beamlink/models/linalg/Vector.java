@@ -35,6 +35,15 @@ public abstract sealed class Vector implements Serializable permits DenseVector,
     return SparseVector.of(size, indices.clone(), values.clone());
   }
 
+  /**
+   * As {@link #sparse}, but the vector keeps {@code indices} and {@code values} instead of copying
+   * them: for code that builds a fresh pair of arrays per vector (hashing a row) and never touches
+   * them again. Unsorted arrays are sorted in place.
+   */
+  public static SparseVector sparseOwning(int size, int[] indices, double[] values) {
+    return SparseVector.of(size, indices, values);
+  }
+
   /** A dense vector of {@code size} zeros. */
   public static DenseVector zeros(int size) {
     if (size < 0) {

@@ -1,6 +1,6 @@
 package org.beamlink.models.rows;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,11 +45,10 @@ public final class OutputColumns {
 
   /** A row of {@code output}: the values of {@code row}, then {@code appended}, in order. */
   public static Row row(Schema output, Row row, Object... appended) {
-    List<Object> values = new ArrayList<>(output.getFieldCount());
-    values.addAll(row.getValues());
-    for (Object v : appended) {
-      values.add(v);
-    }
-    return Row.withSchema(output).attachValues(values);
+    List<Object> in = row.getValues();
+    // One copy into an array of the output's size; the row keeps the array as its storage.
+    Object[] values = in.toArray(new Object[output.getFieldCount()]);
+    System.arraycopy(appended, 0, values, in.size(), appended.length);
+    return Row.withSchema(output).attachValues(Arrays.asList(values));
   }
 }
