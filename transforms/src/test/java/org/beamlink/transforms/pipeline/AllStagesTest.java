@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
@@ -87,6 +90,33 @@ class AllStagesTest {
         correct += r.getString("species").equals(r.getString("predicted")) ? 1 : 0;
       }
       assertTrue(correct >= 135, "softmax on 2 principal components: " + correct + "/150");
+    }
+  }
+
+  /** Eight threads sharing one predictor over every stage type get what one thread gets. */
+  @Test
+  void everyStageIsSafeToShareBetweenThreads() throws Exception {
+    PipelineModel model;
+    try (InputStream in = getClass().getResourceAsStream("all-stages-format1.blm")) {
+      model = (PipelineModel) ModelFile.fromBytes(in.readAllBytes(), "all-stages-format1.blm");
+    }
+    LocalPredictor local = LocalPredictor.of(model, TestData.IRIS);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.addAll(TestData.iris());
+    }
+    List<Row> expected = rows.stream().map(local::predict).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<List<Row>>> results = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        results.add(pool.submit(() -> rows.stream().map(local::predict).toList()));
+      }
+      for (Future<List<Row>> f : results) {
+        assertEquals(expected, f.get());
+      }
+    } finally {
+      pool.shutdown();
     }
   }
 
