@@ -113,7 +113,7 @@ final class PipelineSpec {
       case "standard-scaler" -> StandardScaler.fit().withInputCol(in).withOutputCol(out);
       case "minmax-scaler" -> MinMaxScaler.fit().withInputCol(in).withOutputCol(out);
       case "maxabs-scaler" -> MaxAbsScaler.fit().withInputCol(in).withOutputCol(out);
-      case "normalizer" -> Normalizer.of(in, out);
+      case "normalizer" -> Normalizer.of(in).withOutputCol(out);
       default -> Pca.fit().withInputCol(in).withOutputCol(out).withK(intArg(name, arg));
     };
   }

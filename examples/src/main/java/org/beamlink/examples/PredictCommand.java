@@ -96,10 +96,10 @@ public final class PredictCommand implements Callable<Integer> {
     PCollection<Row> rows = pipeline.apply("ReadCsv", ReadCsv.from(input));
     PCollection<Row> scored;
     if (failures == null) {
-      scored = rows.apply("Score", MapRows.of(fitted));
+      scored = rows.apply("Score", MapRows.using(fitted));
     } else {
       WithFailures.Result<PCollection<Row>, Row> result =
-          rows.apply("Score", MapRows.of(fitted).withFailures());
+          rows.apply("Score", MapRows.using(fitted).withFailures());
       scored = result.output();
       write(result.failures(), failures, "failures", ROWS_FAILED);
     }

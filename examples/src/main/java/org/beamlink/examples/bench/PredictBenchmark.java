@@ -154,7 +154,7 @@ public final class PredictBenchmark {
             .apply("Rows", MapElements.via(new RowFn(data)))
             .setRowSchema(data.schema);
     if (model != null) {
-      rows = rows.apply("Score", MapRows.of(model));
+      rows = rows.apply("Score", MapRows.using(model));
     }
     rows.apply("Count", Count.globally())
         .apply("Check", ParDo.of(new CheckCountFn(config.pipelineRows())));

@@ -31,6 +31,13 @@ import org.beamlink.transforms.pipeline.MapRows;
  * increasing; use infinities as the ends to take every number), given to {@link #of} and {@link
  * #withColumn}; {@code handleInvalid} (default {@code ERROR}).
  *
+ * <p>Why the factory differs from the other plain transforms: elsewhere in this package {@code
+ * of(..)} takes only the input column(s) and {@code withOutputCol(s)} and the options follow (as in
+ * {@link VectorAssembler} and {@link Binarizer}). Here each input column has its own splits, so a
+ * column is only complete with its output column and its splits; {@code of(inputCol, outputCol,
+ * splits...)} and {@code withColumn(..)} keep the three together, where separate {@code
+ * withOutputCols(..)} and {@code withSplits(..)} lists would have to be matched up by position.
+ *
  * <pre>{@code
  * PCollection<Row> bucketed =
  *     rows.apply(Bucketizer.of("age", "ageBucket", 0, 18, 65, Double.POSITIVE_INFINITY)

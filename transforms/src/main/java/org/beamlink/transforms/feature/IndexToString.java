@@ -17,11 +17,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>A null, NaN, non-integer or out-of-range index fails the row naming the column, the value and
  * the row ({@code withFailures()} routes such rows aside).
  *
- * <p>Parameters: {@code inputCol}, {@code outputCol} and {@code labels}, all required.
+ * <p>Parameters: {@code inputCol} (a numeric column, required, in the factory), {@code outputCol}
+ * (the appended STRING column, required) and {@code labels} (required, by {@link #withLabels} or
+ * {@link #withLabelsOf}). A missing {@code outputCol} or {@code labels} fails at pipeline
+ * construction.
  *
  * <pre>{@code
  * PCollection<Row> named = predictions.apply(
- *     IndexToString.of().withInputCol("prediction").withOutputCol("species")
+ *     IndexToString.of("prediction").withOutputCol("species")
  *         .withLabelsOf(indexerModel, "species"));
  * }</pre>
  */
@@ -29,7 +32,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public abstract class IndexToString extends MapRows {
   private static final String NAME = "IndexToString";
 
-  abstract @Nullable String inputCol();
+  abstract String inputCol();
 
   abstract @Nullable String outputCol();
 
@@ -48,22 +51,39 @@ public abstract class IndexToString extends MapRows {
     abstract IndexToString build();
   }
 
-  /** The transform with nothing set yet: set the columns and the labels. */
-  public static IndexToString of() {
-    return new AutoValue_IndexToString.Builder().build();
+  /**
+   * Maps the indices of the numeric column {@code inputCol} to labels; set the output column with
+   * {@link #withOutputCol} and the labels with {@link #withLabels} or {@link #withLabelsOf}.
+   *
+   * <pre>{@code
+   * rows.apply(IndexToString.of("prediction").withOutputCol("label").withLabels(labels));
+   * }</pre>
+   */
+  public static IndexToString of(String inputCol) {
+    return new AutoValue_IndexToString.Builder()
+        .setInputCol(FitParams.columnName(inputCol, "inputCol"))
+        .build();
   }
 
-  /** The numeric index column; required. */
-  public IndexToString withInputCol(String inputCol) {
-    return toBuilder().setInputCol(FitParams.columnName(inputCol, "inputCol")).build();
-  }
-
-  /** The STRING column to append; required. */
+  /**
+   * The STRING column to append; required.
+   *
+   * <pre>{@code
+   * IndexToString.of("prediction").withOutputCol("label");
+   * }</pre>
+   */
   public IndexToString withOutputCol(String outputCol) {
     return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
   }
 
-  /** The labels, in index order. */
+  /**
+   * The labels, in index order (index {@code i} maps to {@code labels.get(i)}); at least one.
+   * Required, unless set by {@link #withLabelsOf}.
+   *
+   * <pre>{@code
+   * IndexToString.of("i").withOutputCol("s").withLabels(List.of("no", "yes"));
+   * }</pre>
+   */
   public IndexToString withLabels(List<String> labels) {
     if (labels == null || labels.isEmpty()) {
       throw new IllegalArgumentException("Expected at least one label, got " + labels);
@@ -71,14 +91,30 @@ public abstract class IndexToString extends MapRows {
     return toBuilder().setLabels(List.copyOf(labels)).build();
   }
 
-  /** The labels {@code model} learned for its input column {@code indexedCol}. */
+  /**
+   * The labels {@code model} learned for its input column {@code indexedCol}, as {@link
+   * #withLabels}.
+   *
+   * <pre>{@code
+   * IndexToString.of("species_index").withOutputCol("species_again")
+   *     .withLabelsOf(indexerModel, "species");
+   * }</pre>
+   */
   public IndexToString withLabelsOf(StringIndexerModel model, String indexedCol) {
     return withLabels(model.labels(indexedCol));
   }
 
+  /**
+   * The mapper this transform applies; fails when {@link #withOutputCol} or the labels were not
+   * set.
+   *
+   * <pre>{@code
+   * IndexToStringMapper m =
+   *     IndexToString.of("i").withOutputCol("s").withLabels(List.of("a")).transformer();
+   * }</pre>
+   */
   @Override
   public IndexToStringMapper transformer() {
-    FitParams.require(inputCol(), "withInputCol", NAME);
     FitParams.require(outputCol(), "withOutputCol", NAME);
     FitParams.require(labels(), "withLabels", NAME);
     return IndexToStringMapper.of(inputCol(), outputCol(), labels());
@@ -88,7 +124,7 @@ public abstract class IndexToString extends MapRows {
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder
-        .addIfNotNull(DisplayData.item("inputCol", inputCol()))
+        .add(DisplayData.item("inputCol", inputCol()))
         .addIfNotNull(DisplayData.item("outputCol", outputCol()))
         .addIfNotNull(DisplayData.item("labels", String.valueOf(labels())));
   }

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.beamlink.models.feature.NormalizerMapper;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.pipeline.MapRows;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Scales each vector of a column to unit {@code p}-norm ({@link NormalizerMapper}), as Spark ML's
@@ -14,18 +15,22 @@ import org.beamlink.transforms.pipeline.MapRows;
  * <p>NaN and null: a vector with a NaN coordinate comes out all NaN (its norm is NaN), as in Spark;
  * a null vector is an error naming column and row.
  *
- * <p>Parameters: {@code inputCol} and {@code outputCol} (given to {@link #of}), {@code p} (default
- * 2; at least 1, or {@code Double.POSITIVE_INFINITY} for the maximum norm).
+ * <p>Parameters: {@code inputCol} (a vector column, required, in the factory), {@code outputCol}
+ * (the appended vector column, required), {@code p} (default 2; at least 1, or {@code
+ * Double.POSITIVE_INFINITY} for the maximum norm). A missing {@code outputCol} fails at pipeline
+ * construction.
  *
  * <pre>{@code
- * PCollection<Row> unit = rows.apply(Normalizer.of("features", "unit").withP(1));
+ * PCollection<Row> unit = rows.apply(Normalizer.of("features").withOutputCol("unit").withP(1));
  * }</pre>
  */
 @AutoValue
 public abstract class Normalizer extends MapRows {
+  private static final String NAME = "Normalizer";
+
   abstract String inputCol();
 
-  abstract String outputCol();
+  abstract @Nullable String outputCol();
 
   abstract double p();
 
@@ -42,16 +47,39 @@ public abstract class Normalizer extends MapRows {
     abstract Normalizer build();
   }
 
-  /** Normalizes the vectors of {@code inputCol} into {@code outputCol}, with p = 2. */
-  public static Normalizer of(String inputCol, String outputCol) {
+  /**
+   * Normalizes the vectors of {@code inputCol}, with p = 2; set the output column with {@link
+   * #withOutputCol}.
+   *
+   * <pre>{@code
+   * rows.apply(Normalizer.of("features").withOutputCol("unit"));
+   * }</pre>
+   */
+  public static Normalizer of(String inputCol) {
     return new AutoValue_Normalizer.Builder()
         .setInputCol(FitParams.columnName(inputCol, "inputCol"))
-        .setOutputCol(FitParams.columnName(outputCol, "outputCol"))
         .setP(2.0)
         .build();
   }
 
-  /** The norm's order: at least 1, or {@code Double.POSITIVE_INFINITY}; default 2. */
+  /**
+   * The vector column to append; required.
+   *
+   * <pre>{@code
+   * Normalizer.of("features").withOutputCol("unit");
+   * }</pre>
+   */
+  public Normalizer withOutputCol(String outputCol) {
+    return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
+  }
+
+  /**
+   * The norm's order: at least 1, or {@code Double.POSITIVE_INFINITY}; default 2.
+   *
+   * <pre>{@code
+   * Normalizer.of("features").withOutputCol("unit").withP(Double.POSITIVE_INFINITY);
+   * }</pre>
+   */
   public Normalizer withP(double p) {
     if (!(p >= 1.0)) {
       throw new IllegalArgumentException("Expected p >= 1, got " + p);
@@ -59,8 +87,16 @@ public abstract class Normalizer extends MapRows {
     return toBuilder().setP(p).build();
   }
 
+  /**
+   * The mapper this transform applies; fails when {@link #withOutputCol} was not called.
+   *
+   * <pre>{@code
+   * Transformer t = Normalizer.of("features").withOutputCol("unit").transformer();
+   * }</pre>
+   */
   @Override
   public Transformer transformer() {
+    FitParams.require(outputCol(), "withOutputCol", NAME);
     return NormalizerMapper.of(inputCol(), outputCol(), p());
   }
 
@@ -69,7 +105,7 @@ public abstract class Normalizer extends MapRows {
     super.populateDisplayData(builder);
     builder
         .add(DisplayData.item("inputCol", inputCol()))
-        .add(DisplayData.item("outputCol", outputCol()))
+        .addIfNotNull(DisplayData.item("outputCol", outputCol()))
         .add(DisplayData.item("p", p()));
   }
 }

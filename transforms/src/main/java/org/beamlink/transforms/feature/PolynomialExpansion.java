@@ -15,19 +15,20 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Dense input gives dense output, sparse input sparse output. NaN propagates into the monomials
  * it is a factor of; a null vector fails the row naming column and row.
  *
- * <p>Parameters: {@code inputCol} and {@code outputCol} (required), {@code degree} (>= 1, default
- * 2).
+ * <p>Parameters: {@code inputCol} (a vector column, required, in the factory), {@code outputCol}
+ * (the appended vector column, required), {@code degree} (>= 1, default 2). A missing {@code
+ * outputCol} fails at pipeline construction.
  *
  * <pre>{@code
  * PCollection<Row> expanded =
- *     rows.apply(PolynomialExpansion.of().withInputCol("x").withOutputCol("poly").withDegree(3));
+ *     rows.apply(PolynomialExpansion.of("x").withOutputCol("poly").withDegree(3));
  * }</pre>
  */
 @AutoValue
 public abstract class PolynomialExpansion extends MapRows {
   private static final String NAME = "PolynomialExpansion";
 
-  abstract @Nullable String inputCol();
+  abstract String inputCol();
 
   abstract @Nullable String outputCol();
 
@@ -46,22 +47,39 @@ public abstract class PolynomialExpansion extends MapRows {
     abstract PolynomialExpansion build();
   }
 
-  /** The expansion with every default set: degree 2; set the columns. */
-  public static PolynomialExpansion of() {
-    return new AutoValue_PolynomialExpansion.Builder().setDegree(2).build();
+  /**
+   * Expands the vectors of {@code inputCol}, with degree 2; set the output column with {@link
+   * #withOutputCol}.
+   *
+   * <pre>{@code
+   * rows.apply(PolynomialExpansion.of("x").withOutputCol("poly"));
+   * }</pre>
+   */
+  public static PolynomialExpansion of(String inputCol) {
+    return new AutoValue_PolynomialExpansion.Builder()
+        .setInputCol(FitParams.columnName(inputCol, "inputCol"))
+        .setDegree(2)
+        .build();
   }
 
-  /** The vector column to expand; required. */
-  public PolynomialExpansion withInputCol(String inputCol) {
-    return toBuilder().setInputCol(FitParams.columnName(inputCol, "inputCol")).build();
-  }
-
-  /** The vector column to append; required. */
+  /**
+   * The vector column to append; required.
+   *
+   * <pre>{@code
+   * PolynomialExpansion.of("x").withOutputCol("poly");
+   * }</pre>
+   */
   public PolynomialExpansion withOutputCol(String outputCol) {
     return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
   }
 
-  /** The highest degree, >= 1; default 2. */
+  /**
+   * The highest degree, >= 1; default 2.
+   *
+   * <pre>{@code
+   * PolynomialExpansion.of("x").withOutputCol("poly").withDegree(3);
+   * }</pre>
+   */
   public PolynomialExpansion withDegree(int degree) {
     if (degree < 1) {
       throw new IllegalArgumentException("Expected degree >= 1, got " + degree);
@@ -69,9 +87,15 @@ public abstract class PolynomialExpansion extends MapRows {
     return toBuilder().setDegree(degree).build();
   }
 
+  /**
+   * The mapper this transform applies; fails when {@link #withOutputCol} was not called.
+   *
+   * <pre>{@code
+   * PolynomialExpansionMapper m = PolynomialExpansion.of("x").withOutputCol("p").transformer();
+   * }</pre>
+   */
   @Override
   public PolynomialExpansionMapper transformer() {
-    FitParams.require(inputCol(), "withInputCol", NAME);
     FitParams.require(outputCol(), "withOutputCol", NAME);
     return PolynomialExpansionMapper.of(inputCol(), outputCol(), degree());
   }
@@ -80,7 +104,7 @@ public abstract class PolynomialExpansion extends MapRows {
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder
-        .addIfNotNull(DisplayData.item("inputCol", inputCol()))
+        .add(DisplayData.item("inputCol", inputCol()))
         .addIfNotNull(DisplayData.item("outputCol", outputCol()))
         .add(DisplayData.item("degree", degree()));
   }

@@ -16,22 +16,23 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>NaN is copied. A null vector or an index beyond a row's vector fails the row naming the
  * column, the index, the vector's size and the row.
  *
- * <p>Parameters: {@code indices} (required, in the factory; distinct, >= 0), {@code inputCol} and
- * {@code outputCol} (required).
+ * <p>Parameters: {@code inputCol} (a vector column, required, in the factory), {@code indices}
+ * (required; at least one, distinct, >= 0), {@code outputCol} (the appended vector column,
+ * required). A missing {@code indices} or {@code outputCol} fails at pipeline construction.
  *
  * <pre>{@code
  * PCollection<Row> picked =
- *     rows.apply(VectorSlicer.of(0, 3).withInputCol("features").withOutputCol("picked"));
+ *     rows.apply(VectorSlicer.of("features").withIndices(0, 3).withOutputCol("picked"));
  * }</pre>
  */
 @AutoValue
 public abstract class VectorSlicer extends MapRows {
   private static final String NAME = "VectorSlicer";
 
-  @SuppressWarnings("mutable")
-  abstract int[] indices();
+  abstract String inputCol();
 
-  abstract @Nullable String inputCol();
+  @SuppressWarnings("mutable")
+  abstract int @Nullable [] indices();
 
   abstract @Nullable String outputCol();
 
@@ -39,34 +40,68 @@ public abstract class VectorSlicer extends MapRows {
 
   @AutoValue.Builder
   abstract static class Builder {
-    abstract Builder setIndices(int[] indices);
-
     abstract Builder setInputCol(String inputCol);
+
+    abstract Builder setIndices(int[] indices);
 
     abstract Builder setOutputCol(String outputCol);
 
     abstract VectorSlicer build();
   }
 
-  /** Picks {@code indices} (distinct, >= 0), in this order. */
-  public static VectorSlicer of(int... indices) {
+  /**
+   * Slices the vectors of {@code inputCol}; set the indices with {@link #withIndices} and the
+   * output column with {@link #withOutputCol}.
+   *
+   * <pre>{@code
+   * rows.apply(VectorSlicer.of("features").withIndices(2, 0).withOutputCol("picked"));
+   * }</pre>
+   */
+  public static VectorSlicer of(String inputCol) {
+    return new AutoValue_VectorSlicer.Builder()
+        .setInputCol(FitParams.columnName(inputCol, "inputCol"))
+        .build();
+  }
+
+  /**
+   * The coordinates to pick, in this order (output coordinate {@code k} is input coordinate {@code
+   * indices[k]}); required; at least one, distinct, each >= 0.
+   *
+   * <pre>{@code
+   * VectorSlicer.of("features").withIndices(3, 0).withOutputCol("picked");
+   * }</pre>
+   */
+  public VectorSlicer withIndices(int... indices) {
+    if (indices == null) {
+      throw new IllegalArgumentException("Expected at least one index, got null");
+    }
+    // The mapper's own checks, with placeholder columns, so that bad indices fail here.
     VectorSlicerMapper.of("in", "out", indices);
-    return new AutoValue_VectorSlicer.Builder().setIndices(indices.clone()).build();
+    return toBuilder().setIndices(indices.clone()).build();
   }
 
-  /** The vector column to slice; required. */
-  public VectorSlicer withInputCol(String inputCol) {
-    return toBuilder().setInputCol(FitParams.columnName(inputCol, "inputCol")).build();
-  }
-
-  /** The vector column to append; required. */
+  /**
+   * The vector column to append; required.
+   *
+   * <pre>{@code
+   * VectorSlicer.of("features").withIndices(0).withOutputCol("first");
+   * }</pre>
+   */
   public VectorSlicer withOutputCol(String outputCol) {
     return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
   }
 
+  /**
+   * The mapper this transform applies; fails when {@link #withIndices} or {@link #withOutputCol}
+   * was not called.
+   *
+   * <pre>{@code
+   * VectorSlicerMapper m = VectorSlicer.of("v").withIndices(1).withOutputCol("s").transformer();
+   * }</pre>
+   */
   @Override
   public VectorSlicerMapper transformer() {
-    FitParams.require(inputCol(), "withInputCol", NAME);
+    FitParams.require(indices(), "withIndices", NAME);
     FitParams.require(outputCol(), "withOutputCol", NAME);
     return VectorSlicerMapper.of(inputCol(), outputCol(), indices());
   }
@@ -75,8 +110,9 @@ public abstract class VectorSlicer extends MapRows {
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder
-        .add(DisplayData.item("indices", Arrays.toString(indices())))
-        .addIfNotNull(DisplayData.item("inputCol", inputCol()))
+        .add(DisplayData.item("inputCol", inputCol()))
+        .addIfNotNull(
+            DisplayData.item("indices", indices() == null ? null : Arrays.toString(indices())))
         .addIfNotNull(DisplayData.item("outputCol", outputCol()));
   }
 }

@@ -20,15 +20,15 @@ import org.beamlink.models.pipeline.TransformerCoder;
  * Applies a {@link Transformer} that needs no fitting (a {@code VectorAssembler}, a {@code
  * Binarizer}, a loaded pipeline model) to bounded or unbounded rows, one row at a time, with no
  * side input. The plain transforms of the {@code feature} package extend it, which makes them
- * pipeline stages too; {@link #of} wraps any transformer value.
+ * pipeline stages too; {@link #using} wraps any transformer value.
  *
  * <p>A row the transformer cannot map fails the job with the transformer's message (column, value,
  * row); with {@link #withFailures()} it goes to a failure output instead, beside the error ({@link
  * ApplyModel#failureSchema}).
  *
  * <pre>{@code
- * PCollection<Row> scored = rows.apply(MapRows.of(ModelFile.read(path, PipelineModel.class)));
- * WithFailures.Result<PCollection<Row>, Row> result = rows.apply(MapRows.of(model).withFailures());
+ * PCollection<Row> scored = rows.apply(MapRows.using(ModelFile.read(path, PipelineModel.class)));
+ * WithFailures.Result<PCollection<Row>, Row> result = rows.apply(MapRows.using(model).withFailures());
  * }</pre>
  */
 public abstract class MapRows extends PTransform<PCollection<Row>, PCollection<Row>>
@@ -37,8 +37,11 @@ public abstract class MapRows extends PTransform<PCollection<Row>, PCollection<R
   /** The transformer this transform applies. */
   public abstract Transformer transformer();
 
-  /** Applies {@code transformer}. */
-  public static MapRows of(Transformer transformer) {
+  /**
+   * Applies {@code transformer}. (Not named {@code of}: the feature transforms extend this class,
+   * and their own {@code of(inputCol)} factories would sit beside an inherited {@code of}.)
+   */
+  public static MapRows using(Transformer transformer) {
     return new Fixed(transformer);
   }
 

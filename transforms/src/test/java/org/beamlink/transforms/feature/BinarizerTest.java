@@ -94,7 +94,7 @@ class BinarizerTest {
     Pipeline p = TestRunner.DIRECT.create();
     PAssert.that(
             p.apply(Create.of(mixed(3, -1.0, Vector.dense(0.5, 2))).withRowSchema(MIXED))
-                .apply(Binarizer.of(List.of("x", "v"), List.of("xb", "vb")).withThreshold(0.5)))
+                .apply(Binarizer.of("x", "v").withOutputCols("xb", "vb").withThreshold(0.5)))
         .satisfies(
             rows -> {
               Row r = rows.iterator().next();
@@ -108,11 +108,20 @@ class BinarizerTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                bad.apply(Create.empty(MIXED)).apply(Binarizer.of(List.of("nope"), List.of("b"))));
+            () -> bad.apply(Create.empty(MIXED)).apply(Binarizer.of("nope").withOutputCols("b")));
     assertTrue(e.getMessage().contains("'nope' not found"), e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> Binarizer.of(List.of("x"), List.of("a", "b")));
+    assertThrows(IllegalArgumentException.class, () -> Binarizer.of("x").withOutputCols("a", "b"));
+    assertThrows(IllegalArgumentException.class, () -> Binarizer.of());
+  }
+
+  @Test
+  void rejectsMissingOutputColumnsAtConstruction() {
+    Pipeline p = TestRunner.DIRECT.create();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> p.apply(Create.empty(MIXED)).apply(Binarizer.of("x").withThreshold(0.5)));
+    assertEquals("Binarizer needs withOutputCols(..)", e.getMessage());
   }
 
   @Test

@@ -39,8 +39,7 @@ class IndexToStringTest {
             StringOrderType.FREQUENCY_DESC,
             HandleInvalid.ERROR);
     Transformer.Bound bound =
-        IndexToString.of()
-            .withInputCol("i")
+        IndexToString.of("i")
             .withOutputCol("color")
             .withLabelsOf(indexer, "color")
             .transformer()
@@ -61,9 +60,14 @@ class IndexToStringTest {
 
   @Test
   void rejectsMissingParametersAndNonNumericColumns() {
-    assertThrows(
-        IllegalArgumentException.class, () -> IndexToString.of().withInputCol("i").transformer());
-    assertThrows(IllegalArgumentException.class, () -> IndexToString.of().withLabels(List.of()));
+    String noLabels =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IndexToString.of("i").withOutputCol("s").transformer())
+            .getMessage();
+    assertEquals("IndexToString needs withLabels(..)", noLabels);
+    assertThrows(IllegalArgumentException.class, () -> IndexToString.of("i").withLabels(List.of()));
+    assertThrows(IllegalArgumentException.class, () -> IndexToString.of(""));
     Schema s = Schema.builder().addStringField("i").build();
     assertThrows(
         IllegalArgumentException.class,
@@ -71,15 +75,23 @@ class IndexToStringTest {
   }
 
   @Test
+  void rejectsMissingOutputColumnAtConstruction() {
+    Pipeline p = TestRunner.DIRECT.create();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                p.apply(Create.empty(SCHEMA))
+                    .apply(IndexToString.of("i").withLabels(List.of("x", "y"))));
+    assertEquals("IndexToString needs withOutputCol(..)", e.getMessage());
+  }
+
+  @Test
   void mapsIndicesInAPipeline() {
     Pipeline p = TestRunner.DIRECT.create();
     PCollection<Row> out =
         p.apply(Create.of(index(1.0), index(0.0)).withRowSchema(SCHEMA))
-            .apply(
-                IndexToString.of()
-                    .withInputCol("i")
-                    .withOutputCol("s")
-                    .withLabels(List.of("x", "y")));
+            .apply(IndexToString.of("i").withOutputCol("s").withLabels(List.of("x", "y")));
     PAssert.that(out)
         .satisfies(
             rows -> {

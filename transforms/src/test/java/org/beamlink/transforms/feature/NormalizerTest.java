@@ -72,13 +72,13 @@ class NormalizerTest {
 
   @Test
   void runsInAPipelineAndValidatesP() {
-    assertThrows(IllegalArgumentException.class, () -> Normalizer.of("features", "u").withP(0.5));
+    assertThrows(IllegalArgumentException.class, () -> Normalizer.of("features").withP(0.5));
     Pipeline p = TestRunner.DIRECT.create();
     PAssert.that(
             p.apply(
                     Create.of(Row.withSchema(VECTORS).addValues(Vector.dense(3, 4)).build())
                         .withRowSchema(VECTORS))
-                .apply(Normalizer.of("features", "unit").withP(1)))
+                .apply(Normalizer.of("features").withOutputCol("unit").withP(1)))
         .satisfies(
             rows -> {
               Row r = rows.iterator().next();
@@ -93,8 +93,20 @@ class NormalizerTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> bad.apply(Create.empty(VECTORS)).apply(Normalizer.of("nope", "unit")));
+            () ->
+                bad.apply(Create.empty(VECTORS))
+                    .apply(Normalizer.of("nope").withOutputCol("unit")));
     assertTrue(e.getMessage().contains("'nope' not found"), e.getMessage());
+  }
+
+  @Test
+  void rejectsMissingOutputColumnAtConstruction() {
+    Pipeline p = TestRunner.DIRECT.create();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> p.apply(Create.empty(VECTORS)).apply(Normalizer.of("features").withP(1)));
+    assertEquals("Normalizer needs withOutputCol(..)", e.getMessage());
   }
 
   @Test

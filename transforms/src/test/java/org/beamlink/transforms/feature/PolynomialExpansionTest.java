@@ -89,17 +89,22 @@ class PolynomialExpansionTest {
 
   @Test
   void rejectsBadDegreeAndColumns() {
-    assertThrows(IllegalArgumentException.class, () -> PolynomialExpansion.of().withDegree(0));
-    assertThrows(IllegalArgumentException.class, () -> PolynomialExpansion.of().transformer());
+    assertThrows(IllegalArgumentException.class, () -> PolynomialExpansion.of("x").withDegree(0));
+    assertThrows(IllegalArgumentException.class, () -> PolynomialExpansion.of(""));
     Schema s = Schema.builder().addDoubleField("x").build();
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            PolynomialExpansion.of()
-                .withInputCol("x")
-                .withOutputCol("p")
-                .transformer()
-                .outputSchema(s));
+        () -> PolynomialExpansion.of("x").withOutputCol("p").transformer().outputSchema(s));
+  }
+
+  @Test
+  void rejectsMissingOutputColumnAtConstruction() {
+    Pipeline p = TestRunner.DIRECT.create();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> p.apply(Create.empty(SCHEMA)).apply(PolynomialExpansion.of("x").withDegree(3)));
+    assertEquals("PolynomialExpansion needs withOutputCol(..)", e.getMessage());
   }
 
   @Test
@@ -109,7 +114,7 @@ class PolynomialExpansionTest {
         p.apply(
                 Create.of(Row.withSchema(SCHEMA).addValue(Vector.dense(1, 2)).build())
                     .withRowSchema(SCHEMA))
-            .apply(PolynomialExpansion.of().withInputCol("x").withOutputCol("poly").withDegree(3));
+            .apply(PolynomialExpansion.of("x").withOutputCol("poly").withDegree(3));
     PAssert.that(out)
         .satisfies(
             rows -> {

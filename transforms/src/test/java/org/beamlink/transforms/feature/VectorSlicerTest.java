@@ -58,12 +58,28 @@ class VectorSlicerTest {
 
   @Test
   void rejectsBadIndicesAndColumns() {
-    assertThrows(IllegalArgumentException.class, () -> VectorSlicer.of());
-    assertThrows(IllegalArgumentException.class, () -> VectorSlicer.of(-1));
-    assertThrows(IllegalArgumentException.class, () -> VectorSlicer.of(1, 1));
-    Transformer t = VectorSlicer.of(0).withInputCol("x").withOutputCol("s").transformer();
+    VectorSlicer v = VectorSlicer.of("v");
+    assertThrows(IllegalArgumentException.class, () -> v.withIndices());
+    assertThrows(IllegalArgumentException.class, () -> v.withIndices(-1));
+    assertThrows(IllegalArgumentException.class, () -> v.withIndices(1, 1));
+    assertThrows(IllegalArgumentException.class, () -> VectorSlicer.of(""));
+    Transformer t = VectorSlicer.of("x").withIndices(0).withOutputCol("s").transformer();
     assertThrows(IllegalArgumentException.class, () -> t.outputSchema(SCHEMA));
-    assertThrows(IllegalArgumentException.class, () -> VectorSlicer.of(0).transformer());
+  }
+
+  @Test
+  void rejectsMissingOutputColumnOrIndicesAtConstruction() {
+    Pipeline p = TestRunner.DIRECT.create();
+    PCollection<Row> rows = p.apply(Create.empty(SCHEMA));
+    IllegalArgumentException noOutput =
+        assertThrows(
+            IllegalArgumentException.class, () -> rows.apply(VectorSlicer.of("v").withIndices(0)));
+    assertEquals("VectorSlicer needs withOutputCol(..)", noOutput.getMessage());
+    IllegalArgumentException noIndices =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> rows.apply(VectorSlicer.of("v").withOutputCol("s")));
+    assertEquals("VectorSlicer needs withIndices(..)", noIndices.getMessage());
   }
 
   @Test
@@ -73,7 +89,7 @@ class VectorSlicerTest {
         p.apply(
                 Create.of(Row.withSchema(SCHEMA).addValue(Vector.dense(1, 2, 3)).build())
                     .withRowSchema(SCHEMA))
-            .apply(VectorSlicer.of(2, 0).withInputCol("v").withOutputCol("s"));
+            .apply(VectorSlicer.of("v").withIndices(2, 0).withOutputCol("s"));
     PAssert.that(out)
         .satisfies(
             rows -> {

@@ -40,16 +40,16 @@ final class AllStages {
         StandardScaler.fit().withInputCol("raw").withOutputCol("std").withMean(true),
         MinMaxScaler.fit().withInputCol("raw").withOutputCol("minmax"),
         MaxAbsScaler.fit().withInputCol("raw").withOutputCol("maxabs"),
-        Normalizer.of("raw", "unit"),
-        Binarizer.of(List.of("pw"), List.of("wide")).withThreshold(1.0),
+        Normalizer.of("raw").withOutputCol("unit"),
+        Binarizer.of("pw").withOutputCols("wide").withThreshold(1.0),
         Bucketizer.of(
             "sl", "sl_bucket", Double.NEGATIVE_INFINITY, 5, 6, 7, Double.POSITIVE_INFINITY),
         QuantileDiscretizer.fit()
             .withInputCols("sw")
             .withOutputCols("sw_quartile")
             .withNumBuckets(4),
-        PolynomialExpansion.of().withInputCol("std").withOutputCol("poly").withDegree(2),
-        VectorSlicer.of(0, 2).withInputCol("raw").withOutputCol("sliced"),
+        PolynomialExpansion.of("std").withOutputCol("poly").withDegree(2),
+        VectorSlicer.of("raw").withIndices(0, 2).withOutputCol("sliced"),
         Pca.fit().withInputCol("std").withOutputCol("pca").withK(2),
         ChiSqSelector.fit()
             .withInputCol("minmax")
@@ -58,8 +58,7 @@ final class AllStages {
             .withNumTopFeatures(2),
         StringIndexer.fit().withInputCols("species").withOutputCols("species_index"),
         OneHotEncoder.fit().withInputCols("species").withOutputCols("species_onehot"),
-        IndexToString.of()
-            .withInputCol("species_index")
+        IndexToString.of("species_index")
             .withOutputCol("species_again")
             .withLabels(List.of("setosa", "versicolor", "virginica")),
         FeatureHasher.of("sl", "species").withOutputCol("hashed").withNumFeatures(64),
