@@ -8,11 +8,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricName;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -105,8 +101,8 @@ public final class PredictCommand implements Callable<Integer> {
     }
     write(scored, outputFile, "predictions", ROWS_SCORED);
     ProgressReporter.Run run = progress.run(pipeline);
-    long scoredRows = counter(run, ROWS_SCORED);
-    long failedRows = counter(run, ROWS_FAILED);
+    long scoredRows = ProgressReporter.counter(run.result(), ROWS_SCORED);
+    long failedRows = ProgressReporter.counter(run.result(), ROWS_FAILED);
     String runner = options.getRunner().getSimpleName();
     output.print(
         spec.commandLine().getOut(),
@@ -148,21 +144,6 @@ public final class PredictCommand implements Callable<Integer> {
       quoted.add(csvField(n));
     }
     return quoted;
-  }
-
-  private static long counter(ProgressReporter.Run run, MetricName name) {
-    MetricQueryResults metrics =
-        run.result()
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(name.getNamespace(), name.getName()))
-                    .build());
-    long total = 0;
-    for (MetricResult<Long> c : metrics.getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 
   /** A CSV field: quoted when it holds a comma, a quote or a line break. */

@@ -184,19 +184,27 @@ final class ProgressReporter {
 
   /** The counter's value over all steps, or -1 when the runner cannot tell now. */
   private long rows(PipelineResult result) {
-    MetricsFilter filter =
-        MetricsFilter.builder()
-            .addNameFilter(
-                MetricNameFilter.named(rowsCounter.getNamespace(), rowsCounter.getName()))
-            .build();
-    long total = 0;
     try {
-      for (MetricResult<Long> counter : result.metrics().queryMetrics(filter).getCounters()) {
-        total += counter.getAttempted();
-      }
+      return counter(result, rowsCounter);
     } catch (UnsupportedOperationException e) {
       // Some results cannot report metrics in some states; progress is then time only.
       return -1;
+    }
+  }
+
+  /**
+   * The counter {@code name} of {@code result}, summed over all steps.
+   *
+   * @throws UnsupportedOperationException when the runner cannot report metrics now
+   */
+  static long counter(PipelineResult result, MetricName name) {
+    MetricsFilter filter =
+        MetricsFilter.builder()
+            .addNameFilter(MetricNameFilter.named(name.getNamespace(), name.getName()))
+            .build();
+    long total = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(filter).getCounters()) {
+      total += counter.getAttempted();
     }
     return total;
   }

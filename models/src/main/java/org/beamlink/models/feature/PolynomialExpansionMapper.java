@@ -97,22 +97,7 @@ public final class PolynomialExpansionMapper implements Transformer {
 
   @Override
   public Schema outputSchema(Schema input) {
-    if (!input.hasField(inputCol)) {
-      throw new IllegalArgumentException(
-          "PolynomialExpansion: column '"
-              + inputCol
-              + "' not found; the input has columns "
-              + input.getFieldNames());
-    }
-    Schema.FieldType type = input.getField(inputCol).getType();
-    if (!VectorLogicalType.isVector(type)) {
-      throw new IllegalArgumentException(
-          "PolynomialExpansion: column '"
-              + inputCol
-              + "' has type "
-              + type
-              + "; expected a vector column");
-    }
+    StageColumns.vectorColumn(input, inputCol, "PolynomialExpansion");
     return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
   }
 

@@ -88,22 +88,7 @@ public final class VectorSlicerMapper implements Transformer {
 
   @Override
   public Schema outputSchema(Schema input) {
-    if (!input.hasField(inputCol)) {
-      throw new IllegalArgumentException(
-          "VectorSlicer: column '"
-              + inputCol
-              + "' not found; the input has columns "
-              + input.getFieldNames());
-    }
-    Schema.FieldType type = input.getField(inputCol).getType();
-    if (!VectorLogicalType.isVector(type)) {
-      throw new IllegalArgumentException(
-          "VectorSlicer: column '"
-              + inputCol
-              + "' has type "
-              + type
-              + "; expected a vector column");
-    }
+    StageColumns.vectorColumn(input, inputCol, "VectorSlicer");
     return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
   }
 

@@ -62,7 +62,7 @@ public final class LinearModelStage implements Transformer {
   @Override
   public Bound bind(Schema input) {
     LinearScorer scorer = scorer(input);
-    scorer.checkFeatures(model);
+    model.features().bind(input);
     return new Bound() {
       @Override
       public Schema outputSchema() {

@@ -79,15 +79,6 @@ public final class LinearScorer implements RowScorer<LinearModel> {
     return outputSchema;
   }
 
-  /**
-   * Checks that {@code model}'s feature columns are in the input schema.
-   *
-   * @throws IllegalArgumentException naming a missing column or one of the wrong type
-   */
-  public void checkFeatures(LinearModel model) {
-    bound(model);
-  }
-
   @Override
   public Row score(LinearModel model, Row row) {
     if (model.type().isClassifier() != (labelType != null) || model.labelType() != labelType) {
