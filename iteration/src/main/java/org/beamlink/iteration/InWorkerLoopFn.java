@@ -9,19 +9,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 import org.beamlink.models.linalg.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-worker path: all partitioned data arrives as one grouped element; the loop runs here,
+ * The in-worker path: every element of the partitioned and broadcast data arrives under one key and
+ * is kept in state; when the input ends (the end of the global window), the loop runs here,
  * partitions as threads, AllReduce in memory in task order.
  */
-final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, OutputT> {
+final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, RawUnionValue>, OutputT> {
   private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
 
   private final ComQueueSpec spec;
@@ -30,30 +39,59 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
   private final Counter computeMillis;
   private final Counter loopMillis;
 
-  InWorkerLoopFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close) {
+  @StateId("data")
+  private final StateSpec<BagState<RawUnionValue>> dataSpec;
+
+  @TimerId("end")
+  private final TimerSpec endSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  InWorkerLoopFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close, UnionCoder coder) {
     this.spec = spec;
     this.close = close;
     this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
     this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
     this.loopMillis = ComQueueMetrics.loopMillis(spec.program.name);
+    this.dataSpec = StateSpecs.bag(coder);
   }
 
   @ProcessElement
-  public void process(ProcessContext c) throws Exception {
+  public void process(
+      @Element KV<Integer, RawUnionValue> element,
+      BoundedWindow window,
+      @StateId("data") BagState<RawUnionValue> data,
+      @TimerId("end") Timer end) {
+    data.add(element.getValue());
+    end.set(window.maxTimestamp());
+  }
+
+  @OnTimer("end")
+  public void loop(OnTimerContext c, @StateId("data") BagState<RawUnionValue> data)
+      throws Exception {
     long start = System.nanoTime();
     ComQueueProgram program = spec.program;
     int numTask = spec.numTasks;
+    int partitioned = spec.partitionedNames.size();
+    List<List<KV<Long, Object>>> inputs = new ArrayList<>();
+    for (int i = 0; i < partitioned + spec.broadcastNames.size(); i++) {
+      inputs.add(new ArrayList<>());
+    }
+    for (RawUnionValue value : data.read()) {
+      if (value.getUnionTag() > 0) {
+        @SuppressWarnings("unchecked")
+        KV<Long, Object> kv = (KV<Long, Object>) value.getValue();
+        inputs.get(value.getUnionTag() - 1).add(kv);
+      }
+    }
+    data.clear();
     List<ComContext> contexts = new ArrayList<>(numTask);
     for (int t = 0; t < numTask; t++) {
       contexts.add(new ComContext(t, numTask));
     }
     long elements = 0;
     long bytes = 0;
-    for (int i = 0; i < spec.partitionedNames.size(); i++) {
-      @SuppressWarnings("unchecked")
-      TupleTag<KV<Long, Object>> tag = (TupleTag<KV<Long, Object>>) spec.partitionedTags.get(i);
-      List<List<Object>> parts =
-          PartitionAssigner.split(c.element().getValue().getAll(tag), numTask);
+    for (int i = 0; i < partitioned; i++) {
+      List<List<Object>> parts = PartitionAssigner.split(inputs.get(i), numTask);
+      inputs.set(i, null);
       for (int t = 0; t < numTask; t++) {
         for (Object o : parts.get(t)) {
           elements++;
@@ -73,11 +111,10 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, CoGbkResult>, Outpu
               program.name, bytes >> 20, budget >> 20));
     }
     for (int i = 0; i < spec.broadcastNames.size(); i++) {
-      List<?> data =
-          Collections.unmodifiableList(
-              PartitionAssigner.values(c.element().getValue(), spec.broadcastTags.get(i)));
+      List<?> broadcast =
+          Collections.unmodifiableList(PartitionAssigner.sortedValues(inputs.get(partitioned + i)));
       for (ComContext context : contexts) {
-        context.putObj(spec.broadcastNames.get(i), data);
+        context.putObj(spec.broadcastNames.get(i), broadcast);
       }
     }
     LOG.info(

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -19,6 +20,8 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -252,48 +255,29 @@ public final class IterativeComQueue {
       boolean gather = execution == Execution.IN_WORKER;
 
       Map<String, Coder<?>> dataCoders = new TreeMap<>();
-      TupleTag<Integer> markerTag = new TupleTag<>("tasks");
-      List<Integer> keys =
-          gather ? List.of(0) : IntStream.range(0, numTasks).boxed().collect(Collectors.toList());
-      PCollection<KV<Integer, Integer>> markers =
-          pipeline
-              .apply(
-                  "Tasks",
-                  Create.of(keys.stream().map(k -> KV.of(k, k)).collect(Collectors.toList())))
-              .setCoder(KvCoder.of(VarIntCoder.of(), VarIntCoder.of()));
-      KeyedPCollectionTuple<Integer> keyed = KeyedPCollectionTuple.of(markerTag, markers);
+      int numKeys = gather ? 1 : numTasks;
       List<TupleTag<?>> tags = new ArrayList<>();
+      List<PCollection<KV<Integer, KV<Long, Object>>>> inputs = new ArrayList<>();
       for (int i = 0; i < queue.partitionedNames.size(); i++) {
         String dataName = queue.partitionedNames.get(i);
-        PCollection<KV<Integer, KV<Long, Object>>> assigned =
-            assign(queue.partitionedData.get(i), dataName, numTasks, gather);
-        TupleTag<KV<Long, Object>> tag = new TupleTag<>(dataName);
-        tags.add(tag);
-        keyed = keyed.and(tag, assigned);
+        tags.add(new TupleTag<KV<Long, Object>>(dataName));
+        inputs.add(assign(queue.partitionedData.get(i), dataName, numTasks, gather));
         dataCoders.put(dataName, queue.partitionedData.get(i).getCoder());
       }
-      // Broadcast data joins the same grouping (every task key gets every element) rather than
-      // being a side input: in Flink's batch translation a ParDo with side inputs sorts its main
-      // input, and the grouped partitions are large records.
       List<TupleTag<?>> broadcastTags = new ArrayList<>();
       for (int i = 0; i < queue.broadcastNames.size(); i++) {
         String dataName = queue.broadcastNames.get(i);
         @SuppressWarnings("unchecked")
         PCollection<Object> data = (PCollection<Object>) queue.broadcastData.get(i);
         Coder<Object> coder = data.getCoder();
-        PCollection<KV<Integer, KV<Long, Object>>> replicated =
+        broadcastTags.add(new TupleTag<KV<Long, Object>>("broadcast " + dataName));
+        inputs.add(
             data.apply(
                     "Broadcast " + dataName,
-                    ParDo.of(new PartitionAssigner.BroadcastFn<>(coder, keys.size())))
-                .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), coder)));
-        TupleTag<KV<Long, Object>> tag = new TupleTag<>("broadcast " + dataName);
-        broadcastTags.add(tag);
-        keyed = keyed.and(tag, replicated);
+                    ParDo.of(new PartitionAssigner.BroadcastFn<>(coder, numKeys)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), coder))));
         dataCoders.put(dataName, coder);
       }
-      PCollection<KV<Integer, CoGbkResult>> grouped =
-          keyed.apply("Partition", CoGroupByKey.create());
-
       ComQueueSpec spec =
           new ComQueueSpec(
               program,
@@ -303,12 +287,78 @@ public final class IterativeComQueue {
               queue.broadcastNames,
               broadcastTags,
               queue.memoryBudgetBytes);
+      PCollection<KV<Integer, Integer>> markers =
+          pipeline
+              .apply(
+                  "Tasks",
+                  Create.of(
+                      IntStream.range(0, numKeys)
+                          .mapToObj(k -> KV.of(k, k))
+                          .collect(Collectors.toList())))
+              .setCoder(KvCoder.of(VarIntCoder.of(), VarIntCoder.of()));
       if (gather) {
-        return grouped
-            .apply("Loop in worker", ParDo.of(new InWorkerLoopFn<>(spec, close)))
+        UnionCoder unionCoder = unionCoder(inputs);
+        return gathered(markers, inputs, spec, unionCoder)
+            .apply("Loop in worker", ParDo.of(new InWorkerLoopFn<>(spec, close, unionCoder)))
             .setCoder(outputCoder);
       }
+      // Broadcast data joins the same grouping as the partitioned data (every task key gets every
+      // element) rather than being a side input: in Flink's batch translation a ParDo with side
+      // inputs sorts its main input, and the grouped partitions are large records.
+      KeyedPCollectionTuple<Integer> keyed =
+          KeyedPCollectionTuple.of(new TupleTag<Integer>("tasks"), markers);
+      List<TupleTag<?>> allTags = new ArrayList<>(tags);
+      allTags.addAll(broadcastTags);
+      for (int i = 0; i < inputs.size(); i++) {
+        @SuppressWarnings("unchecked")
+        TupleTag<KV<Long, Object>> tag = (TupleTag<KV<Long, Object>>) allTags.get(i);
+        keyed = keyed.and(tag, inputs.get(i));
+      }
+      PCollection<KV<Integer, CoGbkResult>> grouped =
+          keyed.apply("Partition", CoGroupByKey.create());
       return distributed(grouped, spec, dataCoders);
+    }
+
+    /**
+     * Every element of every input, tagged with its input's position (0 for the marker that makes
+     * the loop run on empty data, then the partitioned inputs, then the broadcast ones), under the
+     * one key of the in-worker loop. A stateful step collects them element by element: a grouping
+     * would not do, because Flink's batch GroupByKey concatenates a key's values into one record
+     * before it sorts them, and a record larger than Flink's sort buffer (a few hundred MB with
+     * embedded defaults) fails the job.
+     */
+    private static PCollection<KV<Integer, RawUnionValue>> gathered(
+        PCollection<KV<Integer, Integer>> markers,
+        List<PCollection<KV<Integer, KV<Long, Object>>>> inputs,
+        ComQueueSpec spec,
+        UnionCoder unionCoder) {
+      KvCoder<Integer, RawUnionValue> coder = KvCoder.of(VarIntCoder.of(), unionCoder);
+      List<PCollection<KV<Integer, RawUnionValue>>> tagged = new ArrayList<>();
+      tagged.add(markers.apply("Tag tasks", ParDo.of(new TagFn<>(0))).setCoder(coder));
+      for (int i = 0; i < inputs.size(); i++) {
+        tagged.add(
+            inputs
+                .get(i)
+                .apply("Tag " + inputName(spec, i), ParDo.of(new TagFn<>(i + 1)))
+                .setCoder(coder));
+      }
+      return PCollectionList.of(tagged).apply("Gather", Flatten.pCollections()).setCoder(coder);
+    }
+
+    private static String inputName(ComQueueSpec spec, int i) {
+      int partitioned = spec.partitionedNames.size();
+      return i < partitioned
+          ? spec.partitionedNames.get(i)
+          : "broadcast " + spec.broadcastNames.get(i - partitioned);
+    }
+
+    private static UnionCoder unionCoder(List<PCollection<KV<Integer, KV<Long, Object>>>> inputs) {
+      List<Coder<?>> coders = new ArrayList<>();
+      coders.add(VarIntCoder.of());
+      for (PCollection<KV<Integer, KV<Long, Object>>> input : inputs) {
+        coders.add(((KvCoder<Integer, KV<Long, Object>>) input.getCoder()).getValueCoder());
+      }
+      return UnionCoder.of(coders);
     }
 
     @SuppressWarnings("unchecked")
@@ -361,6 +411,21 @@ public final class IterativeComQueue {
           .apply("Finished", Flatten.pCollections())
           .apply("Close", ParDo.of(new DistributedStageFns.CloseFn<>(spec.program.name, close)))
           .setCoder(outputCoder);
+    }
+
+    /** Wraps each value of one input in a {@link RawUnionValue} carrying the input's position. */
+    private static final class TagFn<V> extends DoFn<KV<Integer, V>, KV<Integer, RawUnionValue>> {
+      private final int index;
+
+      TagFn(int index) {
+        this.index = index;
+      }
+
+      @ProcessElement
+      public void process(
+          @Element KV<Integer, V> element, OutputReceiver<KV<Integer, RawUnionValue>> out) {
+        out.output(KV.of(element.getKey(), new RawUnionValue(index, element.getValue())));
+      }
     }
   }
 }
