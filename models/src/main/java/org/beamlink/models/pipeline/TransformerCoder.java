@@ -53,13 +53,22 @@ public final class TransformerCoder<T extends Transformer> extends CustomCoder<T
    * @throws IllegalArgumentException when the coder records none
    */
   public static SchemaMapping mappingOf(PCollection<? extends Transformer> stages) {
-    Coder<?> coder = stages.getCoder();
+    return mappingOf(stages.getCoder(), stages.toString());
+  }
+
+  /**
+   * The schema mapping recorded in {@code coder}, a {@code TransformerCoder}; {@code what} names
+   * the collection coded by it in the error.
+   *
+   * @throws IllegalArgumentException when the coder records none
+   */
+  public static SchemaMapping mappingOf(Coder<?> coder, String what) {
     if (coder instanceof TransformerCoder<?> c && c.mapping != null) {
       return c.mapping;
     }
     throw new IllegalArgumentException(
         "Cannot tell the output schema of the stages in "
-            + stages
+            + what
             + ": set its coder to TransformerCoder.of(type, mapping), as fitStage() and"
             + " ReadModel do");
   }

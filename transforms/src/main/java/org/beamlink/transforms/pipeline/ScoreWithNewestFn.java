@@ -1,0 +1,287 @@
+package org.beamlink.transforms.pipeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.beamlink.models.RowScorer;
+import org.beamlink.models.online.ModelVersion;
+import org.beamlink.models.rows.OutputColumns;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * The state machine of {@link ApplyModel.Versions} on one shard: rows (union tag 0) and model
+ * versions (union tag 1) arrive in one keyed stream, in the order the runner delivers them. A
+ * version newer than the shard's current one replaces it; an older or equal one is ignored, so the
+ * version in use never goes back. A row is scored with the current version and gets its number.
+ * Rows that arrive before any version wait in state, with a watermark hold at the earliest of them
+ * so that they are not late when they leave; the first version scores them. When the input ends
+ * with rows still waiting (no version ever arrived), they fail.
+ */
+final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
+  static final TupleTag<Row> SCORED = new TupleTag<Row>() {};
+  static final TupleTag<Row> FAILED = new TupleTag<Row>() {};
+
+  private final RowScorer<M> scorer;
+  private final Schema outputSchema;
+  private final Schema failureSchema;
+  private final boolean keepFailures;
+  private final boolean eventTimeOrder;
+  private final Counter failures = Metrics.counter(ApplyModel.class, "rowsFailed");
+  private final Counter versionsUsed = Metrics.counter(ApplyModel.class, "modelVersionsUsed");
+  private final Counter versionsIgnored = Metrics.counter(ApplyModel.class, "modelVersionsIgnored");
+
+  @StateId("model")
+  private final StateSpec<ValueState<ModelVersion<M>>> modelSpec;
+
+  @StateId("waiting")
+  private final StateSpec<BagState<TimestampedValue<Row>>> waitingSpec;
+
+  @StateId("earliestWaiting")
+  private final StateSpec<ValueState<Instant>> earliestSpec = StateSpecs.value();
+
+  @StateId("versions")
+  private final StateSpec<BagState<TimestampedValue<ModelVersion<M>>>> versionsSpec;
+
+  @TimerId("inputEnd")
+  private final TimerSpec inputEndSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  @TimerId("watermark")
+  private final TimerSpec watermarkSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  ScoreWithNewestFn(
+      RowScorer<M> scorer,
+      Schema outputSchema,
+      Schema failureSchema,
+      boolean keepFailures,
+      boolean eventTimeOrder,
+      Coder<ModelVersion<M>> versionCoder,
+      Schema inputSchema) {
+    this.scorer = scorer;
+    this.outputSchema = outputSchema;
+    this.failureSchema = failureSchema;
+    this.keepFailures = keepFailures;
+    this.eventTimeOrder = eventTimeOrder;
+    this.modelSpec = StateSpecs.value(versionCoder);
+    this.versionsSpec = StateSpecs.bag(TimestampedValue.TimestampedValueCoder.of(versionCoder));
+    this.waitingSpec =
+        StateSpecs.bag(TimestampedValue.TimestampedValueCoder.of(RowCoder.of(inputSchema)));
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<Integer, RawUnionValue> element,
+      @Timestamp Instant timestamp,
+      @StateId("model") ValueState<ModelVersion<M>> model,
+      @StateId("waiting") BagState<TimestampedValue<Row>> waiting,
+      @StateId("earliestWaiting") ValueState<Instant> earliestWaiting,
+      @TimerId("inputEnd") Timer inputEnd,
+      @StateId("versions") BagState<TimestampedValue<ModelVersion<M>>> versions,
+      @TimerId("watermark") Timer watermark,
+      MultiOutputReceiver out) {
+    RawUnionValue value = element.getValue();
+    if (eventTimeOrder) {
+      inEventTime(value, timestamp, versions, waiting, earliestWaiting, inputEnd, watermark);
+      return;
+    }
+    ModelVersion<M> current = model.read();
+    if (value.getUnionTag() == 0) {
+      Row row = (Row) value.getValue();
+      if (current != null) {
+        score(current, row, timestamp, out);
+        return;
+      }
+      waiting.add(TimestampedValue.of(row, timestamp));
+      Instant earliest = earliestWaiting.read();
+      if (earliest == null || timestamp.isBefore(earliest)) {
+        earliestWaiting.write(timestamp);
+        inputEnd.withOutputTimestamp(timestamp).set(GlobalWindow.INSTANCE.maxTimestamp());
+      }
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    ModelVersion<M> version = (ModelVersion<M>) value.getValue();
+    if (current != null && version.version() <= current.version()) {
+      versionsIgnored.inc();
+      return;
+    }
+    model.write(version);
+    versionsUsed.inc();
+    if (current == null && earliestWaiting.read() != null) {
+      for (TimestampedValue<Row> row : waiting.read()) {
+        score(version, row.getValue(), row.getTimestamp(), out);
+      }
+      waiting.clear();
+      earliestWaiting.clear();
+      inputEnd.clear();
+    }
+  }
+
+  /**
+   * Event-time order: rows wait until the watermark passes them, so that every version stamped at
+   * or before a row has arrived; versions are kept with their timestamps until no waiting row can
+   * need them.
+   */
+  private void inEventTime(
+      RawUnionValue value,
+      Instant timestamp,
+      BagState<TimestampedValue<ModelVersion<M>>> versions,
+      BagState<TimestampedValue<Row>> waiting,
+      ValueState<Instant> earliestWaiting,
+      Timer inputEnd,
+      Timer watermark) {
+    if (value.getUnionTag() == 1) {
+      @SuppressWarnings("unchecked")
+      ModelVersion<M> version = (ModelVersion<M>) value.getValue();
+      versions.add(TimestampedValue.of(version, timestamp));
+      Instant earliest = earliestWaiting.read();
+      if (earliest != null) {
+        // Rows that no earlier version could score may be waiting for this one.
+        watermark.set(earliest);
+      }
+      return;
+    }
+    waiting.add(TimestampedValue.of((Row) value.getValue(), timestamp));
+    Instant earliest = earliestWaiting.read();
+    if (earliest == null || timestamp.isBefore(earliest)) {
+      earliestWaiting.write(timestamp);
+      watermark.set(timestamp);
+      inputEnd.withOutputTimestamp(timestamp).set(GlobalWindow.INSTANCE.maxTimestamp());
+    }
+  }
+
+  /**
+   * The watermark passed the earliest waiting row: scores every row it passed with the newest
+   * version stamped at or before the row (the earliest version when none is), and keeps waiting
+   * only while no version has arrived at all.
+   */
+  @OnTimer("watermark")
+  public void watermarkPassed(
+      OnTimerContext c,
+      @StateId("versions") BagState<TimestampedValue<ModelVersion<M>>> versions,
+      @StateId("waiting") BagState<TimestampedValue<Row>> waiting,
+      @StateId("earliestWaiting") ValueState<Instant> earliestWaiting,
+      @TimerId("inputEnd") Timer inputEnd,
+      @TimerId("watermark") Timer watermark,
+      MultiOutputReceiver out) {
+    List<TimestampedValue<ModelVersion<M>>> known = new ArrayList<>();
+    versions.read().forEach(known::add);
+    if (known.isEmpty()) {
+      return;
+    }
+    known.sort(
+        Comparator.comparing((TimestampedValue<ModelVersion<M>> v) -> v.getTimestamp())
+            .thenComparingLong(v -> v.getValue().version()));
+    Instant passed = c.fireTimestamp();
+    List<TimestampedValue<Row>> later = new ArrayList<>();
+    for (TimestampedValue<Row> row : waiting.read()) {
+      if (row.getTimestamp().isAfter(passed)) {
+        later.add(row);
+      } else {
+        score(newestAt(known, row.getTimestamp()), row.getValue(), row.getTimestamp(), out);
+      }
+    }
+    waiting.clear();
+    // Keep the version in force at the watermark and every later one.
+    ModelVersion<M> inForce = newestAt(known, passed);
+    versions.clear();
+    for (TimestampedValue<ModelVersion<M>> v : known) {
+      if (v.getValue() == inForce || v.getTimestamp().isAfter(passed)) {
+        versions.add(v);
+      }
+    }
+    if (later.isEmpty()) {
+      earliestWaiting.clear();
+      inputEnd.clear();
+      return;
+    }
+    Instant earliest = later.get(0).getTimestamp();
+    for (TimestampedValue<Row> row : later) {
+      waiting.add(row);
+      if (row.getTimestamp().isBefore(earliest)) {
+        earliest = row.getTimestamp();
+      }
+    }
+    earliestWaiting.write(earliest);
+    watermark.set(earliest);
+    inputEnd.withOutputTimestamp(earliest).set(GlobalWindow.INSTANCE.maxTimestamp());
+  }
+
+  /** The highest-numbered version stamped at or before {@code time}, else the earliest one. */
+  private static <M> ModelVersion<M> newestAt(
+      List<TimestampedValue<ModelVersion<M>>> sorted, Instant time) {
+    ModelVersion<M> newest = null;
+    for (TimestampedValue<ModelVersion<M>> v : sorted) {
+      if (v.getTimestamp().isAfter(time)) {
+        break;
+      }
+      if (newest == null || v.getValue().version() > newest.version()) {
+        newest = v.getValue();
+      }
+    }
+    return newest != null ? newest : sorted.get(0).getValue();
+  }
+
+  /** The input ended while rows were still waiting for a first model version. */
+  @OnTimer("inputEnd")
+  public void inputEnded(
+      @StateId("waiting") BagState<TimestampedValue<Row>> waiting,
+      @StateId("earliestWaiting") ValueState<Instant> earliestWaiting,
+      MultiOutputReceiver out) {
+    String error = "No model version arrived before the input ended; the row was not scored";
+    for (TimestampedValue<Row> row : waiting.read()) {
+      fail(row.getValue(), row.getTimestamp(), error + ": " + row.getValue(), out);
+    }
+    waiting.clear();
+    earliestWaiting.clear();
+  }
+
+  /** Rows that waited for the first version leave with their own, earlier, timestamps. */
+  @Override
+  @SuppressWarnings("deprecation")
+  public Duration getAllowedTimestampSkew() {
+    return Duration.millis(Long.MAX_VALUE);
+  }
+
+  private void score(ModelVersion<M> version, Row row, Instant timestamp, MultiOutputReceiver out) {
+    Row scored;
+    try {
+      scored = scorer.score(version.model(), row);
+    } catch (IllegalArgumentException e) {
+      fail(row, timestamp, "Model version " + version.version() + ": " + e.getMessage(), out);
+      return;
+    }
+    out.get(SCORED)
+        .outputWithTimestamp(OutputColumns.row(outputSchema, scored, version.version()), timestamp);
+  }
+
+  private void fail(Row row, Instant timestamp, String error, MultiOutputReceiver out) {
+    if (!keepFailures) {
+      throw new IllegalArgumentException(error);
+    }
+    failures.inc();
+    out.get(FAILED)
+        .outputWithTimestamp(
+            Row.withSchema(failureSchema).addValues(row, error).build(), timestamp);
+  }
+}
