@@ -70,7 +70,15 @@ public record Summary(long rows, List<ColumnSummary> columns) implements Seriali
             format(c.max())
           });
     }
-    int[] widths = new int[TABLE_HEADER.length];
+    return alignColumns(lines);
+  }
+
+  /**
+   * Lines of cells as a plain-text table: the first cell of each line aligned left (names), the
+   * others right (numbers), two spaces between cells, every line ending with a line break.
+   */
+  static String alignColumns(List<String[]> lines) {
+    int[] widths = new int[lines.get(0).length];
     for (String[] line : lines) {
       for (int i = 0; i < widths.length; i++) {
         widths[i] = Math.max(widths[i], line[i].length());

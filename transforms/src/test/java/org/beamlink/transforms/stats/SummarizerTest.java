@@ -6,20 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
+import org.beamlink.transforms.clustering.TestData;
 import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.linear.LinearTestSupport;
 import org.junit.jupiter.api.Test;
 
 class SummarizerTest {
@@ -173,6 +181,102 @@ class SummarizerTest {
               return null;
             });
     runner.run(p);
+  }
+
+  /** Summaries computed by the merge-order test, by runner and parallelism. */
+  private static final Map<String, Summary> KEPT = new ConcurrentHashMap<>();
+
+  /** Relative 1e-12 (absolute below 1): numpy sums in another order. */
+  private static void assertClose(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-12 * Math.max(1.0, Math.abs(expected)), what);
+  }
+
+  /**
+   * Every statistic of every column of {@code summary} against numpy's for data set {@code name}
+   * (stats_reference.json: x.mean(), x.var(ddof=1), x.std(ddof=1), min, max, sum, sum |x|, sqrt(sum
+   * x^2), count_nonzero).
+   */
+  static void assertMatchesNumpy(Summary summary, String name) {
+    JsonNode reference = StatsReference.get("summary", name);
+    assertEquals(reference.size(), summary.columns().size());
+    for (Iterator<String> it = reference.fieldNames(); it.hasNext(); ) {
+      String column = it.next();
+      JsonNode r = reference.get(column);
+      ColumnSummary c = summary.column(column);
+      assertEquals(r.get("count").asLong(), c.count(), column);
+      assertEquals(0, c.missing(), column);
+      assertClose(r.get("mean").asDouble(), c.mean(), column + " mean");
+      assertClose(r.get("variance").asDouble(), c.variance(), column + " variance");
+      assertClose(r.get("stddev").asDouble(), c.stddev(), column + " stddev");
+      assertEquals(r.get("min").asDouble(), c.min(), 0.0, column + " min");
+      assertEquals(r.get("max").asDouble(), c.max(), 0.0, column + " max");
+      assertClose(r.get("sum").asDouble(), c.sum(), column + " sum");
+      assertClose(r.get("normL1").asDouble(), c.normL1(), column + " normL1");
+      assertClose(r.get("normL2").asDouble(), c.normL2(), column + " normL2");
+      assertEquals(r.get("numNonzeros").asLong(), c.numNonzeros(), column + " numNonzeros");
+    }
+  }
+
+  private static Summary summarizeInMemory(List<Row> rows) {
+    Summarizer.SummarizeFn fn = Summarizer.SummarizeFn.of(rows.get(0).getSchema(), null);
+    List<Moments> acc = fn.createAccumulator();
+    for (Row row : rows) {
+      fn.addInput(acc, row);
+    }
+    return fn.extractOutput(acc);
+  }
+
+  @Test
+  void summarizesIrisAndDiabetesLikeNumpy() {
+    assertMatchesNumpy(summarizeInMemory(TestData.iris()), "iris");
+    assertMatchesNumpy(
+        summarizeInMemory(LinearTestSupport.csv("diabetes.csv", FieldType.DOUBLE)), "diabetes");
+  }
+
+  /**
+   * Merge order: the diabetes summary on the DirectRunner and on FlinkRunner batch at parallelism 1
+   * and 2 (different splits, so different merges of partial moments) agree to 1e-12, and each
+   * matches numpy.
+   */
+  @Test
+  void momentsAgreeOnDirectAndFlinkAtParallelismOneAndTwo() {
+    List<Row> rows = LinearTestSupport.csv("diabetes.csv", FieldType.DOUBLE);
+    String[][] runs = {{"DIRECT", "1"}, {"FLINK_BATCH", "1"}, {"FLINK_BATCH", "2"}};
+    for (String[] run : runs) {
+      TestRunner runner = TestRunner.valueOf(run[0]);
+      String key = run[0] + "/" + run[1];
+      Pipeline p = runner.create("--parallelism=" + run[1]);
+      p.apply(Create.of(rows).withRowSchema(rows.get(0).getSchema()))
+          .apply(Summarizer.globally())
+          .apply(ParDo.of(new KeepFn(key)));
+      runner.run(p);
+    }
+    Summary direct = KEPT.get("DIRECT/1");
+    assertMatchesNumpy(direct, "diabetes");
+    for (String key : List.of("FLINK_BATCH/1", "FLINK_BATCH/2")) {
+      Summary other = KEPT.get(key);
+      assertMatchesNumpy(other, "diabetes");
+      for (ColumnSummary c : direct.columns()) {
+        ColumnSummary o = other.column(c.column());
+        assertClose(c.mean(), o.mean(), key + " " + c.column() + " mean");
+        assertClose(c.variance(), o.variance(), key + " " + c.column() + " variance");
+        assertClose(c.sum(), o.sum(), key + " " + c.column() + " sum");
+        assertClose(c.normL2(), o.normL2(), key + " " + c.column() + " normL2");
+      }
+    }
+  }
+
+  private static final class KeepFn extends DoFn<Summary, Void> {
+    private final String key;
+
+    KeepFn(String key) {
+      this.key = key;
+    }
+
+    @ProcessElement
+    public void process(@Element Summary summary) {
+      KEPT.put(key, summary);
+    }
   }
 
   @Test
