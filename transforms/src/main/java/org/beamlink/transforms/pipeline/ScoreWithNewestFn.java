@@ -154,6 +154,7 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
       @SuppressWarnings("unchecked")
       ModelVersion<M> version = (ModelVersion<M>) value.getValue();
       versions.add(TimestampedValue.of(version, timestamp));
+      versionsUsed.inc();
       Instant earliest = earliestWaiting.read();
       if (earliest != null) {
         // Rows that no earlier version could score may be waiting for this one.

@@ -1,0 +1,146 @@
+package org.beamlink.transforms.online;
+
+import java.util.List;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.online.FtrlExample;
+import org.beamlink.models.online.FtrlLearner;
+import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.LabelValues;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Turns labelled rows into {@link FtrlExample}s keyed for the single training key, in parallel
+ * ahead of the stateful step. The label must be one of the initial model's two labels (compared as
+ * numbers when the column and the model's labels are numeric, else as text, as {@code LinearFit}
+ * does); the features must be finite and have the model's size. A row that breaks a rule fails the
+ * job with the column, value and row named, or goes to {@link #FAILED} with the reason when a
+ * failure schema is given.
+ */
+final class FtrlParseFn extends DoFn<Row, KV<Integer, FtrlExample>> {
+  /** The examples, all under key 0. */
+  static final TupleTag<KV<Integer, FtrlExample>> EXAMPLES =
+      new TupleTag<KV<Integer, FtrlExample>>() {};
+
+  /** Rejected rows: the row and the reason. */
+  static final TupleTag<Row> FAILED = new TupleTag<Row>() {};
+
+  private final PCollectionView<LinearModel> initialModel;
+  private final @Nullable FeatureColumns features;
+  private final String labelCol;
+  private final Schema schema;
+  private final @Nullable Schema failureSchema;
+  private final Counter rejected = Metrics.counter(Ftrl.class, "rowsRejected");
+  private transient @Nullable Parser parser;
+
+  FtrlParseFn(
+      PCollectionView<LinearModel> initialModel,
+      @Nullable FeatureColumns features,
+      String labelCol,
+      Schema schema,
+      @Nullable Schema failureSchema) {
+    this.initialModel = initialModel;
+    this.features = features;
+    this.labelCol = labelCol;
+    this.schema = schema;
+    this.failureSchema = failureSchema;
+  }
+
+  @ProcessElement
+  public void process(ProcessContext c) {
+    Parser p = parser;
+    if (p == null) {
+      // The initial model is one bounded element: read once per instance.
+      p = new Parser(c.sideInput(initialModel), features, labelCol, schema);
+      parser = p;
+    }
+    Row row = c.element();
+    FtrlExample example;
+    try {
+      example = p.parse(row, c.timestamp().getMillis());
+    } catch (IllegalArgumentException e) {
+      if (failureSchema == null) {
+        throw e;
+      }
+      rejected.inc();
+      c.output(FAILED, Row.withSchema(failureSchema).addValues(row, e.getMessage()).build());
+      return;
+    }
+    c.output(KV.of(0, example));
+  }
+
+  /** The rules of one initial model on one schema. */
+  private static final class Parser {
+    private final FeatureColumns.Bound features;
+    private final int numFeatures;
+    private final String labelCol;
+    private final int labelIndex;
+    private final boolean numeric;
+    private final double[] numericLabels;
+    private final List<String> labels;
+
+    Parser(LinearModel model, @Nullable FeatureColumns columns, String labelCol, Schema schema) {
+      FtrlLearner.checkInitialModel(model);
+      this.features = (columns != null ? columns : model.features()).bind(schema);
+      this.numFeatures = model.numFeatures();
+      if (features.dimension() >= 0 && features.dimension() != numFeatures) {
+        throw new IllegalArgumentException(
+            "Features from "
+                + features
+                + " have "
+                + features.dimension()
+                + " columns but the initial model has "
+                + numFeatures
+                + " features");
+      }
+      this.labelCol = labelCol;
+      this.labelIndex = schema.indexOf(labelCol);
+      this.labels = model.labelValues();
+      TypeName modelType = model.labelType();
+      this.numeric =
+          modelType.isNumericType()
+              && FeatureColumns.isNumeric(schema.getField(labelIndex).getType());
+      this.numericLabels = new double[2];
+      if (numeric) {
+        for (int i = 0; i < 2; i++) {
+          numericLabels[i] = ((Number) LabelValues.parse(labels.get(i), modelType)).doubleValue();
+        }
+      }
+    }
+
+    FtrlExample parse(Row row, long eventMillis) {
+      double y;
+      if (numeric) {
+        double v = FeatureColumns.numericValue(row, labelIndex, labelCol);
+        y = v == numericLabels[1] ? 1.0 : v == numericLabels[0] ? 0.0 : unknown(v, row);
+      } else {
+        String v = LabelValues.text(row, labelCol);
+        y = v.equals(labels.get(1)) ? 1.0 : v.equals(labels.get(0)) ? 0.0 : unknown(v, row);
+      }
+      Vector x = features.extract(row);
+      features.checkSize(x, numFeatures, row);
+      return FtrlExample.of(x, y, eventMillis);
+    }
+
+    private double unknown(Object value, Row row) {
+      throw new IllegalArgumentException(
+          "Label column '"
+              + labelCol
+              + "' has value "
+              + value
+              + " in row "
+              + row
+              + ", which is not one of the initial model's labels "
+              + labels);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package org.beamlink.transforms.online;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.linear.LinearModelCoder;
+import org.beamlink.models.online.FtrlExample;
+import org.beamlink.models.online.FtrlLearner;
+import org.beamlink.models.online.FtrlParams;
+import org.beamlink.models.online.FtrlState;
+import org.beamlink.models.online.ModelVersion;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
+
+/**
+ * The one stateful step of {@link Ftrl.Train}: every example arrives under key 0, so one instance
+ * owns the model and applies the updates one after the other (see {@link Ftrl} for the design).
+ * State: the {@link FtrlState} (accumulators and counters), the pending mini-batch (a bag), the
+ * initial model (for the timers, which cannot read side inputs) and whether the processing-time
+ * timer is set. A {@code null} example is the start signal: it makes the initial version appear
+ * even when no example ever comes.
+ */
+final class FtrlTrainFn extends DoFn<KV<Integer, FtrlExample>, ModelVersion<LinearModel>> {
+  private static final String SOURCE = FtrlLearner.TRAINER;
+  private static final String INITIAL_SOURCE = "initial";
+
+  private final PCollectionView<LinearModel> initialModel;
+  private final FtrlParams params;
+  private final @Nullable Long emitEvery;
+  private final @Nullable Duration emitEveryDuration;
+  private final Counter examplesTrained = Metrics.counter(Ftrl.class, "examplesTrained");
+  private final Counter versionsEmitted = Metrics.counter(Ftrl.class, "versionsEmitted");
+
+  @StateId("state")
+  private final StateSpec<ValueState<FtrlState>> stateSpec = StateSpecs.value(FtrlState.Coder.of());
+
+  @StateId("batch")
+  private final StateSpec<BagState<FtrlExample>> batchSpec = StateSpecs.bag(FtrlExample.Coder.of());
+
+  @StateId("initial")
+  private final StateSpec<ValueState<LinearModel>> initialSpec;
+
+  @StateId("timerSet")
+  private final StateSpec<ValueState<Boolean>> timerSetSpec = StateSpecs.value(BooleanCoder.of());
+
+  @TimerId("emit")
+  private final TimerSpec emitSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  @TimerId("end")
+  private final TimerSpec endSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  private transient @Nullable FtrlLearner learner;
+  private transient @Nullable ExecutorService pool;
+
+  FtrlTrainFn(
+      PCollectionView<LinearModel> initialModel,
+      TypeName labelType,
+      FtrlParams params,
+      @Nullable Long emitEvery,
+      @Nullable Duration emitEveryDuration) {
+    this.initialModel = initialModel;
+    this.params = params;
+    this.emitEvery = emitEvery;
+    this.emitEveryDuration = emitEveryDuration;
+    this.initialSpec = StateSpecs.value(LinearModelCoder.of(labelType));
+  }
+
+  @Setup
+  public void setup() {
+    if (params.threads() > 1) {
+      pool =
+          Executors.newFixedThreadPool(
+              params.threads() - 1,
+              r -> {
+                Thread t = new Thread(r, "ftrl-gradients");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+  }
+
+  @Teardown
+  public void teardown() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  @ProcessElement
+  public void process(
+      ProcessContext c,
+      BoundedWindow window,
+      @StateId("state") ValueState<FtrlState> stateCell,
+      @StateId("batch") BagState<FtrlExample> batch,
+      @StateId("initial") ValueState<LinearModel> initialCell,
+      @StateId("timerSet") ValueState<Boolean> timerSet,
+      @TimerId("emit") Timer emitTimer,
+      @TimerId("end") Timer endTimer) {
+    FtrlLearner l = learner;
+    if (l == null) {
+      // The initial model is one bounded element: read once per instance.
+      l = learner(c.sideInput(initialModel));
+    }
+    FtrlState state = stateCell.read();
+    if (state == null) {
+      state = l.newState();
+      initialCell.write(l.initialModel());
+      endTimer.set(window.maxTimestamp());
+      c.output(
+          ModelVersion.of(
+              0,
+              l.model(state),
+              0,
+              BoundedWindow.TIMESTAMP_MIN_VALUE,
+              BoundedWindow.TIMESTAMP_MIN_VALUE,
+              INITIAL_SOURCE));
+      versionsEmitted.inc();
+    }
+    FtrlExample example = c.element().getValue();
+    if (example != null) {
+      boolean trained;
+      if (params.miniBatchSize() == 1) {
+        l.train(state, example);
+        examplesTrained.inc();
+        trained = true;
+      } else {
+        batch.add(example);
+        state.setPendingExamples(state.pendingExamples() + 1);
+        trained = state.pendingExamples() == params.miniBatchSize() && flush(l, state, batch);
+      }
+      if (trained
+          && emitEvery != null
+          && state.examples() / emitEvery > state.examplesAtLastVersion() / emitEvery) {
+        c.output(version(l, state));
+      }
+      if (emitEveryDuration != null && timerSet.read() == null) {
+        emitTimer.offset(emitEveryDuration).setRelative();
+        timerSet.write(true);
+      }
+    }
+    stateCell.write(state);
+  }
+
+  /** Emits what was trained since the last version, after training on the pending mini-batch. */
+  @OnTimer("emit")
+  public void onEmit(
+      OutputReceiver<ModelVersion<LinearModel>> out,
+      @StateId("state") ValueState<FtrlState> stateCell,
+      @StateId("batch") BagState<FtrlExample> batch,
+      @StateId("initial") ValueState<LinearModel> initialCell,
+      @StateId("timerSet") ValueState<Boolean> timerSet) {
+    timerSet.clear();
+    emitIfChanged(out, stateCell, batch, initialCell);
+  }
+
+  /** The input ended: trains on the pending mini-batch and emits the final version. */
+  @OnTimer("end")
+  public void onEnd(
+      OutputReceiver<ModelVersion<LinearModel>> out,
+      @StateId("state") ValueState<FtrlState> stateCell,
+      @StateId("batch") BagState<FtrlExample> batch,
+      @StateId("initial") ValueState<LinearModel> initialCell) {
+    emitIfChanged(out, stateCell, batch, initialCell);
+  }
+
+  private void emitIfChanged(
+      OutputReceiver<ModelVersion<LinearModel>> out,
+      ValueState<FtrlState> stateCell,
+      BagState<FtrlExample> batch,
+      ValueState<LinearModel> initialCell) {
+    FtrlState state = stateCell.read();
+    if (state == null) {
+      return;
+    }
+    FtrlLearner l = learner != null ? learner : learner(initialCell.read());
+    if (state.pendingExamples() > 0) {
+      flush(l, state, batch);
+    }
+    if (state.examples() > state.examplesAtLastVersion()) {
+      out.output(version(l, state));
+    }
+    stateCell.write(state);
+  }
+
+  /** Trains on the pending mini-batch, in the order the bag returns it; true when it held any. */
+  private boolean flush(FtrlLearner l, FtrlState state, BagState<FtrlExample> batch) {
+    List<FtrlExample> examples = new ArrayList<>(state.pendingExamples());
+    for (FtrlExample e : batch.read()) {
+      examples.add(e);
+    }
+    batch.clear();
+    state.setPendingExamples(0);
+    l.trainBatch(state, examples, pool);
+    examplesTrained.inc(examples.size());
+    return !examples.isEmpty();
+  }
+
+  private ModelVersion<LinearModel> version(FtrlLearner l, FtrlState state) {
+    long number = state.recordVersion();
+    versionsEmitted.inc();
+    return ModelVersion.of(
+        number,
+        l.model(state),
+        state.examples(),
+        state.firstEventTime(),
+        state.lastEventTime(),
+        SOURCE);
+  }
+
+  private FtrlLearner learner(LinearModel initial) {
+    FtrlLearner l = FtrlLearner.of(initial, params);
+    learner = l;
+    return l;
+  }
+}
