@@ -131,7 +131,47 @@ public final class ModelFormats {
               "polynomial-expansion",
               org.beamlink.models.feature.PolynomialExpansionMapper.class,
               org.beamlink.models.feature.PolynomialExpansionMapper.Coder.of(),
-              org.beamlink.models.feature.PolynomialExpansionMapper::parameters));
+              org.beamlink.models.feature.PolynomialExpansionMapper::parameters),
+          ModelFormat.of(
+              "tokenizer",
+              org.beamlink.models.nlp.TokenizerMapper.class,
+              org.beamlink.models.nlp.TokenizerMapper.Coder.of(),
+              org.beamlink.models.nlp.TokenizerMapper::parameters),
+          ModelFormat.of(
+              "regex-tokenizer",
+              org.beamlink.models.nlp.RegexTokenizerMapper.class,
+              org.beamlink.models.nlp.RegexTokenizerMapper.Coder.of(),
+              org.beamlink.models.nlp.RegexTokenizerMapper::parameters),
+          ModelFormat.of(
+              "stop-words-remover",
+              org.beamlink.models.nlp.StopWordsRemoverMapper.class,
+              org.beamlink.models.nlp.StopWordsRemoverMapper.Coder.of(),
+              org.beamlink.models.nlp.StopWordsRemoverMapper::parameters),
+          ModelFormat.of(
+              "ngram",
+              org.beamlink.models.nlp.NGramMapper.class,
+              org.beamlink.models.nlp.NGramMapper.Coder.of(),
+              org.beamlink.models.nlp.NGramMapper::parameters),
+          ModelFormat.of(
+              "segment",
+              org.beamlink.models.nlp.SegmentMapper.class,
+              org.beamlink.models.nlp.SegmentMapper.Coder.of(),
+              org.beamlink.models.nlp.SegmentMapper::parameters),
+          ModelFormat.of(
+              "doc-count-vectorizer-model",
+              org.beamlink.models.nlp.DocCountVectorizerModel.class,
+              org.beamlink.models.nlp.DocCountVectorizerModel.Coder.of(),
+              org.beamlink.models.nlp.DocCountVectorizerModel::parameters),
+          ModelFormat.of(
+              "doc-hash-count-vectorizer-model",
+              org.beamlink.models.nlp.DocHashCountVectorizerModel.class,
+              org.beamlink.models.nlp.DocHashCountVectorizerModel.Coder.of(),
+              org.beamlink.models.nlp.DocHashCountVectorizerModel::parameters),
+          ModelFormat.of(
+              "naive-bayes-model",
+              org.beamlink.models.classification.NaiveBayesModel.class,
+              org.beamlink.models.classification.NaiveBayesModel.Coder.of(),
+              org.beamlink.models.classification.NaiveBayesModel::parameters));
 
   private static final Map<String, ModelFormat<?>> BY_TYPE = new LinkedHashMap<>();
   private static final Map<Class<?>, ModelFormat<?>> BY_CLASS = new LinkedHashMap<>();

@@ -1,0 +1,829 @@
+package org.beamlink.models.classification;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.Provenance;
+import org.beamlink.models.linalg.ArrayEncoding;
+import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.linalg.VectorLogicalType;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.FeatureColumnsCoding;
+import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.OutputColumns;
+
+/**
+ * A fitted naive Bayes classifier and its scoring, as a pipeline stage: it appends the predicted
+ * label ({@code predictionCol}, of the label column's type) and the class probabilities ({@code
+ * predictionDetailCol}, a dense vector in {@link #labelValues()} order).
+ *
+ * <p>The model keeps scikit-learn's fitted attributes: the (weighted) row count of each class
+ * ({@code class_count_}), and per class either the feature sums ({@code feature_count_}, for
+ * MULTINOMIAL and BERNOULLI) or the feature means and variances ({@code theta_}, {@code var_}, for
+ * GAUSSIAN); the log-probabilities are derived from them:
+ *
+ * <ul>
+ *   <li>class log-prior {@code log(count_c / sum(count))} (scikit-learn's {@code fit_prior=True};
+ *       Spark also adds the smoothing to the class counts);
+ *   <li>MULTINOMIAL: {@code log P(j|c) = log(F_cj + a) - log(sum_j (F_cj + a))}, and a row scores
+ *       {@code prior_c + sum_j x_j log P(j|c)}: a sparse dot product over the row's non-zeros;
+ *   <li>BERNOULLI: {@code log P(j|c) = log(F_cj + a) - log(count_c + 2a)}, and a row scores {@code
+ *       prior_c + sum_j [b_j log P(j|c) + (1 - b_j) log(1 - P(j|c))]} with {@code b_j = x_j >
+ *       binarize}, computed as a constant per class plus a sum over the present features only;
+ *   <li>GAUSSIAN: {@code prior_c - 0.5 sum_j [log(2 pi v_cj) + (x_j - m_cj)^2 / v_cj]} with {@code
+ *       v_cj} the class variance plus {@code epsilon}.
+ * </ul>
+ *
+ * <p>{@code a} is the smoothing, raised to 1e-10 when smaller, as scikit-learn's {@code
+ * force_alpha=False} does, so that every log-probability is finite. Probabilities are the joint log
+ * likelihoods normalized with log-sum-exp; the prediction is the most likely class, the first in
+ * label order on ties (scikit-learn's {@code argmax}).
+ *
+ * <p>Rows: a null, NaN or infinite feature, a vector of another size than the model's, or (for
+ * MULTINOMIAL and BERNOULLI) a negative feature value fails with the column, value and row named.
+ * The label column is not read when scoring.
+ *
+ * <pre>{@code
+ * NaiveBayesModel model = ...; // from NaiveBayes.fit()
+ * Row scored = model.bind(schema).apply(row); // + prediction, predictionDetail
+ * double[] p = model.probabilities(Vector.sparse(4, new int[] {0, 3}, new double[] {2, 1}));
+ * }</pre>
+ */
+public final class NaiveBayesModel implements Transformer {
+  private static final long serialVersionUID = 1L;
+
+  /** The smallest smoothing used, as scikit-learn's {@code force_alpha=False}. */
+  public static final double MIN_SMOOTHING = 1e-10;
+
+  private final NaiveBayesModelType type;
+  private final FeatureColumns features;
+  private final int numFeatures;
+  private final List<String> labelValues;
+  private final TypeName labelType;
+  private final double[] classCounts;
+
+  /** Class by class: feature sums (MULTINOMIAL, BERNOULLI) or feature means (GAUSSIAN). */
+  private final double[] featureStats;
+
+  /** Class by class: GAUSSIAN feature variances without epsilon; empty otherwise. */
+  private final double[] variances;
+
+  private final double smoothing;
+  private final double binarize;
+  private final double epsilon;
+  private final Provenance provenance;
+  private final String predictionCol;
+  private final String predictionDetailCol;
+
+  private final double[] classLogPrior;
+
+  /** MULTINOMIAL, BERNOULLI: log P(j|c); GAUSSIAN: the variances plus epsilon. */
+  private final double[] perFeature;
+
+  /** BERNOULLI: log P(j|c) - log(1 - P(j|c)), what a present feature adds; empty otherwise. */
+  private final double[] presentGain;
+
+  /** The per-class constant of the joint log likelihood, prior included. */
+  private final double[] base;
+
+  private NaiveBayesModel(
+      NaiveBayesModelType type,
+      FeatureColumns features,
+      List<String> labelValues,
+      TypeName labelType,
+      double[] classCounts,
+      double[] featureStats,
+      double[] variances,
+      double smoothing,
+      double binarize,
+      double epsilon,
+      Provenance provenance,
+      String predictionCol,
+      String predictionDetailCol) {
+    this.type = Objects.requireNonNull(type);
+    this.features = Objects.requireNonNull(features);
+    this.labelValues = List.copyOf(labelValues);
+    this.labelType = labelType;
+    this.classCounts = classCounts;
+    this.featureStats = featureStats;
+    this.variances = variances;
+    this.smoothing = smoothing;
+    this.binarize = binarize;
+    this.epsilon = epsilon;
+    this.provenance = Objects.requireNonNull(provenance);
+    this.predictionCol = checkName(predictionCol, "predictionCol");
+    this.predictionDetailCol = checkName(predictionDetailCol, "predictionDetailCol");
+    int k = labelValues.size();
+    if (k < 1 || new HashSet<>(labelValues).size() != k) {
+      throw new IllegalArgumentException(
+          "Expected one or more distinct label values, got " + labelValues);
+    }
+    if (labelType == null || !LabelValues.isLabelType(FieldType.of(labelType))) {
+      throw new IllegalArgumentException(
+          "Expected a string, boolean or numeric label type, got " + labelType);
+    }
+    if (classCounts.length != k) {
+      throw new IllegalArgumentException(
+          "Expected " + k + " class counts, one per label, got " + classCounts.length);
+    }
+    for (int c = 0; c < k; c++) {
+      if (!(classCounts[c] > 0) || Double.isInfinite(classCounts[c])) {
+        throw new IllegalArgumentException(
+            "Expected class counts > 0 and finite, got "
+                + classCounts[c]
+                + " for label "
+                + labelValues.get(c));
+      }
+    }
+    if (featureStats.length % k != 0) {
+      throw new IllegalArgumentException(
+          "Expected " + k + " x d feature values, got " + featureStats.length);
+    }
+    this.numFeatures = featureStats.length / k;
+    if (numFeatures < 1) {
+      throw new IllegalArgumentException("Expected at least one feature, got none");
+    }
+    double total = 0.0;
+    for (double count : classCounts) {
+      total += count;
+    }
+    this.classLogPrior = new double[k];
+    for (int c = 0; c < k; c++) {
+      classLogPrior[c] = Math.log(classCounts[c]) - Math.log(total);
+    }
+    this.base = classLogPrior.clone();
+    this.perFeature = new double[featureStats.length];
+    if (type == NaiveBayesModelType.GAUSSIAN) {
+      this.presentGain = new double[0];
+      initGaussian();
+    } else {
+      if (!(smoothing >= 0) || Double.isInfinite(smoothing)) {
+        throw new IllegalArgumentException("Expected smoothing >= 0 and finite, got " + smoothing);
+      }
+      if (!(binarize >= 0) || Double.isInfinite(binarize)) {
+        throw new IllegalArgumentException("Expected binarize >= 0 and finite, got " + binarize);
+      }
+      for (double f : featureStats) {
+        if (!(f >= 0) || Double.isInfinite(f)) {
+          throw new IllegalArgumentException("Expected feature counts >= 0 and finite, got " + f);
+        }
+      }
+      this.presentGain =
+          type == NaiveBayesModelType.BERNOULLI ? new double[featureStats.length] : new double[0];
+      initDiscrete();
+    }
+  }
+
+  private void initDiscrete() {
+    double a = Math.max(smoothing, MIN_SMOOTHING);
+    int d = numFeatures;
+    for (int c = 0; c < classCounts.length; c++) {
+      double denominator;
+      if (type == NaiveBayesModelType.MULTINOMIAL) {
+        denominator = 0.0;
+        for (int j = 0; j < d; j++) {
+          denominator += featureStats[c * d + j] + a;
+        }
+      } else {
+        denominator = classCounts[c] + 2 * a;
+      }
+      double logDenominator = Math.log(denominator);
+      for (int j = 0; j < d; j++) {
+        perFeature[c * d + j] = Math.log(featureStats[c * d + j] + a) - logDenominator;
+      }
+      if (type == NaiveBayesModelType.BERNOULLI) {
+        for (int j = 0; j < d; j++) {
+          double logAbsent = Math.log1p(-Math.exp(perFeature[c * d + j]));
+          base[c] += logAbsent;
+          presentGain[c * d + j] = perFeature[c * d + j] - logAbsent;
+        }
+      }
+    }
+  }
+
+  private void initGaussian() {
+    if (variances.length != featureStats.length) {
+      throw new IllegalArgumentException(
+          "Expected as many variances as means, got "
+              + variances.length
+              + " and "
+              + featureStats.length);
+    }
+    if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+      throw new IllegalArgumentException("Expected epsilon >= 0 and finite, got " + epsilon);
+    }
+    int d = numFeatures;
+    for (int c = 0; c < classCounts.length; c++) {
+      double logNorm = 0.0;
+      for (int j = 0; j < d; j++) {
+        double mean = featureStats[c * d + j];
+        double v = variances[c * d + j];
+        if (!Double.isFinite(mean) || !(v >= 0) || Double.isInfinite(v)) {
+          throw new IllegalArgumentException(
+              "Expected finite means and variances >= 0, got mean "
+                  + mean
+                  + " and variance "
+                  + v
+                  + " for feature "
+                  + j
+                  + " of label "
+                  + labelValues.get(c));
+        }
+        double smoothed = v + epsilon;
+        if (smoothed == 0.0) {
+          throw new IllegalArgumentException(
+              "Feature "
+                  + j
+                  + " has variance 0 in class "
+                  + labelValues.get(c)
+                  + " and epsilon is 0: its likelihood is undefined; use varSmoothing > 0");
+        }
+        perFeature[c * d + j] = smoothed;
+        logNorm += Math.log(2.0 * Math.PI * smoothed);
+      }
+      base[c] -= 0.5 * logNorm;
+    }
+  }
+
+  /**
+   * A MULTINOMIAL or BERNOULLI model from its sufficient statistics.
+   *
+   * @param labelValues the class labels as text ({@link LabelValues#text}), in probability order
+   * @param labelType the type of the label column, which predictions take
+   * @param classCounts the (weighted) number of rows of each class, all above 0
+   * @param featureCounts per class, the (weighted) sum of each feature (MULTINOMIAL) or the
+   *     (weighted) number of rows where it is above {@code binarize} (BERNOULLI)
+   * @param smoothing additive (Laplace / Lidstone) smoothing, at least 0
+   * @param binarize BERNOULLI's presence threshold, at least 0 (ignored for MULTINOMIAL)
+   * @throws IllegalArgumentException for inconsistent sizes or values out of range
+   */
+  public static NaiveBayesModel discrete(
+      NaiveBayesModelType type,
+      FeatureColumns features,
+      List<String> labelValues,
+      TypeName labelType,
+      double[] classCounts,
+      double[][] featureCounts,
+      double smoothing,
+      double binarize,
+      Provenance provenance) {
+    if (type == NaiveBayesModelType.GAUSSIAN) {
+      throw new IllegalArgumentException("A GAUSSIAN model is made with gaussian(..)");
+    }
+    return new NaiveBayesModel(
+        type,
+        features,
+        labelValues,
+        labelType,
+        classCounts.clone(),
+        flatten(featureCounts),
+        new double[0],
+        smoothing,
+        binarize,
+        0.0,
+        provenance,
+        "prediction",
+        "predictionDetail");
+  }
+
+  /**
+   * A GAUSSIAN model from per-class means and (population, weighted) variances; {@code epsilon} is
+   * added to every variance, as scikit-learn's {@code var_smoothing * max(var(X))}.
+   *
+   * @throws IllegalArgumentException for inconsistent sizes, values out of range, or a variance
+   *     that is 0 after adding {@code epsilon}
+   */
+  public static NaiveBayesModel gaussian(
+      FeatureColumns features,
+      List<String> labelValues,
+      TypeName labelType,
+      double[] classCounts,
+      double[][] means,
+      double[][] variances,
+      double epsilon,
+      Provenance provenance) {
+    return new NaiveBayesModel(
+        NaiveBayesModelType.GAUSSIAN,
+        features,
+        labelValues,
+        labelType,
+        classCounts.clone(),
+        flatten(means),
+        flatten(variances),
+        0.0,
+        0.0,
+        epsilon,
+        provenance,
+        "prediction",
+        "predictionDetail");
+  }
+
+  /**
+   * The same model appending its predictions to {@code predictionCol} and its class probabilities
+   * to {@code predictionDetailCol}; by default "prediction" and "predictionDetail".
+   */
+  public NaiveBayesModel withPredictionCols(String predictionCol, String predictionDetailCol) {
+    return new NaiveBayesModel(
+        type,
+        features,
+        labelValues,
+        labelType,
+        classCounts,
+        featureStats,
+        variances,
+        smoothing,
+        binarize,
+        epsilon,
+        provenance,
+        predictionCol,
+        predictionDetailCol);
+  }
+
+  private static double[] flatten(double[][] rows) {
+    if (rows.length == 0) {
+      return new double[0];
+    }
+    int d = rows[0].length;
+    double[] flat = new double[rows.length * d];
+    for (int c = 0; c < rows.length; c++) {
+      if (rows[c].length != d) {
+        throw new IllegalArgumentException(
+            "Expected " + d + " features for every class, got " + rows[c].length);
+      }
+      System.arraycopy(rows[c], 0, flat, c * d, d);
+    }
+    return flat;
+  }
+
+  private double[][] unflatten(double[] flat) {
+    double[][] rows = new double[classCounts.length][];
+    for (int c = 0; c < rows.length; c++) {
+      rows[c] = Arrays.copyOfRange(flat, c * numFeatures, (c + 1) * numFeatures);
+    }
+    return rows;
+  }
+
+  private static String checkName(String name, String param) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("Expected a column name for " + param + ", got " + name);
+    }
+    return name;
+  }
+
+  /** The event model. */
+  public NaiveBayesModelType type() {
+    return type;
+  }
+
+  /** The feature columns. */
+  public FeatureColumns features() {
+    return features;
+  }
+
+  /** The number of features. */
+  public int numFeatures() {
+    return numFeatures;
+  }
+
+  /** The class labels, as text, in the order of the probabilities. */
+  public List<String> labelValues() {
+    return labelValues;
+  }
+
+  /** The type of the label column the model was fitted on, which its predictions have. */
+  public TypeName labelType() {
+    return labelType;
+  }
+
+  /** The (weighted) number of rows of each class: scikit-learn's {@code class_count_}. */
+  public double[] classCounts() {
+    return classCounts.clone();
+  }
+
+  /** {@code log(count_c / sum(count))}: scikit-learn's {@code class_log_prior_}. */
+  public double[] classLogPrior() {
+    return classLogPrior.clone();
+  }
+
+  /**
+   * Per class, the (weighted) feature sums (MULTINOMIAL) or presence counts (BERNOULLI):
+   * scikit-learn's {@code feature_count_}.
+   *
+   * @throws IllegalStateException for a GAUSSIAN model
+   */
+  public double[][] featureCounts() {
+    requireDiscrete("feature counts");
+    return unflatten(featureStats);
+  }
+
+  /**
+   * Per class, the smoothed {@code log P(feature | class)}: scikit-learn's {@code
+   * feature_log_prob_}.
+   *
+   * @throws IllegalStateException for a GAUSSIAN model
+   */
+  public double[][] featureLogProb() {
+    requireDiscrete("feature log-probabilities");
+    return unflatten(perFeature);
+  }
+
+  /**
+   * Per class, the feature means: scikit-learn's {@code theta_}.
+   *
+   * @throws IllegalStateException unless the model is GAUSSIAN
+   */
+  public double[][] theta() {
+    requireGaussian("means");
+    return unflatten(featureStats);
+  }
+
+  /**
+   * Per class, the feature variances plus {@code epsilon}: scikit-learn's {@code var_}.
+   *
+   * @throws IllegalStateException unless the model is GAUSSIAN
+   */
+  public double[][] var() {
+    requireGaussian("variances");
+    return unflatten(perFeature);
+  }
+
+  /** GAUSSIAN: the variance added to every class variance ({@code epsilon_}); 0 otherwise. */
+  public double epsilon() {
+    return epsilon;
+  }
+
+  /** MULTINOMIAL and BERNOULLI: the smoothing as given (see {@link #MIN_SMOOTHING}). */
+  public double smoothing() {
+    return smoothing;
+  }
+
+  /** BERNOULLI: a feature is present when above this threshold. */
+  public double binarize() {
+    return binarize;
+  }
+
+  /** How the model was made. */
+  public Provenance provenance() {
+    return provenance;
+  }
+
+  /** The column the predicted label goes to. */
+  public String predictionCol() {
+    return predictionCol;
+  }
+
+  /** The column the class probabilities go to. */
+  public String predictionDetailCol() {
+    return predictionDetailCol;
+  }
+
+  private void requireDiscrete(String what) {
+    if (type == NaiveBayesModelType.GAUSSIAN) {
+      throw new IllegalStateException("A GAUSSIAN model has no " + what);
+    }
+  }
+
+  private void requireGaussian(String what) {
+    if (type != NaiveBayesModelType.GAUSSIAN) {
+      throw new IllegalStateException("Only a GAUSSIAN model has " + what + "; this is " + type);
+    }
+  }
+
+  /**
+   * The joint log likelihood {@code log P(c) + log P(x | c)} of each class, in label order:
+   * scikit-learn's {@code _joint_log_likelihood}.
+   *
+   * @throws IllegalArgumentException for a vector of another size, a non-finite value, or a
+   *     negative value in a MULTINOMIAL or BERNOULLI model
+   */
+  public double[] jointLogLikelihood(Vector x) {
+    return jointLogLikelihood(x, null);
+  }
+
+  /** Class probabilities in label order: the joint log likelihoods normalized by log-sum-exp. */
+  public double[] probabilities(Vector x) {
+    return normalize(jointLogLikelihood(x));
+  }
+
+  /** The index in {@link #labelValues()} of the most likely class, the first on ties. */
+  public int predictIndex(Vector x) {
+    return argmax(jointLogLikelihood(x));
+  }
+
+  private double[] jointLogLikelihood(Vector x, Row row) {
+    if (x.size() != numFeatures) {
+      throw new IllegalArgumentException(
+          "Features from "
+              + features
+              + " have size "
+              + x.size()
+              + " but the model has "
+              + numFeatures
+              + " features"
+              + where(row));
+    }
+    if (x.hasNonFinite()) {
+      throw new IllegalArgumentException(
+          "Features from " + features + " have NaN or infinite values" + where(row));
+    }
+    double[] jll = base.clone();
+    int d = numFeatures;
+    switch (type) {
+      case MULTINOMIAL -> {
+        checkNonNegative(x, row);
+        for (int c = 0; c < jll.length; c++) {
+          jll[c] += x.dot(perFeature, c * d);
+        }
+      }
+      case BERNOULLI -> {
+        checkNonNegative(x, row);
+        x.forEachNonzero(
+            (j, v) -> {
+              if (v > binarize) {
+                for (int c = 0; c < jll.length; c++) {
+                  jll[c] += presentGain[c * d + j];
+                }
+              }
+            });
+      }
+      case GAUSSIAN -> {
+        double[] values = x.toArray();
+        for (int c = 0; c < jll.length; c++) {
+          double sum = 0.0;
+          for (int j = 0; j < d; j++) {
+            double diff = values[j] - featureStats[c * d + j];
+            sum += diff * diff / perFeature[c * d + j];
+          }
+          jll[c] -= 0.5 * sum;
+        }
+      }
+    }
+    return jll;
+  }
+
+  private void checkNonNegative(Vector x, Row row) {
+    x.forEachNonzero(
+        (j, v) -> {
+          if (v < 0) {
+            throw new IllegalArgumentException(
+                "Features from "
+                    + features
+                    + " have negative value "
+                    + v
+                    + " at index "
+                    + j
+                    + where(row)
+                    + "; a "
+                    + type
+                    + " naive Bayes model needs non-negative features (counts, frequencies or"
+                    + " TF-IDF)");
+          }
+        });
+  }
+
+  private static String where(Row row) {
+    return row == null ? "" : ", in row " + row;
+  }
+
+  private static double[] normalize(double[] jll) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : jll) {
+      max = Math.max(max, v);
+    }
+    double sum = 0.0;
+    for (double v : jll) {
+      sum += Math.exp(v - max);
+    }
+    double logZ = max + Math.log(sum);
+    double[] p = new double[jll.length];
+    for (int c = 0; c < p.length; c++) {
+      p[c] = Math.exp(jll[c] - logZ);
+    }
+    return p;
+  }
+
+  private static int argmax(double[] values) {
+    int best = 0;
+    for (int c = 1; c < values.length; c++) {
+      if (values[c] > values[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * {@code input} with the prediction column (of {@code labelType}) and the probability vector
+   * column appended: what a model with these parameters does to a schema, known before fitting.
+   *
+   * @throws IllegalArgumentException naming a missing or non-numeric feature column, or an output
+   *     column that already exists
+   */
+  public static Schema outputSchema(
+      Schema input,
+      FeatureColumns features,
+      TypeName labelType,
+      String predictionCol,
+      String predictionDetailCol) {
+    features.bind(input);
+    return OutputColumns.append(
+        input,
+        Schema.Field.of(predictionCol, FieldType.of(labelType)),
+        Schema.Field.of(predictionDetailCol, VectorLogicalType.FIELD_TYPE));
+  }
+
+  @Override
+  public Schema outputSchema(Schema input) {
+    return outputSchema(input, features, labelType, predictionCol, predictionDetailCol);
+  }
+
+  @Override
+  public Bound bind(Schema input) {
+    Schema output = outputSchema(input);
+    FeatureColumns.Bound bound = features.bind(input);
+    Object[] labels = new Object[labelValues.size()];
+    for (int c = 0; c < labels.length; c++) {
+      labels[c] = LabelValues.parse(labelValues.get(c), labelType);
+    }
+    return new Bound() {
+      @Override
+      public Schema outputSchema() {
+        return output;
+      }
+
+      @Override
+      public Row apply(Row row) {
+        double[] jll = jointLogLikelihood(bound.extract(row), row);
+        return OutputColumns.row(output, row, labels[argmax(jll)], Vector.dense(normalize(jll)));
+      }
+    };
+  }
+
+  @Override
+  public Map<String, String> parameters() {
+    Map<String, String> p = new LinkedHashMap<>();
+    // Not "type": a model file's header already has that key (the format's type name).
+    p.put("modelType", type.name());
+    p.put("features", features.toString());
+    p.put("numFeatures", Integer.toString(numFeatures));
+    p.put("labels", labelValues.toString());
+    if (type == NaiveBayesModelType.GAUSSIAN) {
+      p.put("epsilon", Double.toString(epsilon));
+    } else {
+      p.put("smoothing", Double.toString(smoothing));
+    }
+    if (type == NaiveBayesModelType.BERNOULLI) {
+      p.put("binarize", Double.toString(binarize));
+    }
+    p.put("predictionCol", predictionCol);
+    p.put("predictionDetailCol", predictionDetailCol);
+    p.put("provenance", provenance.toString());
+    return p;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NaiveBayesModel m
+        && type == m.type
+        && features.equals(m.features)
+        && labelValues.equals(m.labelValues)
+        && labelType == m.labelType
+        && Arrays.equals(classCounts, m.classCounts)
+        && Arrays.equals(featureStats, m.featureStats)
+        && Arrays.equals(variances, m.variances)
+        && Double.compare(smoothing, m.smoothing) == 0
+        && Double.compare(binarize, m.binarize) == 0
+        && Double.compare(epsilon, m.epsilon) == 0
+        && provenance.equals(m.provenance)
+        && predictionCol.equals(m.predictionCol)
+        && predictionDetailCol.equals(m.predictionDetailCol);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        type,
+        features,
+        labelValues,
+        Arrays.hashCode(classCounts),
+        Arrays.hashCode(featureStats),
+        provenance,
+        predictionCol);
+  }
+
+  @Override
+  public String toString() {
+    return "NaiveBayesModel" + parameters();
+  }
+
+  /**
+   * Deterministic, versioned coder for {@link NaiveBayesModel}.
+   *
+   * <pre>{@code
+   * NaiveBayesModel.Coder.of().encode(model, out);
+   * }</pre>
+   */
+  public static final class Coder extends CustomCoder<NaiveBayesModel> {
+    private static final int VERSION = 1;
+    private static final long serialVersionUID = 1L;
+
+    private Coder() {}
+
+    /** The coder. */
+    public static Coder of() {
+      return new Coder();
+    }
+
+    @Override
+    public void encode(NaiveBayesModel value, OutputStream out) throws IOException {
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeByte(VERSION);
+      data.writeUTF(value.type.name());
+      data.writeUTF(value.labelType.name());
+      data.writeInt(value.labelValues.size());
+      for (String label : value.labelValues) {
+        data.writeUTF(label);
+      }
+      data.writeDouble(value.smoothing);
+      data.writeDouble(value.binarize);
+      data.writeDouble(value.epsilon);
+      data.writeUTF(value.predictionCol);
+      data.writeUTF(value.predictionDetailCol);
+      data.flush();
+      ArrayEncoding.writeDoubles(value.classCounts, out);
+      ArrayEncoding.writeDoubles(value.featureStats, out);
+      ArrayEncoding.writeDoubles(value.variances, out);
+      FeatureColumnsCoding.write(value.features, out);
+      value.provenance.writeTo(out);
+    }
+
+    @Override
+    public NaiveBayesModel decode(InputStream in) throws IOException {
+      ArrayEncoding.readVersion(in, VERSION, "naive Bayes model");
+      DataInputStream data = new DataInputStream(in);
+      NaiveBayesModelType type;
+      TypeName labelType;
+      try {
+        type = NaiveBayesModelType.valueOf(data.readUTF());
+        labelType = TypeName.valueOf(data.readUTF());
+      } catch (IllegalArgumentException e) {
+        throw new CoderException("Unknown model or label type in naive Bayes model", e);
+      }
+      int numLabels = data.readInt();
+      if (numLabels < 0) {
+        throw new CoderException("Corrupt naive Bayes model: " + numLabels + " labels");
+      }
+      List<String> labels = new ArrayList<>(numLabels);
+      for (int i = 0; i < numLabels; i++) {
+        labels.add(data.readUTF());
+      }
+      double smoothing = data.readDouble();
+      double binarize = data.readDouble();
+      double epsilon = data.readDouble();
+      String prediction = data.readUTF();
+      String detail = data.readUTF();
+      double[] classCounts = ArrayEncoding.readDoubles(in);
+      double[] featureStats = ArrayEncoding.readDoubles(in);
+      double[] variances = ArrayEncoding.readDoubles(in);
+      FeatureColumns features = FeatureColumnsCoding.read(in);
+      Provenance provenance = Provenance.readFrom(in);
+      try {
+        return new NaiveBayesModel(
+            type,
+            features,
+            labels,
+            labelType,
+            classCounts,
+            featureStats,
+            variances,
+            smoothing,
+            binarize,
+            epsilon,
+            provenance,
+            prediction,
+            detail);
+      } catch (IllegalArgumentException e) {
+        throw new CoderException("Corrupt naive Bayes model: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}
