@@ -31,10 +31,12 @@ import picocli.CommandLine.Spec;
     description = "Machine learning on Apache Beam, from the command line.",
     subcommands = {
       StatsCommand.class,
+      EvalCommand.class,
       KMeansCommand.class,
       TrainCommand.class,
       PredictCommand.class,
       BenchCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = "%nRun 'beamlink help COMMAND' for a command's options.")

@@ -3,6 +3,7 @@ package org.beamlink.examples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
@@ -25,13 +26,14 @@ import picocli.CommandLine.Unmatched;
     subcommands = {
       BenchCommand.KMeansBench.class,
       BenchCommand.LogisticBench.class,
-      BenchCommand.PredictBench.class
+      BenchCommand.PredictBench.class,
+      BenchCommand.FtrlBench.class
     })
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg or predict");
+        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg, predict or ftrl");
   }
 
   /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
@@ -184,6 +186,51 @@ public final class BenchCommand implements Runnable {
       for (String line : PredictBenchmark.run(config, beamArgs.toArray(new String[0]))) {
         System.out.println(line);
       }
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench ftrl}: see {@link FtrlBenchmark}. */
+  @Command(
+      name = "ftrl",
+      description =
+          "FTRL-Proximal on seeded click-like data generated in the pipeline (bounded input),"
+              + " beside a single-threaded in-memory FTRL loop. Default: 1M rows, 2^20 hashed"
+              + " dimensions, 30 non-zeros per row.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class FtrlBench implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows (90% trained on).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "1048576", description = "Hashed dimensions.")
+    int dims;
+
+    @Option(names = "--non-zeros", defaultValue = "30", description = "Non-zeros per row.")
+    int nonZeros;
+
+    @Option(names = "--mini-batch", defaultValue = "1", description = "Examples per update.")
+    int miniBatchSize;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Gradient threads.")
+    int threads;
+
+    @Option(
+        names = "--emit-every",
+        defaultValue = "100000",
+        description = "Examples between model versions.")
+    long emitEvery;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      FtrlBenchmark.Config config =
+          new FtrlBenchmark.Config(rows, dims, nonZeros, miniBatchSize, threads, emitEvery, seed);
+      System.out.println(FtrlBenchmark.run(config, beamArgs.toArray(new String[0])));
       return 0;
     }
   }

@@ -96,6 +96,119 @@ class StatsCommandTest {
     assertThat(run.out(), containsString("\"rows\":150,"));
   }
 
+  /**
+   * Pearson correlation and quartiles after the summary. numpy 1.24 on the same file: corrcoef row
+   * of sepal_length 1, -0.11756978, 0.87175378, 0.81794113; quantile(method="inverted_cdf") at
+   * 0.25, 0.5, 0.75 of sepal_length 5.1, 5.8, 6.4 and of petal_length 1.6, 4.3, 5.1.
+   */
+  @Test
+  void printsCorrelationAndQuantilesAfterTheSummary() {
+    CommandLineRun run =
+        CommandLineRun.of(
+            "stats",
+            "--input",
+            IRIS,
+            "--correlation",
+            "pearson",
+            "--quantiles",
+            "0.25,0.5,0.75",
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, run.code(), run.err());
+    assertEquals(
+        IRIS_TABLE
+            + String.join(
+                "\n",
+                "",
+                "Pearson correlation of 150 rows",
+                "              sepal_length  sepal_width  petal_length  petal_width",
+                "sepal_length             1   -0.1175698     0.8717538    0.8179411",
+                "sepal_width     -0.1175698            1    -0.4284401   -0.3661259",
+                "petal_length     0.8717538   -0.4284401             1    0.9628654",
+                "petal_width      0.8179411   -0.3661259     0.9628654            1",
+                "",
+                "Approximate quantiles (rank error below 0.001 x count)",
+                "column        count  q0.25  q0.5  q0.75",
+                "sepal_length    150    5.1   5.8    6.4",
+                "sepal_width     150    2.8     3    3.3",
+                "petal_length    150    1.6   4.3    5.1",
+                "petal_width     150    0.3   1.3    1.8",
+                ""),
+        run.out());
+  }
+
+  /**
+   * The chi-square test of the string and integer columns against the label (the double column
+   * weight is not a category), with Spearman and a median in the JSON line. scipy's
+   * chi2_contingency(correction=False): color [[0, 2], [2, 1]] gives 2.2222222222222223, p
+   * 0.13603712811414423; size [[2, 0], [0, 3]] gives 5.0, p 0.025347318677468325; both 1 degree of
+   * freedom.
+   */
+  @Test
+  void printsTheChiSquareTestAndEveryResultInJson() throws IOException {
+    Path data = dir.resolve("colors.csv");
+    Files.writeString(
+        data,
+        "color,size,weight,label\nred,1,1.5,a\nred,1,2.5,a\nblue,2,3,b\nblue,2,4,b\nred,2,5.5,b\n");
+    CommandLineRun table =
+        CommandLineRun.of(
+            "stats",
+            "-i",
+            data.toString(),
+            "--chi2",
+            "--label",
+            "label",
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, table.code(), table.err());
+    assertThat(
+        table.out(),
+        containsString(
+            String.join(
+                "\n",
+                "Chi-square test of independence against 'label', 5 rows",
+                "feature  statistic      pValue  df  values",
+                "color     2.222222   0.1360371   1       2",
+                "size             5  0.02534732   1       2",
+                "")));
+    CommandLineRun json =
+        CommandLineRun.of(
+            "stats",
+            "-i",
+            data.toString(),
+            "--chi2",
+            "--label",
+            "label",
+            "--correlation",
+            "spearman",
+            "--quantiles",
+            "0.5",
+            "--json",
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, json.code(), json.err());
+    assertEquals(1, json.out().lines().count(), json.out());
+    assertThat(json.out(), containsString("\"correlationMethod\":\"spearman\",\"correlation\":[{"));
+    assertThat(
+        json.out(),
+        containsString(
+            "\"chi2Label\":\"label\",\"chi2\":[{\"feature\":\"color\",\"statistic\":2.22222222222222"));
+    assertThat(
+        json.out(),
+        containsString("\"quantiles\":[{\"column\":\"size\",\"count\":5,\"q0.5\":2.0},"));
+  }
+
+  @Test
+  void rejectsChiSquareWithoutALabelAndAnUnknownCorrelation() {
+    CommandLineRun noLabel = CommandLineRun.of("stats", "-i", IRIS, "--chi2");
+    assertEquals(2, noLabel.code());
+    assertThat(noLabel.err(), containsString("--chi2 needs --label COL"));
+    CommandLineRun kendall = CommandLineRun.of("stats", "-i", IRIS, "--correlation", "kendall");
+    assertEquals(2, kendall.code());
+    assertThat(
+        kendall.err(), containsString("--correlation takes pearson or spearman, got 'kendall'"));
+  }
+
   @Test
   void reportsAMalformedLineAsOneErrorNamingFileAndLine() throws IOException {
     Path bad = dir.resolve("bad.csv");

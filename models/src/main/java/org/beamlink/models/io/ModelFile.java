@@ -54,6 +54,9 @@ public final class ModelFile {
   /** The format version this library writes; it reads this and every earlier one. */
   public static final int FORMAT_VERSION = 1;
 
+  private static final java.util.Set<String> RESERVED_KEYS =
+      java.util.Set.of("type", "library", "body-bytes");
+
   private static final String MAGIC = "BEAMLINK-MODEL ";
   private static final String CHECKSUM_PREFIX = "\nsha256 ";
   private static final int CHECKSUM_LINE = CHECKSUM_PREFIX.length() + 64 + 1;
@@ -73,7 +76,9 @@ public final class ModelFile {
     line(header, "type", format.type());
     line(header, "library", Provenance.LIBRARY_VERSION);
     for (Map.Entry<String, String> e : format.parameters(model).entrySet()) {
-      line(header, e.getKey(), e.getValue());
+      // A parameter named like a header key ("type" of a linear model) must not replace it.
+      String key = RESERVED_KEYS.contains(e.getKey()) ? "parameter." + e.getKey() : e.getKey();
+      line(header, key, e.getValue());
     }
     line(header, "body-bytes", Integer.toString(body.size()));
     header.append('\n');

@@ -46,6 +46,12 @@ class ModelFileTest {
     assertEquals(linear, ModelFile.fromBytes(ModelFile.toBytes(linear), "linear"));
     Transformer stage = TestModels.kmeansStage();
     assertEquals(stage, ModelFile.fromBytes(ModelFile.toBytes(stage), "stage"));
+    // A linear stage's parameters include "type" (LOGISTIC), which must not hide the file's type.
+    Transformer logistic = TestModels.logisticStage();
+    byte[] bytes = ModelFile.toBytes(logistic);
+    assertEquals(logistic, ModelFile.fromBytes(bytes, "logistic stage"));
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(text.contains("\nparameter.type: LOGISTIC\n"), text.substring(0, 400));
   }
 
   @Test

@@ -283,7 +283,8 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
      * Scores each row with the newest version stamped (by its element timestamp) at or before the
      * row's event time, instead of the newest that arrived before it: the same result on every
      * runner whatever the order of arrival, at the cost of holding each row until the watermark
-     * passes it. A row earlier than every version gets the earliest one.
+     * passes the end of its second of event time. A row earlier than every version gets the
+     * earliest one.
      */
     public Versions<M> inEventTimeOrder() {
       return new Versions<>(versions, scorerFactory, versionCol, shards, true);

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -39,6 +42,9 @@ import org.joda.time.Instant;
  * with rows still waiting (no version ever arrived), they fail.
  */
 final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
+  /** Rows waiting in event-time order are grouped by ticks of this many milliseconds. */
+  static final long TICK_MILLIS = 1000;
+
   static final TupleTag<Row> SCORED = new TupleTag<Row>() {};
   static final TupleTag<Row> FAILED = new TupleTag<Row>() {};
 
@@ -63,6 +69,13 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
   @StateId("versions")
   private final StateSpec<BagState<TimestampedValue<ModelVersion<M>>>> versionsSpec;
 
+  @StateId("waitingByTick")
+  private final StateSpec<MapState<Long, List<TimestampedValue<Row>>>> waitingByTickSpec;
+
+  @StateId("pendingTicks")
+  private final StateSpec<ValueState<List<Long>>> pendingTicksSpec =
+      StateSpecs.value(ListCoder.of(VarLongCoder.of()));
+
   @TimerId("inputEnd")
   private final TimerSpec inputEndSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
@@ -84,6 +97,10 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
     this.eventTimeOrder = eventTimeOrder;
     this.modelSpec = StateSpecs.value(versionCoder);
     this.versionsSpec = StateSpecs.bag(TimestampedValue.TimestampedValueCoder.of(versionCoder));
+    this.waitingByTickSpec =
+        StateSpecs.map(
+            VarLongCoder.of(),
+            ListCoder.of(TimestampedValue.TimestampedValueCoder.of(RowCoder.of(inputSchema))));
     this.waitingSpec =
         StateSpecs.bag(TimestampedValue.TimestampedValueCoder.of(RowCoder.of(inputSchema)));
   }
@@ -97,11 +114,13 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
       @StateId("earliestWaiting") ValueState<Instant> earliestWaiting,
       @TimerId("inputEnd") Timer inputEnd,
       @StateId("versions") BagState<TimestampedValue<ModelVersion<M>>> versions,
+      @StateId("waitingByTick") MapState<Long, List<TimestampedValue<Row>>> waitingByTick,
+      @StateId("pendingTicks") ValueState<List<Long>> pendingTicks,
       @TimerId("watermark") Timer watermark,
       MultiOutputReceiver out) {
     RawUnionValue value = element.getValue();
     if (eventTimeOrder) {
-      inEventTime(value, timestamp, versions, waiting, earliestWaiting, inputEnd, watermark);
+      inEventTime(value, timestamp, versions, waitingByTick, pendingTicks, inputEnd, watermark);
       return;
     }
     ModelVersion<M> current = model.read();
@@ -138,71 +157,86 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
   }
 
   /**
-   * Event-time order: rows wait until the watermark passes them, so that every version stamped at
-   * or before a row has arrived; versions are kept with their timestamps until no waiting row can
-   * need them.
+   * Event-time order: rows wait, grouped by tick of event time, until the watermark passes their
+   * tick, so that every version stamped at or before a row has arrived; versions are kept with
+   * their timestamps until no waiting row can need them. Grouping by tick keeps the work per row
+   * constant however far the watermark jumps (at the end of a bounded input it jumps to the end).
    */
   private void inEventTime(
       RawUnionValue value,
       Instant timestamp,
       BagState<TimestampedValue<ModelVersion<M>>> versions,
-      BagState<TimestampedValue<Row>> waiting,
-      ValueState<Instant> earliestWaiting,
+      MapState<Long, List<TimestampedValue<Row>>> waitingByTick,
+      ValueState<List<Long>> pendingTicks,
       Timer inputEnd,
       Timer watermark) {
+    List<Long> ticks = pendingTicks.read();
     if (value.getUnionTag() == 1) {
       @SuppressWarnings("unchecked")
       ModelVersion<M> version = (ModelVersion<M>) value.getValue();
       versions.add(TimestampedValue.of(version, timestamp));
       versionsUsed.inc();
-      Instant earliest = earliestWaiting.read();
-      if (earliest != null) {
+      if (ticks != null && !ticks.isEmpty()) {
         // Rows that no earlier version could score may be waiting for this one.
-        watermark.set(earliest);
+        watermark.set(tickEnd(ticks.get(0)));
       }
       return;
     }
-    waiting.add(TimestampedValue.of((Row) value.getValue(), timestamp));
-    Instant earliest = earliestWaiting.read();
-    if (earliest == null || timestamp.isBefore(earliest)) {
-      earliestWaiting.write(timestamp);
-      watermark.set(timestamp);
-      inputEnd.withOutputTimestamp(timestamp).set(GlobalWindow.INSTANCE.maxTimestamp());
+    long tick = Math.floorDiv(timestamp.getMillis(), TICK_MILLIS);
+    List<TimestampedValue<Row>> rows = waitingByTick.get(tick).read();
+    List<TimestampedValue<Row>> grown = rows == null ? new ArrayList<>() : rows;
+    grown.add(TimestampedValue.of((Row) value.getValue(), timestamp));
+    waitingByTick.put(tick, grown);
+    List<Long> pending = ticks == null ? new ArrayList<>() : new ArrayList<>(ticks);
+    int at = java.util.Collections.binarySearch(pending, tick);
+    if (at < 0) {
+      pending.add(-at - 1, tick);
+      pendingTicks.write(pending);
+      if (-at - 1 == 0) {
+        watermark.set(tickEnd(tick));
+        inputEnd
+            .withOutputTimestamp(new Instant(tick * TICK_MILLIS))
+            .set(GlobalWindow.INSTANCE.maxTimestamp());
+      }
     }
   }
 
+  private static Instant tickEnd(long tick) {
+    return new Instant(tick * TICK_MILLIS + TICK_MILLIS - 1);
+  }
+
   /**
-   * The watermark passed the earliest waiting row: scores every row it passed with the newest
-   * version stamped at or before the row (the earliest version when none is), and keeps waiting
-   * only while no version has arrived at all.
+   * The watermark passed the earliest waiting tick: scores the rows of every tick it passed, each
+   * with the newest version stamped at or before the row (the earliest version when none is), and
+   * keeps waiting only while no version has arrived at all.
    */
   @OnTimer("watermark")
   public void watermarkPassed(
       OnTimerContext c,
       @StateId("versions") BagState<TimestampedValue<ModelVersion<M>>> versions,
-      @StateId("waiting") BagState<TimestampedValue<Row>> waiting,
-      @StateId("earliestWaiting") ValueState<Instant> earliestWaiting,
+      @StateId("waitingByTick") MapState<Long, List<TimestampedValue<Row>>> waitingByTick,
+      @StateId("pendingTicks") ValueState<List<Long>> pendingTicks,
       @TimerId("inputEnd") Timer inputEnd,
       @TimerId("watermark") Timer watermark,
       MultiOutputReceiver out) {
     List<TimestampedValue<ModelVersion<M>>> known = new ArrayList<>();
     versions.read().forEach(known::add);
-    if (known.isEmpty()) {
+    List<Long> ticks = pendingTicks.read();
+    if (known.isEmpty() || ticks == null) {
       return;
     }
     known.sort(
         Comparator.comparing((TimestampedValue<ModelVersion<M>> v) -> v.getTimestamp())
             .thenComparingLong(v -> v.getValue().version()));
     Instant passed = c.fireTimestamp();
-    List<TimestampedValue<Row>> later = new ArrayList<>();
-    for (TimestampedValue<Row> row : waiting.read()) {
-      if (row.getTimestamp().isAfter(passed)) {
-        later.add(row);
-      } else {
+    int done = 0;
+    while (done < ticks.size() && !tickEnd(ticks.get(done)).isAfter(passed)) {
+      long tick = ticks.get(done++);
+      for (TimestampedValue<Row> row : waitingByTick.get(tick).read()) {
         score(newestAt(known, row.getTimestamp()), row.getValue(), row.getTimestamp(), out);
       }
+      waitingByTick.remove(tick);
     }
-    waiting.clear();
     // Keep the version in force at the watermark and every later one.
     ModelVersion<M> inForce = newestAt(known, passed);
     versions.clear();
@@ -211,21 +245,17 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
         versions.add(v);
       }
     }
+    List<Long> later = new ArrayList<>(ticks.subList(done, ticks.size()));
     if (later.isEmpty()) {
-      earliestWaiting.clear();
+      pendingTicks.clear();
       inputEnd.clear();
       return;
     }
-    Instant earliest = later.get(0).getTimestamp();
-    for (TimestampedValue<Row> row : later) {
-      waiting.add(row);
-      if (row.getTimestamp().isBefore(earliest)) {
-        earliest = row.getTimestamp();
-      }
-    }
-    earliestWaiting.write(earliest);
-    watermark.set(earliest);
-    inputEnd.withOutputTimestamp(earliest).set(GlobalWindow.INSTANCE.maxTimestamp());
+    pendingTicks.write(later);
+    watermark.set(tickEnd(later.get(0)));
+    inputEnd
+        .withOutputTimestamp(new Instant(later.get(0) * TICK_MILLIS))
+        .set(GlobalWindow.INSTANCE.maxTimestamp());
   }
 
   /** The highest-numbered version stamped at or before {@code time}, else the earliest one. */
@@ -248,13 +278,25 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
   public void inputEnded(
       @StateId("waiting") BagState<TimestampedValue<Row>> waiting,
       @StateId("earliestWaiting") ValueState<Instant> earliestWaiting,
+      @StateId("waitingByTick") MapState<Long, List<TimestampedValue<Row>>> waitingByTick,
+      @StateId("pendingTicks") ValueState<List<Long>> pendingTicks,
       MultiOutputReceiver out) {
     String error = "No model version arrived before the input ended; the row was not scored";
-    for (TimestampedValue<Row> row : waiting.read()) {
+    List<TimestampedValue<Row>> rows = new ArrayList<>();
+    waiting.read().forEach(rows::add);
+    List<Long> ticks = pendingTicks.read();
+    if (ticks != null) {
+      for (long tick : ticks) {
+        rows.addAll(waitingByTick.get(tick).read());
+        waitingByTick.remove(tick);
+      }
+    }
+    for (TimestampedValue<Row> row : rows) {
       fail(row.getValue(), row.getTimestamp(), error + ": " + row.getValue(), out);
     }
     waiting.clear();
     earliestWaiting.clear();
+    pendingTicks.clear();
   }
 
   /** Rows that waited for the first version leave with their own, earlier, timestamps. */
