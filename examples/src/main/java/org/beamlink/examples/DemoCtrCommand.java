@@ -51,8 +51,10 @@ public final class DemoCtrCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "30000",
-      description = "Events per second of the stream (default: ${DEFAULT-VALUE}).")
+      defaultValue = "200000",
+      description =
+          "Events per second asked of the generator (default: ${DEFAULT-VALUE}; on embedded"
+              + " Flink it delivers far fewer, see the README).")
   long rate;
 
   @Option(
