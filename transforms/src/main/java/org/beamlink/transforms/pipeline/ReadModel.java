@@ -72,9 +72,18 @@ public final class ReadModel extends PTransform<PBegin, PCollection<Transformer>
 
   /** Reads the model file at {@code path} from any Beam file system. */
   public static Transformer read(String path) {
-    byte[] bytes;
     try {
-      MatchResult.Metadata file = FileSystems.matchSingleFileSpec(path);
+      return read(FileSystems.matchSingleFileSpec(path), path);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot read model file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the model file {@code file}, already matched; {@code path} names it in errors. */
+  private static Transformer read(MatchResult.Metadata file, String path) {
+    try {
+      byte[] bytes;
       try (InputStream in = Channels.newInputStream(FileSystems.open(file.resourceId()))) {
         bytes = in.readAllBytes();
       }
@@ -119,7 +128,7 @@ public final class ReadModel extends PTransform<PBegin, PCollection<Transformer>
               + filepattern
               + " yet; watching needs one to know the scoring output's columns");
     }
-    return read(newest.resourceId().toString());
+    return read(newest, newest.resourceId().toString());
   }
 
   /**
@@ -209,18 +218,19 @@ public final class ReadModel extends PTransform<PBegin, PCollection<Transformer>
         return;
       }
       String path = file.resourceId().toString();
-      // Matched metadata loses the last-modified time on its way here: ask the file system again.
-      long lastModified;
+      // Matched metadata loses the last-modified time on its way here: match the file again, once,
+      // for its time and to read it.
+      MatchResult.Metadata current;
       try {
-        lastModified = FileSystems.matchSingleFileSpec(path).lastModifiedMillis();
+        current = FileSystems.matchSingleFileSpec(path);
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "Cannot read model file " + path + ": " + e.getMessage(), e);
       }
       out.output(
           ModelVersion.of(
-              lastModified,
-              read(path),
+              current.lastModifiedMillis(),
+              read(current, path),
               0,
               BoundedWindow.TIMESTAMP_MIN_VALUE,
               BoundedWindow.TIMESTAMP_MIN_VALUE,
