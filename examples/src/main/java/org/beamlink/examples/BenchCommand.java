@@ -8,6 +8,7 @@ import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
 import org.beamlink.iteration.Execution;
+import org.joda.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -194,9 +195,10 @@ public final class BenchCommand implements Runnable {
   @Command(
       name = "ftrl",
       description =
-          "FTRL-Proximal on seeded click-like data generated in the pipeline (bounded input),"
-              + " beside a single-threaded in-memory FTRL loop. Default: 1M rows, 2^20 hashed"
-              + " dimensions, 30 non-zeros per row.",
+          "FTRL-Proximal on a stream of seeded click-like examples (streaming mode): sustained"
+              + " examples per second, then model freshness at a paced rate, beside a"
+              + " single-threaded in-memory FTRL loop. Default: 1M rows, 2^20 hashed dimensions,"
+              + " 20 non-zeros per row.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class FtrlBench implements Callable<Integer> {
@@ -206,7 +208,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--dims", defaultValue = "1048576", description = "Hashed dimensions.")
     int dims;
 
-    @Option(names = "--non-zeros", defaultValue = "30", description = "Non-zeros per row.")
+    @Option(names = "--non-zeros", defaultValue = "20", description = "Non-zeros per row.")
     int nonZeros;
 
     @Option(names = "--mini-batch", defaultValue = "1", description = "Examples per update.")
@@ -217,9 +219,21 @@ public final class BenchCommand implements Runnable {
 
     @Option(
         names = "--emit-every",
-        defaultValue = "100000",
-        description = "Examples between model versions.")
+        defaultValue = "50000",
+        description = "Examples between model versions in the throughput run.")
     long emitEvery;
+
+    @Option(
+        names = "--freshness-every-ms",
+        defaultValue = "250",
+        description = "Milliseconds between model versions in the freshness run.")
+    long freshnessEveryMillis;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "0",
+        description = "Examples per second in the freshness run (0: 80% of the sustained rate).")
+    double rate;
 
     @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
     long seed;
@@ -229,7 +243,16 @@ public final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       FtrlBenchmark.Config config =
-          new FtrlBenchmark.Config(rows, dims, nonZeros, miniBatchSize, threads, emitEvery, seed);
+          new FtrlBenchmark.Config(
+              rows,
+              dims,
+              nonZeros,
+              miniBatchSize,
+              threads,
+              emitEvery,
+              Duration.millis(freshnessEveryMillis),
+              rate,
+              seed);
       System.out.println(FtrlBenchmark.run(config, beamArgs.toArray(new String[0])));
       return 0;
     }

@@ -2,24 +2,28 @@ package org.beamlink.examples;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.schemas.transforms.Filter;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.WithTimestamps;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
@@ -39,9 +43,13 @@ import org.beamlink.transforms.evaluation.MetricsRows;
 import org.beamlink.transforms.feature.FeatureHasher;
 import org.beamlink.transforms.feature.StandardScaler;
 import org.beamlink.transforms.feature.VectorAssembler;
+import org.beamlink.transforms.io.PacedSequence;
+import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReplayCsv;
 import org.beamlink.transforms.online.Ftrl;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.MlPipeline;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.joda.time.format.ISODateTimeFormat;
@@ -57,9 +65,12 @@ import org.joda.time.format.ISODateTimeFormat;
  * closes.
  *
  * <p>Two jobs: the batch fit (embedded Flink in batch mode unless told otherwise) and the stream
- * (Flink in streaming mode). The stream is generated at a set rate with event times 10 ms apart and
- * ends on its own after the set number of events. Window lines are printed by the workers: on
- * embedded Flink and the DirectRunner that is this console; on a cluster, the task managers' logs.
+ * (Flink in streaming mode). The stream is generated ({@link PacedSequence}, event times 10 ms
+ * apart) or replayed from a CSV file of events in time order ({@link ReplayCsv}; the first {@code
+ * prefix} rows are the batch prefix), at a set rate, with the watermark at the last event's time,
+ * so each window's line prints as soon as the stream has passed it; the stream ends on its own
+ * after the last event. Window lines are printed by the workers: on embedded Flink and the
+ * DirectRunner that is this console; on a cluster, the task managers' logs.
  *
  * <pre>{@code
  * bin/beamlink demo ctr                                   # 300k events, 60k of them the prefix
@@ -83,22 +94,52 @@ final class CtrDemo {
       long emitEvery,
       int numFeatures,
       long seed,
-      boolean arrivalOrder) {
+      boolean arrivalOrder,
+      @Nullable Path eventsFile) {
     Config {
-      if (prefix < 1000 || prefix >= events) {
+      if (prefix < 1000 || (eventsFile == null && prefix >= events)) {
         throw new IllegalArgumentException(
             "Expected 1000 <= prefix < events, got prefix " + prefix + " of " + events);
       }
-      if (rate < 1 || windowEvents < 100 || emitEvery < 1 || numFeatures < 16) {
+      if (rate < 0 || windowEvents < 100 || emitEvery < 1 || numFeatures < 16) {
         throw new IllegalArgumentException(
-            "Expected rate >= 1, windowEvents >= 100, emitEvery >= 1 and numFeatures >= 16");
+            "Expected rate >= 0, windowEvents >= 100, emitEvery >= 1 and numFeatures >= 16");
       }
     }
   }
 
-  /** One window's verdict for one model: which model, the window, its metrics. */
+  /**
+   * Where the events come from: their number, the time the stream starts at (the first event after
+   * the prefix), the time of the drift and the mean milliseconds between events.
+   */
+  private record Timeline(long events, long streamStartMillis, long driftMillis, double spacing) {
+    static Timeline of(Config config) throws IOException {
+      if (config.eventsFile() == null) {
+        return new Timeline(
+            config.events(),
+            eventMillis(config.prefix()),
+            eventMillis(config.driftAt()),
+            ClickEvents.SPACING_MILLIS);
+      }
+      ClickEventsFile.Scan scan =
+          ClickEventsFile.scan(config.eventsFile(), config.prefix(), config.driftAt());
+      return new Timeline(
+          scan.rows(), scan.prefixEndMillis(), scan.driftMillis(), scan.spacingMillis());
+    }
+  }
+
+  /**
+   * One window's verdict for one model: which model, the window, its metrics, and when it was
+   * printed ({@link System#nanoTime}).
+   */
   record WindowResult(
-      String model, Instant start, Instant end, long count, double auc, double logLoss) {}
+      String model,
+      Instant start,
+      Instant end,
+      long count,
+      double auc,
+      double logLoss,
+      long printedNanos) {}
 
   /** Window results of the runs in this JVM, by run id, for the command's summary and tests. */
   private static final Map<String, List<WindowResult>> RESULTS = new ConcurrentHashMap<>();
@@ -110,18 +151,20 @@ final class CtrDemo {
   static List<WindowResult> run(Config config, String[] beamArgs, PrintWriter out)
       throws IOException {
     ClickEvents clicks = new ClickEvents(config.seed(), config.driftAt());
+    Timeline timeline = Timeline.of(config);
     out.printf(
         Locale.ROOT,
-        "CTR demo: %d events (drift at %d), batch prefix %d, stream at %d events/s,"
+        "CTR demo: %d events %s (drift at %d), batch prefix %d, stream at %d events/s,"
             + " windows of %d events%n",
-        config.events(),
+        timeline.events(),
+        config.eventsFile() == null ? "generated" : "from " + config.eventsFile(),
         config.driftAt(),
         config.prefix(),
         config.rate(),
         config.windowEvents());
     out.flush();
     long start = System.nanoTime();
-    PipelineModel fitted = fitPrefix(clicks, config, beamArgs);
+    PipelineModel fitted = fitPrefix(clicks, config, timeline, beamArgs);
     List<Transformer> stages = fitted.stages();
     PipelineModel features =
         PipelineModel.of(fitted.inputSchema(), stages.subList(0, stages.size() - 1));
@@ -137,7 +180,7 @@ final class CtrDemo {
     String runId = java.util.UUID.randomUUID().toString();
     RESULTS.put(runId, java.util.Collections.synchronizedList(new ArrayList<>()));
     start = System.nanoTime();
-    Pipeline p = streamPipeline(clicks, config, features, initial, beamArgs, runId);
+    Pipeline p = streamPipeline(clicks, config, timeline, features, initial, beamArgs, runId);
     org.apache.beam.sdk.PipelineResult result = p.run();
     result.waitUntilFinish();
     long versions = 0;
@@ -158,16 +201,16 @@ final class CtrDemo {
     out.printf(
         Locale.ROOT,
         "Stream of %d events in %.1f s; FTRL versions received for scoring: %d (once per shard)%n",
-        config.events() - config.prefix(),
+        timeline.events() - config.prefix(),
         (System.nanoTime() - start) / 1e9,
         versions);
-    summarize(results, config, out);
+    summarize(results, timeline, out);
     out.flush();
     return results;
   }
 
-  private static PipelineModel fitPrefix(ClickEvents clicks, Config config, String[] beamArgs)
-      throws IOException {
+  private static PipelineModel fitPrefix(
+      ClickEvents clicks, Config config, Timeline timeline, String[] beamArgs) throws IOException {
     PipelineOptions options = RunnerOptions.fromArgs(beamArgs);
     Pipeline p = Pipeline.create(options);
     MlPipeline pipeline =
@@ -184,11 +227,21 @@ final class CtrDemo {
                 .withL2(1e-2)
                 .withPredictionCol("prediction")
                 .withPredictionDetailCol("detail"));
-    PCollection<PipelineModel> model =
-        p.apply("Prefix", GenerateSequence.from(0).to(config.prefix()))
-            .apply("Events", MapElements.via(new EventFn(clicks)))
-            .setRowSchema(ClickEvents.SCHEMA)
-            .apply("Fit", pipeline.fit());
+    PCollection<Row> prefix;
+    if (config.eventsFile() == null) {
+      prefix =
+          p.apply("Prefix", GenerateSequence.from(0).to(config.prefix()))
+              .apply("Events", MapElements.via(new EventFn(clicks)))
+              .setRowSchema(ClickEvents.SCHEMA);
+    } else {
+      long end = timeline.streamStartMillis();
+      prefix =
+          p.apply(
+                  "Read",
+                  ReadCsv.from(config.eventsFile().toString()).withSchema(ClickEvents.SCHEMA))
+              .apply("Prefix", Filter.<Row>create().whereFieldName("time", (Long t) -> t < end));
+    }
+    PCollection<PipelineModel> model = prefix.apply("Fit", pipeline.fit());
     PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
     return SingletonResult.run(
         model, options, new ProgressReporter(quiet, "fit", PREFIX_EVENTS, "events", true, false));
@@ -197,6 +250,7 @@ final class CtrDemo {
   private static Pipeline streamPipeline(
       ClickEvents clicks,
       Config config,
+      Timeline timeline,
       PipelineModel features,
       LinearModel initial,
       String[] beamArgs,
@@ -204,16 +258,10 @@ final class CtrDemo {
     List<String> args = new ArrayList<>(Arrays.asList(beamArgs));
     args.add("--streaming=true");
     Pipeline p = Pipeline.create(RunnerOptions.fromArgs(args.toArray(new String[0])));
-    // The source stamps each event with its own time, so its watermark follows event time.
     PCollection<Row> events =
-        p.apply(
-                "Stream",
-                GenerateSequence.from(config.prefix())
-                    .to(config.events())
-                    .withRate(config.rate(), Duration.standardSeconds(1))
-                    .withTimestampFn(new EventTimeFn()))
-            .apply("Events", MapElements.via(new EventFn(clicks)))
-            .setRowSchema(ClickEvents.SCHEMA);
+        p.getOptions().getRunner() == DirectRunner.class
+            ? boundedStream(p, clicks, config, timeline)
+            : liveStream(p, clicks, config);
     PCollection<PipelineModel> featureModel =
         p.apply(
             "Feature pipeline",
@@ -246,10 +294,68 @@ final class CtrDemo {
             ApplyModel.ofVersions(
                 frozen,
                 schema -> LinearScorer.classifier(schema, labelType, "prediction", "detail")));
-    Duration window = Duration.millis(config.windowEvents() * ClickEvents.SPACING_MILLIS);
+    Duration window = Duration.millis(Math.round(config.windowEvents() * timeline.spacing()));
     evaluate(live, "ftrl", initial, window, runId);
     evaluate(fixed, "batch", initial, window, runId);
     return p;
+  }
+
+  /**
+   * The stream as a live source: each event stamped with its own time, the watermark following
+   * event time, so windows close as the stream runs.
+   */
+  private static PCollection<Row> liveStream(Pipeline p, ClickEvents clicks, Config config) {
+    if (config.eventsFile() != null) {
+      return p.apply(
+          "Stream", config.rate() > 0 ? replay(config).withRate(config.rate()) : replay(config));
+    }
+    return p.apply(
+            "Stream",
+            paced(
+                PacedSequence.from(config.prefix())
+                    .to(config.events())
+                    .withTimestampFn(new EventTimeFn()),
+                config.rate()))
+        .apply("Events", MapElements.via(new EventFn(clicks)))
+        .setRowSchema(ClickEvents.SCHEMA);
+  }
+
+  /**
+   * The stream as bounded reads, for the DirectRunner, which reads an unbounded source a few
+   * elements per bundle (a 32,000-event demo took 220 s instead of 10 s). The events and their
+   * times are the same; windows close when the input ends.
+   */
+  private static PCollection<Row> boundedStream(
+      Pipeline p, ClickEvents clicks, Config config, Timeline timeline) {
+    if (config.eventsFile() != null) {
+      long start = timeline.streamStartMillis();
+      return p.apply(
+              "Read", ReadCsv.from(config.eventsFile().toString()).withSchema(ClickEvents.SCHEMA))
+          .apply("Stream", Filter.<Row>create().whereFieldName("time", (Long t) -> t >= start))
+          .apply("Event times", WithTimestamps.<Row>of(r -> new Instant(r.getInt64("time"))));
+    }
+    return p.apply(
+            "Stream",
+            // With a rate, Beam reads the generator as a bounded read of an unbounded source,
+            // which keeps the timestamps.
+            GenerateSequence.from(config.prefix())
+                .to(config.events())
+                .withRate(
+                    config.rate() > 0 ? config.rate() : 1_000_000_000L, Duration.standardSeconds(1))
+                .withTimestampFn(new EventTimeFn()))
+        .apply("Events", MapElements.via(new EventFn(clicks)))
+        .setRowSchema(ClickEvents.SCHEMA);
+  }
+
+  private static PacedSequence paced(PacedSequence sequence, long rate) {
+    return rate > 0 ? sequence.withRate(rate) : sequence;
+  }
+
+  private static ReplayCsv replay(Config config) {
+    return ReplayCsv.from(config.eventsFile().toString())
+        .withSchema(ClickEvents.SCHEMA)
+        .withTimeCol("time")
+        .withSkipRows(config.prefix());
   }
 
   private static ApplyModel.Versions<LinearModel> liveScoring(
@@ -270,9 +376,8 @@ final class CtrDemo {
         .apply(model + " print", ParDo.of(new PrintFn(model, runId)));
   }
 
-  private static void summarize(List<WindowResult> results, Config config, PrintWriter out) {
-    Instant drift =
-        new Instant(ClickEvents.START_MILLIS + config.driftAt() * ClickEvents.SPACING_MILLIS);
+  private static void summarize(List<WindowResult> results, Timeline timeline, PrintWriter out) {
+    Instant drift = new Instant(timeline.driftMillis());
     for (String side : List.of("before the drift", "after the drift")) {
       boolean after = side.startsWith("after");
       double[] sums = new double[4];
@@ -300,10 +405,14 @@ final class CtrDemo {
     }
   }
 
+  private static long eventMillis(long i) {
+    return ClickEvents.START_MILLIS + i * ClickEvents.SPACING_MILLIS;
+  }
+
   private static final class EventTimeFn implements SerializableFunction<Long, Instant> {
     @Override
     public Instant apply(Long i) {
-      return new Instant(ClickEvents.START_MILLIS + i * ClickEvents.SPACING_MILLIS);
+      return new Instant(eventMillis(i));
     }
   }
 
@@ -341,7 +450,8 @@ final class CtrDemo {
               end,
               metrics.getInt64("count"),
               metrics.getDouble("auc"),
-              metrics.getDouble("logLoss"));
+              metrics.getDouble("logLoss"),
+              System.nanoTime());
       List<WindowResult> kept = RESULTS.get(runId);
       if (kept != null) {
         kept.add(r);

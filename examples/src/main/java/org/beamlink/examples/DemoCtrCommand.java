@@ -2,6 +2,7 @@ package org.beamlink.examples;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Unmatched;
  * <pre>{@code
  * bin/beamlink demo ctr
  * bin/beamlink demo ctr --events 100000 --prefix 20000 --rate 50000 --runner=DirectRunner
+ * bin/beamlink demo ctr --write-events /tmp/clicks.csv && bin/beamlink demo ctr --events-file /tmp/clicks.csv
  * }</pre>
  */
 @Command(
@@ -51,11 +53,25 @@ public final class DemoCtrCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "200000",
+      defaultValue = "10000",
       description =
-          "Events per second asked of the generator (default: ${DEFAULT-VALUE}; on embedded"
-              + " Flink it delivers far fewer, see the README).")
+          "Events per second of the stream, at most; 0 for as fast as the pipeline goes"
+              + " (default: ${DEFAULT-VALUE}; what 2 cores sustain, see the README).")
   long rate;
+
+  @Option(
+      names = "--events-file",
+      description =
+          "Replay events from this CSV file (the generator's columns, rows in time order, plain"
+              + " or .gz) instead of generating them; --events is then the file's row count.")
+  Path eventsFile;
+
+  @Option(
+      names = "--write-events",
+      description =
+          "Only write the generated events (--events, --drift-at, --seed) to this CSV file, for"
+              + " --events-file.")
+  Path writeEvents;
 
   @Option(
       names = "--window-events",
@@ -92,18 +108,27 @@ public final class DemoCtrCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    long drift = driftAt != null ? driftAt : events / 2;
+    PrintWriter out = spec.commandLine().getOut();
+    if (writeEvents != null) {
+      ClickEventsFile.write(new ClickEvents(seed, drift), events, writeEvents);
+      out.printf(
+          "Wrote %d events (drift at %d, seed %d) to %s%n", events, drift, seed, writeEvents);
+      out.flush();
+      return 0;
+    }
     CtrDemo.Config config =
         new CtrDemo.Config(
             events,
             prefix,
-            driftAt != null ? driftAt : events / 2,
+            drift,
             rate,
             windowEvents,
             emitEvery,
             numFeatures,
             seed,
-            arrivalOrder);
-    PrintWriter out = spec.commandLine().getOut();
+            arrivalOrder,
+            eventsFile);
     CtrDemo.run(config, beamArgs.toArray(new String[0]), out);
     return 0;
   }

@@ -1,12 +1,12 @@
 package org.beamlink.examples.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -22,28 +22,47 @@ import org.beamlink.models.online.FtrlState;
 import org.beamlink.models.online.ModelVersion;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.runners.RunnerOptions;
+import org.beamlink.transforms.io.PacedSequence;
 import org.beamlink.transforms.online.Ftrl;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
- * {@code beamlink bench ftrl}: FTRL-Proximal ({@link Ftrl}) on seeded click-like data generated in
- * the pipeline ({@link LogisticData}: {@code nonZeros} hashed features of value 1 out of {@code
- * dims}, a known true model), from a zero initial model, bounded input, on the runner the options
- * name (embedded Flink by default). One JSON line: the examples trained (the 90% that are not held
- * out), seconds end to end (job start, generation, parsing, training, versions), examples per
- * second, versions emitted, the final version's mean progressive log loss (each example scored
- * before it is trained on), its AUC on the held-out tenth, and the floor: the same training as a
- * single-threaded loop over {@link FtrlLearner} in this JVM (examples generated outside the timed
- * part), with its examples per second and progressive log loss.
+ * {@code beamlink bench ftrl}: FTRL-Proximal ({@link Ftrl}) on a stream of seeded click-like
+ * examples ({@link LogisticData}: {@code nonZeros} hashed features of value 1 out of {@code dims},
+ * a known true model), from a zero initial model, in streaming mode (embedded Flink by default).
+ * The examples come from a {@link PacedSequence} and are generated in the pipeline, each stamped
+ * with the wall-clock time it was generated (its arrival). Three runs in one JVM: a small warm-up,
+ * then:
+ *
+ * <ol>
+ *   <li>Throughput: the source as fast as the pipeline takes it, a version every {@code emitEvery}
+ *       examples. Sustained examples per second is the examples trained between the first version
+ *       past a tenth of the stream and the last version before the end, over the wall-clock time
+ *       between their arrivals downstream (job start-up and the end excluded); end-to-end seconds
+ *       are reported beside it.
+ *   <li>Freshness: the source paced at {@code rate} examples per second (default 80% of the
+ *       sustained rate just measured), a version every {@code freshnessEvery} of processing time.
+ *       An example's freshness is the time from its arrival to the arrival downstream of the first
+ *       version that includes it. Versions say how many examples they include and the latest
+ *       arrival among them, so the examples new in version {@code k} arrived between the latest
+ *       arrivals of versions {@code k-1} and {@code k}; with a paced source they arrive evenly in
+ *       that span, which gives each example's freshness. Median and 99th percentile are reported.
+ * </ol>
+ *
+ * <p>Also the final version's mean progressive log loss (each example scored before it is trained
+ * on), its AUC on the held-out tenth, and the floor: the same training as a single-threaded loop
+ * over {@link FtrlLearner} in this JVM (examples generated outside the timed part).
  *
  * <pre>{@code
  * bin/beamlink bench ftrl
- * bin/beamlink bench ftrl --rows 200000 --mini-batch 64 --threads 2
+ * bin/beamlink bench ftrl --rows 200000 --mini-batch 64 --threads 2 --rate 100000
  * }</pre>
  */
 public final class FtrlBenchmark {
   private FtrlBenchmark() {}
 
-  /** One configuration. */
+  /** One configuration; {@code rate} 0 means 80% of the measured sustained rate. */
   public record Config(
       long rows,
       int dims,
@@ -51,25 +70,67 @@ public final class FtrlBenchmark {
       int miniBatchSize,
       int threads,
       long emitEvery,
+      Duration freshnessEvery,
+      double rate,
       long seed) {}
 
-  /** The standard configuration: 1M rows, 2^20 hashed dimensions, 30 non-zeros per row. */
-  public static final Config STANDARD = new Config(1_000_000, 1 << 20, 30, 1, 1, 100_000, 7);
+  /** The standard configuration: 1M rows, 2^20 hashed dimensions, 20 non-zeros per row. */
+  public static final Config STANDARD =
+      new Config(1_000_000, 1 << 20, 20, 1, 1, 50_000, Duration.millis(250), 0, 7);
 
   /** Runs {@code config} after a small warm-up run; returns its JSON line. */
   public static String run(Config config, String... beamArgs) {
-    Config warmUp =
-        new Config(
-            20_000,
-            config.dims(),
-            config.nonZeros(),
-            config.miniBatchSize(),
-            config.threads(),
-            config.emitEvery(),
-            1);
-    runPipeline(warmUp, beamArgs);
-    return runPipeline(config, beamArgs);
+    List<String> args = new ArrayList<>(List.of(beamArgs));
+    if (args.stream().noneMatch(a -> a.startsWith("--streaming"))) {
+      args.add("--streaming=true");
+    }
+    String[] streaming = args.toArray(new String[0]);
+    LogisticData warmUpData = new LogisticData(20_000, config.dims(), config.nonZeros(), 1);
+    runPipeline(warmUpData, config, 0, false, streaming);
+    LogisticData data =
+        new LogisticData(config.rows(), config.dims(), config.nonZeros(), config.seed());
+    long start = System.nanoTime();
+    List<Seen> throughputRun = runPipeline(data, config, 0, false, streaming);
+    double endToEnd = (System.nanoTime() - start) / 1e9;
+    double sustained = sustained(throughputRun, config.rows());
+    double rate = config.rate() > 0 ? config.rate() : Math.floor(0.8 * sustained);
+    start = System.nanoTime();
+    List<Seen> freshnessRun = runPipeline(data, config, rate, true, streaming);
+    double pacedSeconds = (System.nanoTime() - start) / 1e9;
+    double[] freshness = freshness(freshnessRun);
+    ModelVersion<LinearModel> last = throughputRun.get(throughputRun.size() - 1).version();
+    double[] floor = floor(data, config);
+    return String.format(
+        Locale.ROOT,
+        "{\"algorithm\":\"ftrl\",\"runner\":\"%s\",\"examples\":%d,\"dims\":%d,\"nonZeros\":%d,"
+            + "\"miniBatchSize\":%d,\"threads\":%d,\"endToEndSeconds\":%.3f,"
+            + "\"sustainedExamplesPerSecond\":%.0f,\"versions\":%d,\"progressiveLogLoss\":%.6f,"
+            + "\"heldOutAuc\":%.6f,\"freshnessRate\":%.0f,\"freshnessRunSeconds\":%.3f,"
+            + "\"freshnessVersions\":%d,\"freshnessMedianSeconds\":%.3f,"
+            + "\"freshnessP99Seconds\":%.3f,\"floorExamplesPerSecond\":%.0f,"
+            + "\"floorProgressiveLogLoss\":%.6f}",
+        RunnerOptions.fromArgs(streaming).getRunner().getSimpleName(),
+        last.examples(),
+        config.dims(),
+        config.nonZeros(),
+        config.miniBatchSize(),
+        config.threads(),
+        endToEnd,
+        sustained,
+        throughputRun.size(),
+        last.model().provenance().finalLoss(),
+        LogisticBenchmark.heldOutAuc(data, last.model()),
+        rate,
+        pacedSeconds,
+        freshnessRun.size(),
+        freshness[0],
+        freshness[1],
+        floor[0],
+        floor[1]);
   }
+
+  /** A version and the wall-clock millisecond it arrived downstream. */
+  record Seen(ModelVersion<LinearModel> version, long arrivedMillis) {}
 
   private static LinearModel zeroModel(int dims) {
     return LinearModel.of(
@@ -89,46 +150,80 @@ public final class FtrlBenchmark {
         .withThreads(config.threads());
   }
 
-  private static String runPipeline(Config config, String... beamArgs) {
-    LogisticData data =
-        new LogisticData(config.rows(), config.dims(), config.nonZeros(), config.seed());
-    PipelineOptions options = RunnerOptions.fromArgs(beamArgs);
-    Pipeline p = Pipeline.create(options);
-    Keep.last = null;
-    Keep.count = 0;
-    p.apply("Generate", data.rows(false))
-        .apply(
-            Ftrl.train(zeroModel(config.dims()))
-                .withLabelCol("label")
-                .withMiniBatchSize(config.miniBatchSize())
-                .withThreads(config.threads())
-                .withEmitEvery(config.emitEvery()))
+  /** One streaming run; the versions seen downstream, in version order. */
+  private static List<Seen> runPipeline(
+      LogisticData data, Config config, double rate, boolean byTime, String[] args) {
+    Pipeline p = Pipeline.create(RunnerOptions.fromArgs(args));
+    Keep.SEEN.clear();
+    PacedSequence source = PacedSequence.from(0).to(data.rows);
+    Ftrl.Train train =
+        Ftrl.train(zeroModel(config.dims()))
+            .withLabelCol("label")
+            .withMiniBatchSize(config.miniBatchSize())
+            .withThreads(config.threads());
+    train =
+        byTime
+            ? train.withEmitEveryDuration(config.freshnessEvery())
+            : train.withEmitEvery(config.emitEvery());
+    p.apply("Indices", rate > 0 ? source.withRate(rate) : source)
+        .apply("Arrivals", ParDo.of(new ArrivalFn(data)))
+        .setRowSchema(LogisticData.SCHEMA)
+        .apply(train)
         .apply(ParDo.of(new Keep()));
-    long start = System.nanoTime();
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    ModelVersion<LinearModel> last = Keep.last;
-    double[] floor = floor(data, config);
-    return String.format(
-        Locale.ROOT,
-        "{\"algorithm\":\"ftrl\",\"runner\":\"%s\",\"examples\":%d,\"dims\":%d,\"nonZeros\":%d,"
-            + "\"miniBatchSize\":%d,\"threads\":%d,\"seconds\":%.3f,\"examplesPerSecond\":%.0f,"
-            + "\"versions\":%d,\"progressiveLogLoss\":%.6f,\"heldOutAuc\":%.6f,"
-            + "\"floorExamplesPerSecond\":%.0f,\"floorProgressiveLogLoss\":%.6f}",
-        options.getRunner().getSimpleName(),
-        last.examples(),
-        config.dims(),
-        config.nonZeros(),
-        config.miniBatchSize(),
-        config.threads(),
-        seconds,
-        last.examples() / seconds,
-        Keep.count,
-        last.model().provenance().finalLoss(),
-        LogisticBenchmark.heldOutAuc(data, last.model()),
-        floor[0],
-        floor[1]);
+    p.run().waitUntilFinish();
+    List<Seen> seen = new ArrayList<>(Keep.SEEN);
+    seen.sort(Comparator.comparingLong(s -> s.version().version()));
+    return seen;
+  }
+
+  /**
+   * Examples per second between the first version past a tenth of the rows and the last one emitted
+   * by count (the one after it is the end-of-input version).
+   */
+  private static double sustained(List<Seen> seen, long rows) {
+    Seen from = null;
+    Seen to = null;
+    for (int k = 1; k < seen.size() - 1; k++) {
+      Seen s = seen.get(k);
+      if (from == null && s.version().examples() >= rows / 10) {
+        from = s;
+      }
+      to = s;
+    }
+    if (from == null || to == null || to.arrivedMillis() <= from.arrivedMillis()) {
+      throw new IllegalStateException(
+          "Too few versions to measure a sustained rate: " + seen.size() + "; lower --emit-every");
+    }
+    return (to.version().examples() - from.version().examples())
+        / ((to.arrivedMillis() - from.arrivedMillis()) / 1e3);
+  }
+
+  /** {median, 99th percentile} of the examples' freshness in seconds (see the class javadoc). */
+  static double[] freshness(List<Seen> seen) {
+    List<Double> values = new ArrayList<>();
+    for (int k = 1; k < seen.size(); k++) {
+      ModelVersion<LinearModel> previous = seen.get(k - 1).version();
+      ModelVersion<LinearModel> version = seen.get(k).version();
+      long count = version.examples() - previous.examples();
+      long newest = version.lastEventTime().getMillis();
+      long oldest =
+          previous.examples() == 0
+              ? version.firstEventTime().getMillis()
+              : previous.lastEventTime().getMillis();
+      long arrived = seen.get(k).arrivedMillis();
+      for (long i = 0; i < count; i++) {
+        double arrival = oldest + (newest - oldest) * (i + 0.5) / count;
+        values.add((arrived - arrival) / 1e3);
+      }
+    }
+    if (values.isEmpty()) {
+      throw new IllegalStateException("No version included any example");
+    }
+    Collections.sort(values);
+    return new double[] {
+      values.get(values.size() / 2),
+      values.get((int) Math.min(values.size() - 1, values.size() * 0.99))
+    };
   }
 
   /**
@@ -160,19 +255,29 @@ public final class FtrlBenchmark {
     return new double[] {state.examples() / (nanos / 1e9), state.progressiveLogLoss()};
   }
 
-  /** Keeps the newest version in this JVM: the embedded runners run here. */
+  /** Generates the training rows, each stamped with the wall-clock time it was generated. */
+  private static final class ArrivalFn extends DoFn<Long, Row> {
+    private final LogisticData data;
+
+    ArrivalFn(LogisticData data) {
+      this.data = data;
+    }
+
+    @ProcessElement
+    public void process(@Element Long i, OutputReceiver<Row> out) {
+      if (!LogisticData.heldOut(i)) {
+        out.outputWithTimestamp(data.row(i), Instant.now());
+      }
+    }
+  }
+
+  /** Records each version and when it arrived, in this JVM: the embedded runners run here. */
   private static final class Keep extends DoFn<ModelVersion<LinearModel>, Void> {
-    static ModelVersion<LinearModel> last;
-    static long count;
+    static final List<Seen> SEEN = Collections.synchronizedList(new ArrayList<>());
 
     @ProcessElement
     public void process(@Element ModelVersion<LinearModel> version) {
-      synchronized (Keep.class) {
-        count++;
-        if (last == null || version.version() > last.version()) {
-          last = version;
-        }
-      }
+      SEEN.add(new Seen(version, System.currentTimeMillis()));
     }
   }
 

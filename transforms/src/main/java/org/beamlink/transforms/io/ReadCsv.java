@@ -338,7 +338,8 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     }
   }
 
-  private static Reader open(MatchResult.Metadata file) throws IOException {
+  /** Opens {@code file} as UTF-8 text, decompressed by its extension. */
+  static Reader open(MatchResult.Metadata file) throws IOException {
     String name = file.resourceId().getFilename();
     ReadableByteChannel channel =
         Compression.detect(name == null ? "" : name)
@@ -386,21 +387,15 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
       if (header == null) {
         return;
       }
-      int[] cellOfField = new int[schema.getFieldCount()];
+      int[] cellOfField = cellsOfFields(schema, header);
       for (int f = 0; f < cellOfField.length; f++) {
-        cellOfField[f] = header.indexOf(schema.getField(f).getName());
         if (cellOfField[f] < 0) {
           reject(
               out,
               name,
               1,
               String.join(String.valueOf(delimiter), header),
-              "the header has no column '"
-                  + schema.getField(f).getName()
-                  + "'; it has "
-                  + header
-                  + ", the schema "
-                  + schema.getFieldNames());
+              noColumn(schema, header, f));
           return;
         }
       }
@@ -453,6 +448,25 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
       out.get(ReadResult.FAILURES).output(ReadResult.failure(file, line, text, error));
       recordsFailed.inc();
     }
+  }
+
+  /** For each field of {@code schema}, the index of its cell in {@code header}, or -1. */
+  static int[] cellsOfFields(Schema schema, List<String> header) {
+    int[] cellOfField = new int[schema.getFieldCount()];
+    for (int f = 0; f < cellOfField.length; f++) {
+      cellOfField[f] = header.indexOf(schema.getField(f).getName());
+    }
+    return cellOfField;
+  }
+
+  /** Why a header without field {@code f} of {@code schema} cannot be read. */
+  static String noColumn(Schema schema, List<String> header, int f) {
+    return "the header has no column '"
+        + schema.getField(f).getName()
+        + "'; it has "
+        + header
+        + ", the schema "
+        + schema.getFieldNames();
   }
 
   /**

@@ -1,11 +1,13 @@
 package org.beamlink.transforms.online;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
@@ -17,19 +19,26 @@ import org.beamlink.models.online.FtrlLearner;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
 
 /**
- * Turns labelled rows into {@link FtrlExample}s keyed for the single training key, in parallel
- * ahead of the stateful step. The label must be one of the initial model's two labels (compared as
- * numbers when the column and the model's labels are numeric, else as text, as {@code LinearFit}
- * does); the features must be finite and have the model's size. A row that breaks a rule fails the
- * job with the column, value and row named, or goes to {@link #FAILED} with the reason when a
- * failure schema is given.
+ * Turns labelled rows into {@link FtrlExample}s for the single training key, in parallel ahead of
+ * the stateful step, and sends them in chunks: up to {@link #CHUNK} examples of one bundle, in the
+ * bundle's order, sent when full or when the bundle ends (on Flink a bundle lasts at most 1,000
+ * elements or 1 s by default). The keyed step then pays its per-element costs (key, state,
+ * decoding) once per chunk instead of once per example. A chunk's timestamp is its last example's.
+ * The label must be one of the initial model's two labels (compared as numbers when the column and
+ * the model's labels are numeric, else as text, as {@code LinearFit} does); the features must be
+ * finite and have the model's size. A row that breaks a rule fails the job with the column, value
+ * and row named, or goes to {@link #FAILED} with the reason when a failure schema is given.
  */
-final class FtrlParseFn extends DoFn<Row, KV<Integer, FtrlExample>> {
-  /** The examples, all under key 0. */
-  static final TupleTag<KV<Integer, FtrlExample>> EXAMPLES =
-      new TupleTag<KV<Integer, FtrlExample>>() {};
+final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
+  /** Examples per chunk, at most. */
+  static final int CHUNK = 256;
+
+  /** The chunks of examples, all under key 0. */
+  static final TupleTag<KV<Integer, List<FtrlExample>>> EXAMPLES =
+      new TupleTag<KV<Integer, List<FtrlExample>>>() {};
 
   /** Rejected rows: the row and the reason. */
   static final TupleTag<Row> FAILED = new TupleTag<Row>() {};
@@ -41,6 +50,8 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, FtrlExample>> {
   private final @Nullable Schema failureSchema;
   private final Counter rejected = Metrics.counter(Ftrl.class, "rowsRejected");
   private transient @Nullable Parser parser;
+  private transient List<FtrlExample> chunk;
+  private transient Instant chunkTimestamp;
 
   FtrlParseFn(
       PCollectionView<LinearModel> initialModel,
@@ -53,6 +64,11 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, FtrlExample>> {
     this.labelCol = labelCol;
     this.schema = schema;
     this.failureSchema = failureSchema;
+  }
+
+  @StartBundle
+  public void startBundle() {
+    chunk = new ArrayList<>(CHUNK);
   }
 
   @ProcessElement
@@ -75,7 +91,21 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, FtrlExample>> {
       c.output(FAILED, Row.withSchema(failureSchema).addValues(row, e.getMessage()).build());
       return;
     }
-    c.output(KV.of(0, example));
+    chunk.add(example);
+    chunkTimestamp = c.timestamp();
+    if (chunk.size() == CHUNK) {
+      c.output(KV.of(0, chunk));
+      chunk = new ArrayList<>(CHUNK);
+    }
+  }
+
+  /** Sends the bundle's last, partial chunk (rows arrive in the global window). */
+  @FinishBundle
+  public void finishBundle(FinishBundleContext c) {
+    if (!chunk.isEmpty()) {
+      c.output(EXAMPLES, KV.of(0, chunk), chunkTimestamp, GlobalWindow.INSTANCE);
+      chunk = new ArrayList<>(CHUNK);
+    }
   }
 
   /** The rules of one initial model on one schema. */

@@ -29,16 +29,19 @@ import org.beamlink.models.online.FtrlState;
 import org.beamlink.models.online.ModelVersion;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
- * The one stateful step of {@link Ftrl.Train}: every example arrives under key 0, so one instance
- * owns the model and applies the updates one after the other (see {@link Ftrl} for the design).
- * State: the {@link FtrlState} (accumulators and counters), the pending mini-batch (a bag), the
- * initial model (for the timers, which cannot read side inputs) and whether the processing-time
- * timer is set. A {@code null} example is the start signal: it makes the initial version appear
- * even when no example ever comes.
+ * The one stateful step of {@link Ftrl.Train}: every chunk of examples ({@link FtrlParseFn})
+ * arrives under key 0, so one instance owns the model and applies the updates one after the other
+ * (see {@link Ftrl} for the design). State: the {@link FtrlState} (accumulators and counters), the
+ * examples of a mini-batch that a chunk left incomplete (a bag), the initial model (for the timers,
+ * which cannot read side inputs) and whether the processing-time timer is set. An empty chunk is
+ * the start signal: it makes the initial version appear even when no example ever comes. A version
+ * is stamped with the latest event time it has trained on (or the chunk's timestamp when that is
+ * later), so a row stamped before a version was not among its training examples.
  */
-final class FtrlTrainFn extends DoFn<KV<Integer, FtrlExample>, ModelVersion<LinearModel>> {
+final class FtrlTrainFn extends DoFn<KV<Integer, List<FtrlExample>>, ModelVersion<LinearModel>> {
   private static final String SOURCE = FtrlLearner.TRAINER;
   private static final String INITIAL_SOURCE = "initial";
 
@@ -134,22 +137,16 @@ final class FtrlTrainFn extends DoFn<KV<Integer, FtrlExample>, ModelVersion<Line
               INITIAL_SOURCE));
       versionsEmitted.inc();
     }
-    FtrlExample example = c.element().getValue();
-    if (example != null) {
-      boolean trained;
+    List<FtrlExample> examples = c.element().getValue();
+    if (!examples.isEmpty()) {
       if (params.miniBatchSize() == 1) {
-        l.train(state, example);
-        examplesTrained.inc();
-        trained = true;
+        for (FtrlExample example : examples) {
+          l.train(state, example);
+          emitOnCount(c, l, state);
+        }
+        examplesTrained.inc(examples.size());
       } else {
-        batch.add(example);
-        state.setPendingExamples(state.pendingExamples() + 1);
-        trained = state.pendingExamples() == params.miniBatchSize() && flush(l, state, batch);
-      }
-      if (trained
-          && emitEvery != null
-          && state.examples() / emitEvery > state.examplesAtLastVersion() / emitEvery) {
-        c.output(version(l, state));
+        trainInMiniBatches(c, l, state, batch, examples);
       }
       if (emitEveryDuration != null && timerSet.read() == null) {
         emitTimer.offset(emitEveryDuration).setRelative();
@@ -198,6 +195,60 @@ final class FtrlTrainFn extends DoFn<KV<Integer, FtrlExample>, ModelVersion<Line
       out.output(version(l, state));
     }
     stateCell.write(state);
+  }
+
+  /**
+   * Trains on every mini-batch that {@code examples} completes: first the one the bag holds the
+   * start of, then whole ones from the chunk; the rest waits in the bag.
+   */
+  private void trainInMiniBatches(
+      ProcessContext c,
+      FtrlLearner l,
+      FtrlState state,
+      BagState<FtrlExample> batch,
+      List<FtrlExample> examples) {
+    int size = params.miniBatchSize();
+    int next = 0;
+    int pending = state.pendingExamples();
+    if (pending > 0) {
+      int missing = size - pending;
+      if (examples.size() < missing) {
+        examples.forEach(batch::add);
+        state.setPendingExamples(pending + examples.size());
+        return;
+      }
+      List<FtrlExample> first = new ArrayList<>(size);
+      batch.read().forEach(first::add);
+      first.addAll(examples.subList(0, missing));
+      batch.clear();
+      state.setPendingExamples(0);
+      trainBatch(c, l, state, first);
+      next = missing;
+    }
+    for (; next + size <= examples.size(); next += size) {
+      trainBatch(c, l, state, examples.subList(next, next + size));
+    }
+    if (next < examples.size()) {
+      examples.subList(next, examples.size()).forEach(batch::add);
+      state.setPendingExamples(examples.size() - next);
+    }
+  }
+
+  private void trainBatch(
+      ProcessContext c, FtrlLearner l, FtrlState state, List<FtrlExample> examples) {
+    l.trainBatch(state, examples, pool);
+    examplesTrained.inc(examples.size());
+    emitOnCount(c, l, state);
+  }
+
+  /** Emits a version when the examples trained have just passed a multiple of emitEvery. */
+  private void emitOnCount(ProcessContext c, FtrlLearner l, FtrlState state) {
+    if (emitEvery != null
+        && state.examples() / emitEvery > state.examplesAtLastVersion() / emitEvery) {
+      Instant trainedUpTo = state.lastEventTime();
+      c.outputWithTimestamp(
+          version(l, state), trainedUpTo.isAfter(c.timestamp()) ? trainedUpTo : c.timestamp());
+    }
   }
 
   /** Trains on the pending mini-batch, in the order the bag returns it; true when it held any. */

@@ -152,7 +152,7 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
       }
       waiting.clear();
       earliestWaiting.clear();
-      inputEnd.clear();
+      releaseHold(inputEnd);
     }
   }
 
@@ -248,13 +248,26 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
     List<Long> later = new ArrayList<>(ticks.subList(done, ticks.size()));
     if (later.isEmpty()) {
       pendingTicks.clear();
-      inputEnd.clear();
+      releaseHold(inputEnd);
       return;
     }
     pendingTicks.write(later);
     watermark.set(tickEnd(later.get(0)));
     inputEnd
         .withOutputTimestamp(new Instant(later.get(0) * TICK_MILLIS))
+        .set(GlobalWindow.INSTANCE.maxTimestamp());
+  }
+
+  /**
+   * Releases the watermark hold of {@code inputEnd} (no row waits any more) by moving its output
+   * timestamp to the end of the window. {@code Timer.clear()} would be the natural call, but
+   * FlinkRunner 2.70 looks the timer up under another id than it stored it under, so the timer and
+   * its hold stay, and the watermark would stop at the first row that ever waited. When it fires at
+   * the end of the input there is nothing to fail.
+   */
+  private static void releaseHold(Timer inputEnd) {
+    inputEnd
+        .withOutputTimestamp(GlobalWindow.INSTANCE.maxTimestamp())
         .set(GlobalWindow.INSTANCE.maxTimestamp());
   }
 
