@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       PredictCommand.class,
       BenchCommand.class,
       DemoCommand.class,
+      OnlineCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = "%nRun 'beamlink help COMMAND' for a command's options.")

@@ -23,7 +23,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *   <li>FlinkRunner batch uses the DataStream translation ({@code --useDataStreamForBatch=true})
  *       unless told otherwise: the DataSet translation's plan optimizer hangs at about 30 unrolled
  *       supersteps and refuses a PCollection with more than 64 consumers. Copies between chained
- *       operators are skipped ({@code --fasterCopy=true}): Beamlink's elements are immutable.
+ *       operators are skipped ({@code --fasterCopy=true}): Beamlink's elements are immutable. Not
+ *       with {@code --checkpointingInterval}: the flag also stops Flink's heap state backend from
+ *       copying a state value it snapshots on another thread, and stateful steps (FTRL's trainer,
+ *       StreamingKMeans) update their state in place; a torn snapshot failed checkpoints and once
+ *       made a restored FTRL job count 100 examples twice.
  *   <li>{@code --flinkMaster=host:port}: a remote cluster; the shaded jar this class was loaded
  *       from is staged, unless {@code --filesToStage} names files.
  *   <li>{@code --runner=DirectRunner}: the immutability check is off ({@code
@@ -69,7 +73,8 @@ public final class RunnerOptions {
       flink.setUseDataStreamForBatch(true);
     }
     if (!isSet(args, "fasterCopy")) {
-      flink.setFasterCopy(true);
+      Long interval = flink.getCheckpointingInterval();
+      flink.setFasterCopy(interval == null || interval <= 0);
     }
     if (remote && !isSet(args, "filesToStage")) {
       flink.setFilesToStage(List.of(shadedJar().getPath()));
