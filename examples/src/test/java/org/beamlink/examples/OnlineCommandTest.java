@@ -42,6 +42,7 @@ class OnlineCommandTest {
             "1000",
             "--json",
             "--quiet",
+            "--flinkMaster=[auto]",
             "--parallelism=1",
             "--checkpointingInterval=500");
     assertEquals(0, run.code(), run.err());
