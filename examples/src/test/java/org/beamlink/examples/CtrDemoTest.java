@@ -90,7 +90,10 @@ class CtrDemoTest {
     StringWriter printed = new StringWriter();
     long start = System.nanoTime();
     List<CtrDemo.WindowResult> results =
-        CtrDemo.run(config, new String[] {"--flinkMaster=[auto]", "--parallelism=2"}, new PrintWriter(printed));
+        CtrDemo.run(
+            config,
+            new String[] {"--flinkMaster=[auto]", "--parallelism=2"},
+            new PrintWriter(printed));
     double total = (System.nanoTime() - start) / 1e9;
 
     assertEquals(12, results.size(), printed.toString());
