@@ -75,10 +75,7 @@ public abstract class PacedSequence extends PTransform<PBegin, PCollection<Long>
 
   /** At most {@code perSecond} numbers per second (above 0); default as fast as read. */
   public PacedSequence withRate(double perSecond) {
-    if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-      throw new IllegalArgumentException("Expected a rate > 0, got " + perSecond);
-    }
-    return toBuilder().setRate(perSecond).build();
+    return toBuilder().setRate(PacedSource.checkRate(perSecond)).build();
   }
 
   /**

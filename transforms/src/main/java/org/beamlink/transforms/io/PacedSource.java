@@ -44,6 +44,18 @@ final class PacedSource<T> extends UnboundedSource<T, PacedSource.Position> {
     this.rate = rate;
   }
 
+  /**
+   * Returns {@code perSecond} when it is a rate the source can pace at: above 0 and finite.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  static double checkRate(double perSecond) {
+    if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+      throw new IllegalArgumentException("Expected a rate > 0, got " + perSecond);
+    }
+    return perSecond;
+  }
+
   /** A finite sequence of elements in time order that can be reopened at any position. */
   interface Feed<T> extends Serializable {
     /** Opens the feed with the first {@code skip} elements already read. */

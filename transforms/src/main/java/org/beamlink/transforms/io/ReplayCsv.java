@@ -95,10 +95,7 @@ public abstract class ReplayCsv extends PTransform<PBegin, PCollection<Row>> {
 
   /** At most {@code perSecond} rows per second (above 0); default as fast as read. */
   public ReplayCsv withRate(double perSecond) {
-    if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-      throw new IllegalArgumentException("Expected a rate > 0, got " + perSecond);
-    }
-    return toBuilder().setRate(perSecond).build();
+    return toBuilder().setRate(PacedSource.checkRate(perSecond)).build();
   }
 
   /**

@@ -217,11 +217,8 @@ final class FtrlTrainFn extends DoFn<KV<Integer, List<FtrlExample>>, ModelVersio
         state.setPendingExamples(pending + examples.size());
         return;
       }
-      List<FtrlExample> first = new ArrayList<>(size);
-      batch.read().forEach(first::add);
+      List<FtrlExample> first = takePending(state, batch);
       first.addAll(examples.subList(0, missing));
-      batch.clear();
-      state.setPendingExamples(0);
       trainBatch(c, l, state, first);
       next = missing;
     }
@@ -253,15 +250,19 @@ final class FtrlTrainFn extends DoFn<KV<Integer, List<FtrlExample>>, ModelVersio
 
   /** Trains on the pending mini-batch, in the order the bag returns it; true when it held any. */
   private boolean flush(FtrlLearner l, FtrlState state, BagState<FtrlExample> batch) {
-    List<FtrlExample> examples = new ArrayList<>(state.pendingExamples());
-    for (FtrlExample e : batch.read()) {
-      examples.add(e);
-    }
-    batch.clear();
-    state.setPendingExamples(0);
+    List<FtrlExample> examples = takePending(state, batch);
     l.trainBatch(state, examples, pool);
     examplesTrained.inc(examples.size());
     return !examples.isEmpty();
+  }
+
+  /** Empties the bag of a mini-batch's first examples, in the order it returns them. */
+  private List<FtrlExample> takePending(FtrlState state, BagState<FtrlExample> batch) {
+    List<FtrlExample> pending = new ArrayList<>(params.miniBatchSize());
+    batch.read().forEach(pending::add);
+    batch.clear();
+    state.setPendingExamples(0);
+    return pending;
   }
 
   private ModelVersion<LinearModel> version(FtrlLearner l, FtrlState state) {
