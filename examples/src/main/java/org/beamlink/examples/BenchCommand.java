@@ -202,7 +202,7 @@ public final class BenchCommand implements Runnable {
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class FtrlBench implements Callable<Integer> {
-    @Option(names = "--rows", defaultValue = "1000000", description = "Rows (90% trained on).")
+    @Option(names = "--rows", defaultValue = "4000000", description = "Rows (90% trained on).")
     long rows;
 
     @Option(names = "--dims", defaultValue = "1048576", description = "Hashed dimensions.")
@@ -219,7 +219,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(
         names = "--emit-every",
-        defaultValue = "50000",
+        defaultValue = "100000",
         description = "Examples between model versions in the throughput run.")
     long emitEvery;
 
@@ -234,6 +234,12 @@ public final class BenchCommand implements Runnable {
         defaultValue = "0",
         description = "Examples per second in the freshness run (0: 80% of the sustained rate).")
     double rate;
+
+    @Option(
+        names = "--source-block",
+        defaultValue = "100",
+        description = "Rows generated per element the source reads (1: one row per element).")
+    int sourceBlock;
 
     @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
     long seed;
@@ -252,6 +258,7 @@ public final class BenchCommand implements Runnable {
               emitEvery,
               Duration.millis(freshnessEveryMillis),
               rate,
+              sourceBlock,
               seed);
       System.out.println(FtrlBenchmark.run(config, beamArgs.toArray(new String[0])));
       return 0;

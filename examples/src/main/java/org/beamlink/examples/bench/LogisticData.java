@@ -70,19 +70,20 @@ public final class LogisticData implements java.io.Serializable {
       }
       x = Vector.dense(v);
     } else {
+      // Draws until nonZeros distinct features, kept sorted as they come (insertion by binary
+      // search): the same features in the same order as drawing them all and sorting after.
       int[] idx = new int[nonZeros];
       int found = 0;
       while (found < nonZeros) {
         int j = r.nextInt(dims);
-        boolean seen = false;
-        for (int k = 0; k < found && !seen; k++) {
-          seen = idx[k] == j;
-        }
-        if (!seen) {
-          idx[found++] = j;
+        int at = Arrays.binarySearch(idx, 0, found, j);
+        if (at < 0) {
+          at = -at - 1;
+          System.arraycopy(idx, at, idx, at + 1, found - at);
+          idx[at] = j;
+          found++;
         }
       }
-      Arrays.sort(idx);
       double[] ones = new double[nonZeros];
       Arrays.fill(ones, 1.0);
       m = -0.5;
