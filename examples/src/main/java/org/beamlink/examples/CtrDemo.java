@@ -20,12 +20,14 @@ import org.apache.beam.sdk.schemas.transforms.Filter;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.WithTimestamps;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linear.LinearModel;
@@ -150,6 +152,20 @@ final class CtrDemo {
    */
   static List<WindowResult> run(Config config, String[] beamArgs, PrintWriter out)
       throws IOException {
+    return run(config, beamArgs, out, null);
+  }
+
+  /**
+   * Runs the demo with {@code stream} as the events after the prefix (each with its event time) in
+   * place of the generator or the file, for tests that drive the watermark themselves ({@code
+   * TestStream}); the prefix and the timeline still come from {@code config}.
+   */
+  static List<WindowResult> run(
+      Config config,
+      String[] beamArgs,
+      PrintWriter out,
+      @Nullable PTransform<PBegin, PCollection<Row>> stream)
+      throws IOException {
     ClickEvents clicks = new ClickEvents(config.seed(), config.driftAt());
     Timeline timeline = Timeline.of(config);
     out.printf(
@@ -180,7 +196,8 @@ final class CtrDemo {
     String runId = java.util.UUID.randomUUID().toString();
     RESULTS.put(runId, java.util.Collections.synchronizedList(new ArrayList<>()));
     start = System.nanoTime();
-    Pipeline p = streamPipeline(clicks, config, timeline, features, initial, beamArgs, runId);
+    Pipeline p =
+        streamPipeline(clicks, config, timeline, features, initial, beamArgs, runId, stream);
     org.apache.beam.sdk.PipelineResult result = p.run();
     result.waitUntilFinish();
     long versions = 0;
@@ -254,14 +271,19 @@ final class CtrDemo {
       PipelineModel features,
       LinearModel initial,
       String[] beamArgs,
-      String runId) {
+      String runId,
+      @Nullable PTransform<PBegin, PCollection<Row>> stream) {
     List<String> args = new ArrayList<>(Arrays.asList(beamArgs));
     args.add("--streaming=true");
     Pipeline p = Pipeline.create(RunnerOptions.fromArgs(args.toArray(new String[0])));
-    PCollection<Row> events =
-        p.getOptions().getRunner() == DirectRunner.class
-            ? boundedStream(p, clicks, config, timeline)
-            : liveStream(p, clicks, config);
+    PCollection<Row> events;
+    if (stream != null) {
+      events = p.apply("Stream", stream);
+    } else if (p.getOptions().getRunner() == DirectRunner.class) {
+      events = boundedStream(p, clicks, config, timeline);
+    } else {
+      events = liveStream(p, clicks, config);
+    }
     PCollection<PipelineModel> featureModel =
         p.apply(
             "Feature pipeline",
