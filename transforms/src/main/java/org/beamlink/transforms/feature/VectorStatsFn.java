@@ -7,7 +7,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.stats.ColumnSummary;
@@ -52,33 +51,7 @@ final class VectorStatsFn<M extends Transformer> extends ModelCombineFn<Row, Mom
 
   @Override
   public Moments addInput(Moments accumulator, Row row) {
-    Vector v = row.getLogicalTypeValue(index, Vector.class);
-    if (v == null) {
-      throw new IllegalArgumentException(
-          stage + ": vector column '" + inputCol + "' is null in row " + row);
-    }
-    v.forEachNonzero(
-        (i, x) -> {
-          if (Double.isInfinite(x)) {
-            throw new IllegalArgumentException(
-                stage
-                    + ": vector column '"
-                    + inputCol
-                    + "' has value "
-                    + x
-                    + " at coordinate "
-                    + i
-                    + " in row "
-                    + row
-                    + "; expected a finite number or NaN (missing)");
-          }
-        });
-    try {
-      accumulator.add(v);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          stage + ": vector column '" + inputCol + "': " + e.getMessage() + ", in row " + row);
-    }
+    accumulator.addVectorOf(row, index, stage, inputCol);
     return accumulator;
   }
 

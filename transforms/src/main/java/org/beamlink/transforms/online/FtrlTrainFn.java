@@ -248,12 +248,11 @@ final class FtrlTrainFn extends DoFn<KV<Integer, List<FtrlExample>>, ModelVersio
     }
   }
 
-  /** Trains on the pending mini-batch, in the order the bag returns it; true when it held any. */
-  private boolean flush(FtrlLearner l, FtrlState state, BagState<FtrlExample> batch) {
+  /** Trains on the pending mini-batch, in the order the bag returns it. */
+  private void flush(FtrlLearner l, FtrlState state, BagState<FtrlExample> batch) {
     List<FtrlExample> examples = takePending(state, batch);
     l.trainBatch(state, examples, pool);
     examplesTrained.inc(examples.size());
-    return !examples.isEmpty();
   }
 
   /** Empties the bag of a mini-batch's first examples, in the order it returns them. */

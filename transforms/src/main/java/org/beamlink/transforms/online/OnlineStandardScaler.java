@@ -20,7 +20,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.beamlink.models.feature.StandardScalerModel;
-import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.online.ModelVersion;
 import org.beamlink.transforms.stats.ColumnSummary;
 import org.beamlink.transforms.stats.Moments;
@@ -289,34 +288,7 @@ public final class OnlineStandardScaler {
 
     @Override
     public WindowMoments addInput(WindowMoments accumulator, TimestampedValue<Row> input) {
-      Row row = input.getValue();
-      Vector v = row.getLogicalTypeValue(index, Vector.class);
-      if (v == null) {
-        throw new IllegalArgumentException(
-            NAME + ": vector column '" + inputCol + "' is null in row " + row);
-      }
-      v.forEachNonzero(
-          (i, x) -> {
-            if (Double.isInfinite(x)) {
-              throw new IllegalArgumentException(
-                  NAME
-                      + ": vector column '"
-                      + inputCol
-                      + "' has value "
-                      + x
-                      + " at coordinate "
-                      + i
-                      + " in row "
-                      + row
-                      + "; expected a finite number or NaN (missing)");
-            }
-          });
-      try {
-        accumulator.moments.add(v);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            NAME + ": vector column '" + inputCol + "': " + e.getMessage() + ", in row " + row, e);
-      }
+      accumulator.moments.addVectorOf(input.getValue(), index, NAME, inputCol);
       accumulator.addTime(input.getTimestamp());
       return accumulator;
     }

@@ -1,6 +1,7 @@
 package org.beamlink.transforms.stats;
 
 import java.util.Arrays;
+import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.DenseVector;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linalg.Vector;
@@ -119,6 +120,49 @@ public final class Moments {
       for (int k = 0; k < sparse.numStored(); k++) {
         addValue(sparse.indexAt(k), sparse.valueAt(k));
       }
+    }
+  }
+
+  /**
+   * Adds the vector in field {@code index} of {@code row}, the column {@code column} of stage
+   * {@code stage}, as the scalers fit it: NaN coordinates are missing (left out of their
+   * coordinate's statistics).
+   *
+   * <pre>{@code
+   * Moments m = Moments.ofVector();
+   * m.addVectorOf(row, schema.indexOf("features"), "StandardScaler", "features");
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for a null vector, an infinite coordinate or a size that is
+   *     not that of the vectors before it, naming stage, column and row
+   */
+  public void addVectorOf(Row row, int index, String stage, String column) {
+    Vector v = row.getLogicalTypeValue(index, Vector.class);
+    if (v == null) {
+      throw new IllegalArgumentException(
+          stage + ": vector column '" + column + "' is null in row " + row);
+    }
+    v.forEachNonzero(
+        (i, x) -> {
+          if (Double.isInfinite(x)) {
+            throw new IllegalArgumentException(
+                stage
+                    + ": vector column '"
+                    + column
+                    + "' has value "
+                    + x
+                    + " at coordinate "
+                    + i
+                    + " in row "
+                    + row
+                    + "; expected a finite number or NaN (missing)");
+          }
+        });
+    try {
+      add(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          stage + ": vector column '" + column + "': " + e.getMessage() + ", in row " + row, e);
     }
   }
 

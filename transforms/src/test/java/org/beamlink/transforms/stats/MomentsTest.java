@@ -1,12 +1,17 @@
 package org.beamlink.transforms.stats;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.linalg.VectorLogicalType;
 import org.junit.jupiter.api.Test;
 
 class MomentsTest {
@@ -115,5 +120,46 @@ class MomentsTest {
       assertEquals(vector.summary(i, "v"), back.summary(i, "v"));
     }
     assertEquals(2, back.rows());
+  }
+
+  @Test
+  void addVectorOfLeavesNaNOutAndNamesStageColumnAndRowForBadVectors() {
+    Schema schema = Schema.builder().addNullableField("v", VectorLogicalType.FIELD_TYPE).build();
+    Moments m = Moments.ofVector();
+    m.addVectorOf(
+        Row.withSchema(schema).addValue(Vector.dense(1, Double.NaN)).build(), 0, "S", "v");
+    assertEquals(1, m.rows());
+    assertEquals(1, m.summary(0, "v[0]").count());
+
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> m.addVectorOf(Row.withSchema(schema).addValue(null).build(), 0, "S", "v"));
+    assertThat(missing.getMessage(), containsString("S: vector column 'v' is null in row"));
+    IllegalArgumentException infinite =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                m.addVectorOf(
+                    Row.withSchema(schema)
+                        .addValue(Vector.dense(2, Double.NEGATIVE_INFINITY))
+                        .build(),
+                    0,
+                    "S",
+                    "v"));
+    assertThat(
+        infinite.getMessage(),
+        containsString("S: vector column 'v' has value -Infinity at coordinate 1 in row"));
+    IllegalArgumentException size =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                m.addVectorOf(
+                    Row.withSchema(schema).addValue(Vector.dense(1, 2, 3)).build(), 0, "S", "v"));
+    assertThat(
+        size.getMessage(),
+        containsString(
+            "S: vector column 'v': Expected a vector of size 2 like the ones before, got size 3"));
+    assertEquals(1, m.rows(), "rejected vectors are not counted");
   }
 }
