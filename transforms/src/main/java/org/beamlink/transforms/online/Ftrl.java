@@ -57,7 +57,9 @@ import org.joda.time.Duration;
  *   <li>Parsing rows (label lookup, feature extraction, checks) runs in parallel upstream; the
  *       examples are then sent to key 0 in chunks of up to 256 from one bundle, in order, so the
  *       keyed step's per-element costs are paid per chunk (this made training on embedded Flink
- *       several times faster; see the README's figures).
+ *       several times faster; see the README's figures). With an initial model given as a value,
+ *       the parse step needs no side input, so Flink runs it in the task before it instead of
+ *       serializing every row to a task of its own.
  *   <li>The keyed step holds the sparse accumulators and counters in a {@code ValueState} with a
  *       deterministic coder, the pending mini-batch in a {@code BagState}, a processing-time timer
  *       for {@link Train#withEmitEveryDuration} and an end-of-window (event-time) timer that trains
@@ -347,14 +349,24 @@ public final class Ftrl {
       Schema failureSchema = keepFailures ? ApplyModel.failureSchema(schema) : null;
       KvCoder<Integer, List<FtrlExample>> exampleCoder =
           KvCoder.of(VarIntCoder.of(), ListCoder.of(FtrlExample.Coder.of()));
+      // A fixed initial model's rules travel with the parse step, which then needs no side input.
+      ParDo.MultiOutput<Row, KV<Integer, List<FtrlExample>>> parse =
+          fixedModel() != null
+              ? ParDo.of(
+                      FtrlParseFn.of(
+                          FtrlParseFn.Rules.of(fixedModel()),
+                          features,
+                          labelCol(),
+                          schema,
+                          failureSchema))
+                  .withOutputTags(FtrlParseFn.EXAMPLES, TupleTagList.of(FtrlParseFn.FAILED))
+              : ParDo.of(FtrlParseFn.of(view, features, labelCol(), schema, failureSchema))
+                  .withSideInputs(view)
+                  .withOutputTags(FtrlParseFn.EXAMPLES, TupleTagList.of(FtrlParseFn.FAILED));
       PCollectionTuple parsed =
           input
               .apply("Global window", Window.into(new GlobalWindows()))
-              .apply(
-                  "Parse examples",
-                  ParDo.of(new FtrlParseFn(view, features, labelCol(), schema, failureSchema))
-                      .withSideInputs(view)
-                      .withOutputTags(FtrlParseFn.EXAMPLES, TupleTagList.of(FtrlParseFn.FAILED)));
+              .apply("Parse examples", parse);
       PCollection<KV<Integer, List<FtrlExample>>> examples =
           parsed.get(FtrlParseFn.EXAMPLES).setCoder(exampleCoder);
       parsed.get(FtrlParseFn.FAILED).setRowSchema(ApplyModel.failureSchema(schema));

@@ -27,10 +27,14 @@ import org.joda.time.Instant;
  * bundle's order, sent when full or when the bundle ends (on Flink a bundle lasts at most 1,000
  * elements or 1 s by default). The keyed step then pays its per-element costs (key, state,
  * decoding) once per chunk instead of once per example. A chunk's timestamp is its last example's.
- * The label must be one of the initial model's two labels (compared as numbers when the column and
- * the model's labels are numeric, else as text, as {@code LinearFit} does); the features must be
- * finite and have the model's size. A row that breaks a rule fails the job with the column, value
- * and row named, or goes to {@link #FAILED} with the reason when a failure schema is given.
+ * The rules come from the initial model: given as a value ({@link #of(Rules, FeatureColumns,
+ * String, Schema, Schema)}), they travel with the function, so the runner can chain it to the step
+ * before (on Flink, a step with a side input is a separate task, and every row would be serialized
+ * to reach it); given as a PCollection, they are read from its side input once per instance. The
+ * label must be one of the initial model's two labels (compared as numbers when the column and the
+ * model's labels are numeric, else as text, as {@code LinearFit} does); the features must be finite
+ * and have the model's size. A row that breaks a rule fails the job with the column, value and row
+ * named, or goes to {@link #FAILED} with the reason when a failure schema is given.
  */
 final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
   /** Examples per chunk, at most. */
@@ -43,7 +47,8 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
   /** Rejected rows: the row and the reason. */
   static final TupleTag<Row> FAILED = new TupleTag<Row>() {};
 
-  private final PCollectionView<LinearModel> initialModel;
+  private final @Nullable PCollectionView<LinearModel> initialModel;
+  private final @Nullable Rules fixedRules;
   private final @Nullable FeatureColumns features;
   private final String labelCol;
   private final Schema schema;
@@ -53,17 +58,39 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
   private transient List<FtrlExample> chunk;
   private transient Instant chunkTimestamp;
 
-  FtrlParseFn(
-      PCollectionView<LinearModel> initialModel,
+  private FtrlParseFn(
+      @Nullable PCollectionView<LinearModel> initialModel,
+      @Nullable Rules fixedRules,
       @Nullable FeatureColumns features,
       String labelCol,
       Schema schema,
       @Nullable Schema failureSchema) {
     this.initialModel = initialModel;
+    this.fixedRules = fixedRules;
     this.features = features;
     this.labelCol = labelCol;
     this.schema = schema;
     this.failureSchema = failureSchema;
+  }
+
+  /** Parses with the rules of the initial model in {@code initialModel}, a side input. */
+  static FtrlParseFn of(
+      PCollectionView<LinearModel> initialModel,
+      @Nullable FeatureColumns features,
+      String labelCol,
+      Schema schema,
+      @Nullable Schema failureSchema) {
+    return new FtrlParseFn(initialModel, null, features, labelCol, schema, failureSchema);
+  }
+
+  /** Parses with {@code rules}, known when the pipeline is built: no side input. */
+  static FtrlParseFn of(
+      Rules rules,
+      @Nullable FeatureColumns features,
+      String labelCol,
+      Schema schema,
+      @Nullable Schema failureSchema) {
+    return new FtrlParseFn(null, rules, features, labelCol, schema, failureSchema);
   }
 
   @StartBundle
@@ -76,7 +103,8 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
     Parser p = parser;
     if (p == null) {
       // The initial model is one bounded element: read once per instance.
-      p = new Parser(c.sideInput(initialModel), features, labelCol, schema);
+      Rules rules = fixedRules != null ? fixedRules : Rules.of(c.sideInput(initialModel));
+      p = new Parser(rules, features, labelCol, schema);
       parser = p;
     }
     Row row = c.element();
@@ -108,6 +136,24 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
     }
   }
 
+  /** What parsing needs of the initial model: its size, labels, label type and feature columns. */
+  record Rules(int numFeatures, List<String> labels, TypeName labelType, FeatureColumns features)
+      implements java.io.Serializable {
+    /**
+     * The rules of {@code model}.
+     *
+     * @throws IllegalArgumentException when FTRL cannot start from it
+     */
+    static Rules of(LinearModel model) {
+      FtrlLearner.checkInitialModel(model);
+      return new Rules(
+          model.numFeatures(),
+          List.copyOf(model.labelValues()),
+          model.labelType(),
+          model.features());
+    }
+  }
+
   /** The rules of one initial model on one schema. */
   private static final class Parser {
     private final FeatureColumns.Bound features;
@@ -118,8 +164,7 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
     private final double[] numericLabels;
     private final List<String> labels;
 
-    Parser(LinearModel model, @Nullable FeatureColumns columns, String labelCol, Schema schema) {
-      FtrlLearner.checkInitialModel(model);
+    Parser(Rules model, @Nullable FeatureColumns columns, String labelCol, Schema schema) {
       this.features = (columns != null ? columns : model.features()).bind(schema);
       this.numFeatures = model.numFeatures();
       if (features.dimension() >= 0 && features.dimension() != numFeatures) {
@@ -134,7 +179,7 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
       }
       this.labelCol = labelCol;
       this.labelIndex = schema.indexOf(labelCol);
-      this.labels = model.labelValues();
+      this.labels = model.labels();
       TypeName modelType = model.labelType();
       this.numeric =
           modelType.isNumericType()
