@@ -164,9 +164,9 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
     private final double[] numericLabels;
     private final List<String> labels;
 
-    Parser(Rules model, @Nullable FeatureColumns columns, String labelCol, Schema schema) {
-      this.features = (columns != null ? columns : model.features()).bind(schema);
-      this.numFeatures = model.numFeatures();
+    Parser(Rules rules, @Nullable FeatureColumns columns, String labelCol, Schema schema) {
+      this.features = (columns != null ? columns : rules.features()).bind(schema);
+      this.numFeatures = rules.numFeatures();
       if (features.dimension() >= 0 && features.dimension() != numFeatures) {
         throw new IllegalArgumentException(
             "Features from "
@@ -179,8 +179,8 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
       }
       this.labelCol = labelCol;
       this.labelIndex = schema.indexOf(labelCol);
-      this.labels = model.labels();
-      TypeName modelType = model.labelType();
+      this.labels = rules.labels();
+      TypeName modelType = rules.labelType();
       this.numeric =
           modelType.isNumericType()
               && FeatureColumns.isNumeric(schema.getField(labelIndex).getType());
