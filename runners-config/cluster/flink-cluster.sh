@@ -159,6 +159,9 @@ heartbeat.timeout: 5000
 restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 5
 restart-strategy.fixed-delay.delay: 1 s
+# The REST API serves a job's state from a cache this old (default 3 s): short tasks of an unrolled
+# loop, each running a fraction of a second, would otherwise seldom show as RUNNING to a script.
+web.refresh-interval: 500
 state.backend.type: hashmap
 state.checkpoints.dir: file://$dir/checkpoints
 state.savepoints.dir: file://$dir/savepoints
