@@ -10,12 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -49,6 +46,7 @@ import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.classification.LogisticRegression;
+import org.beamlink.transforms.pipeline.Kept;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -75,9 +73,6 @@ class FtrlTest {
           .addDoubleField("x3")
           .addStringField("label")
           .build();
-
-  private static final Map<String, List<ModelVersion<LinearModel>>> VERSIONS =
-      new ConcurrentHashMap<>();
 
   private static LinearModel initialModel() {
     return LinearModel.of(
@@ -220,31 +215,6 @@ class FtrlTest {
     assertEquals(expected[d], m.intercepts()[0], tolerance, "intercept");
   }
 
-  /** Collects versions in this JVM (the embedded runners run here) under {@code key}. */
-  private static void collect(PCollection<ModelVersion<LinearModel>> versions, String key) {
-    VERSIONS.put(key, Collections.synchronizedList(new ArrayList<>()));
-    versions.apply("Collect " + key, ParDo.of(new CollectFn(key)));
-  }
-
-  private static List<ModelVersion<LinearModel>> collected(String key) {
-    List<ModelVersion<LinearModel>> out = new ArrayList<>(VERSIONS.get(key));
-    out.sort(Comparator.comparingLong(ModelVersion::version));
-    return out;
-  }
-
-  private static final class CollectFn extends DoFn<ModelVersion<LinearModel>, Void> {
-    private final String key;
-
-    CollectFn(String key) {
-      this.key = key;
-    }
-
-    @ProcessElement
-    public void process(@Element ModelVersion<LinearModel> v) {
-      VERSIONS.get(key).add(v);
-    }
-  }
-
   /**
    * The versions of training on {@link #rows()} with a version every 100 examples: 0 (initial), 1
    * after 100, 2 after 200 and 3 at the end (250), each equal to the sequential reference after as
@@ -296,9 +266,9 @@ class FtrlTest {
     TestStream<Row> stream =
         TestStream.create(SCHEMA).addElements(row(0), rest()).advanceWatermarkToInfinity();
     String key = "stream-" + runner;
-    collect(p.apply(stream).apply(train().withEmitEvery(100)), key);
+    Kept.keep(p.apply(stream).apply(train().withEmitEvery(100)), key);
     runner.run(p);
-    assertVersionsOfTheRows(collected(key));
+    assertVersionsOfTheRows(Kept.<LinearModel>versions(key));
   }
 
   @SuppressWarnings("unchecked")
@@ -316,14 +286,14 @@ class FtrlTest {
   void boundedInputEndsWithAFinalVersion(TestRunner runner) {
     Pipeline p = runner.create("--parallelism=1");
     String key = "bounded-" + runner;
-    collect(
+    Kept.keep(
         p.apply(Create.of(ROWS))
             .apply("Rows in order", ParDo.of(new RowsFn()))
             .setRowSchema(SCHEMA)
             .apply(train().withEmitEvery(100)),
         key);
     runner.run(p);
-    assertVersionsOfTheRows(collected(key));
+    assertVersionsOfTheRows(Kept.<LinearModel>versions(key));
   }
 
   /** Emits rows 0 .. n - 1 in order, with their event times. */
@@ -341,9 +311,9 @@ class FtrlTest {
   @Test
   void noExamplesGiveTheInitialModelOnly() {
     Pipeline p = TestRunner.DIRECT.create();
-    collect(p.apply(Create.empty(SCHEMA)).apply(train()), "empty");
+    Kept.keep(p.apply(Create.empty(SCHEMA)).apply(train()), "empty");
     TestRunner.DIRECT.run(p);
-    List<ModelVersion<LinearModel>> versions = collected("empty");
+    List<ModelVersion<LinearModel>> versions = Kept.<LinearModel>versions("empty");
     assertEquals(1, versions.size());
     LinearModel m = versions.get(0).model();
     assertArrayEquals(initialModel().coefficients(), m.coefficients(), 1e-15);
@@ -372,13 +342,13 @@ class FtrlTest {
     keep(fitted, "ftrl-initial");
     TestStream<Row> stream =
         TestStream.create(SCHEMA).addElements(row(0), rest()).advanceWatermarkToInfinity();
-    collect(
+    Kept.keep(
         p.apply("Stream", stream)
             .apply(Ftrl.train(fitted).withLabelCol("label").withAlpha(ALPHA).withL1(L1)),
         "fitted");
     TestRunner.DIRECT.run(p);
     LinearModel initial = model("ftrl-initial");
-    List<ModelVersion<LinearModel>> versions = collected("fitted");
+    List<ModelVersion<LinearModel>> versions = Kept.<LinearModel>versions("fitted");
     assertEquals(2, versions.size(), "version 0 and the final one");
     assertArrayEquals(initial.coefficients(), versions.get(0).model().coefficients(), 0.0);
     assertArrayEquals(initial.intercepts(), versions.get(0).model().intercepts(), 0.0);
@@ -397,7 +367,7 @@ class FtrlTest {
     Pipeline p = TestRunner.DIRECT.create();
     TestStream<Row> stream =
         TestStream.create(SCHEMA).addElements(row(0), rest()).advanceWatermarkToInfinity();
-    collect(
+    Kept.keep(
         p.apply(stream).apply(train().withMiniBatchSize(8).withThreads(2).withEmitEvery(1000)),
         "batches");
     TestRunner.DIRECT.run(p);
@@ -417,7 +387,7 @@ class FtrlTest {
       }
       learner.trainBatch(state, batch, null);
     }
-    List<ModelVersion<LinearModel>> versions = collected("batches");
+    List<ModelVersion<LinearModel>> versions = Kept.<LinearModel>versions("batches");
     assertEquals(2, versions.size());
     LinearModel core = learner.model(state);
     LinearModel pipeline = versions.get(1).model();
@@ -444,13 +414,13 @@ class FtrlTest {
             .advanceProcessingTime(Duration.standardSeconds(11))
             .addElements(rows.get(8), rows.get(9))
             .advanceWatermarkToInfinity();
-    collect(
+    Kept.keep(
         p.apply(stream)
             .apply(
                 train().withMiniBatchSize(4).withEmitEveryDuration(Duration.standardSeconds(10))),
         "processing");
     TestRunner.DIRECT.run(p);
-    List<ModelVersion<LinearModel>> versions = collected("processing");
+    List<ModelVersion<LinearModel>> versions = Kept.<LinearModel>versions("processing");
     assertEquals(List.of(0L, 5L, 8L, 10L), versions.stream().map(ModelVersion::examples).toList());
     assertEquals(List.of(0L, 1L, 2L, 3L), versions.stream().map(ModelVersion::version).toList());
   }
@@ -497,13 +467,13 @@ class FtrlTest {
         TestStream.create(schema)
             .addElements(rows.get(0), rows.subList(1, rows.size()).toArray(new TimestampedValue[0]))
             .advanceWatermarkToInfinity();
-    collect(
+    Kept.keep(
         p.apply(stream).apply(Ftrl.train(zero).withLabelCol("click").withEmitEvery(1_000_000)),
         "hashed");
     long start = System.nanoTime();
     TestRunner.DIRECT.run(p);
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<ModelVersion<LinearModel>> versions = collected("hashed");
+    List<ModelVersion<LinearModel>> versions = Kept.<LinearModel>versions("hashed");
     assertEquals(2, versions.size());
     assertEquals(3000, versions.get(1).examples());
     assertTrue(state.touchedCoordinates() <= 30_001, state.toString());
@@ -608,7 +578,7 @@ class FtrlTest {
     input.add(Row.withSchema(SCHEMA).addValues(1.0, Double.NaN, 3.0, 4.0, "no").build());
     WithFailures.Result<PCollection<ModelVersion<LinearModel>>, Row> result =
         p.apply(Create.of(input).withRowSchema(SCHEMA)).apply(train().withFailures());
-    collect(result.output(), "failures");
+    Kept.keep(result.output(), "failures");
     PAssert.that(result.failures())
         .satisfies(
             failures -> {
@@ -621,7 +591,7 @@ class FtrlTest {
               return null;
             });
     PipelineResult run = TestRunner.DIRECT.run(p);
-    List<ModelVersion<LinearModel>> versions = collected("failures");
+    List<ModelVersion<LinearModel>> versions = Kept.<LinearModel>versions("failures");
     assertEquals(20, versions.get(versions.size() - 1).examples());
     MetricQueryResults metrics =
         run.metrics()

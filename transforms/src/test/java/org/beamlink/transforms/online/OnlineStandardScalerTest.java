@@ -7,17 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -33,6 +27,7 @@ import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.clustering.TestData;
 import org.beamlink.transforms.feature.StandardScaler;
+import org.beamlink.transforms.pipeline.Kept;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -51,7 +46,6 @@ class OnlineStandardScalerTest {
           .addInt32Field("id")
           .addNullableField("features", VectorLogicalType.FIELD_TYPE)
           .build();
-  private static final Map<String, List<Object>> KEPT = new ConcurrentHashMap<>();
 
   /**
    * Iris as vectors, some sparse (a zero coordinate left out) and some with a NaN coordinate
@@ -83,38 +77,10 @@ class OnlineStandardScalerTest {
     return new Instant(i * 1000L);
   }
 
-  private static <T> void keep(PCollection<T> values, String key) {
-    KEPT.put(key, Collections.synchronizedList(new ArrayList<>()));
-    values.apply("Keep " + key, ParDo.of(new KeepFn<T>(key)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<ModelVersion<StandardScalerModel>> keptVersions(String key) {
-    List<ModelVersion<StandardScalerModel>> versions = new ArrayList<>();
-    for (Object o : KEPT.get(key)) {
-      versions.add((ModelVersion<StandardScalerModel>) o);
-    }
-    versions.sort(Comparator.comparingLong(ModelVersion::version));
-    return versions;
-  }
-
-  private static final class KeepFn<T> extends DoFn<T, Void> {
-    private final String key;
-
-    KeepFn(String key) {
-      this.key = key;
-    }
-
-    @ProcessElement
-    public void process(@Element T value) {
-      KEPT.get(key).add(value);
-    }
-  }
-
   /** {@code StandardScaler.fit()} with the same parameters on {@code rows}, bounded. */
   private static StandardScalerModel batchFit(List<Row> rows, String key) {
     Pipeline p = TestRunner.DIRECT.create();
-    keep(
+    Kept.keep(
         p.apply(Create.of(rows).withRowSchema(SCHEMA))
             .apply(
                 StandardScaler.fit()
@@ -123,7 +89,7 @@ class OnlineStandardScalerTest {
                     .withMean(true)),
         key);
     TestRunner.DIRECT.run(p);
-    return (StandardScalerModel) KEPT.get(key).get(0);
+    return Kept.<StandardScalerModel>get(key).get(0);
   }
 
   private static void assertSameModel(StandardScalerModel expected, StandardScalerModel actual) {
@@ -158,7 +124,7 @@ class OnlineStandardScalerTest {
             .advanceWatermarkToInfinity();
     Pipeline p = runner.create();
     String key = "prefixes-" + runner;
-    keep(
+    Kept.keep(
         p.apply(stream)
             .apply(Window.into(FixedWindows.of(WINDOW)))
             .apply(
@@ -168,7 +134,7 @@ class OnlineStandardScalerTest {
                     .withMean(true)),
         key);
     runner.run(p);
-    List<ModelVersion<StandardScalerModel>> versions = keptVersions(key);
+    List<ModelVersion<StandardScalerModel>> versions = Kept.<StandardScalerModel>versions(key);
     assertEquals(3, versions.size(), "one version per window");
     for (int w = 0; w < 3; w++) {
       ModelVersion<StandardScalerModel> v = versions.get(w);
@@ -205,7 +171,7 @@ class OnlineStandardScalerTest {
             .addElements(TimestampedValue.of(tooLate, timeOf(31)))
             .advanceWatermarkToInfinity();
     Pipeline p = TestRunner.DIRECT.create();
-    keep(
+    Kept.keep(
         p.apply(stream)
             .apply(
                 Window.<Row>into(FixedWindows.of(WINDOW))
@@ -218,7 +184,7 @@ class OnlineStandardScalerTest {
                     .withMean(true)),
         "late");
     TestRunner.DIRECT.run(p);
-    List<ModelVersion<StandardScalerModel>> versions = keptVersions("late");
+    List<ModelVersion<StandardScalerModel>> versions = Kept.<StandardScalerModel>versions("late");
     assertEquals(3, versions.size(), "two windows and one late pane; the too-late row dropped");
     List<Row> all = new ArrayList<>(rows);
     all.add(late);
@@ -304,7 +270,7 @@ class OnlineStandardScalerTest {
     List<Row> rows = irisVectors();
     Pipeline p = runner.create();
     String key = "bounded-" + runner;
-    keep(
+    Kept.keep(
         p.apply(Create.of(rows).withRowSchema(SCHEMA))
             .apply(
                 OnlineStandardScaler.fit()
@@ -313,7 +279,7 @@ class OnlineStandardScalerTest {
                     .withMean(true)),
         key);
     runner.run(p);
-    List<ModelVersion<StandardScalerModel>> versions = keptVersions(key);
+    List<ModelVersion<StandardScalerModel>> versions = Kept.<StandardScalerModel>versions(key);
     assertEquals(1, versions.size());
     assertSameModel(batchFit(rows, key + "-batch"), versions.get(0).model());
     assertTrue(Arrays.stream(versions.get(0).model().std()).allMatch(s -> s > 0));

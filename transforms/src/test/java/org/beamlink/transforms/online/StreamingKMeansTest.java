@@ -6,19 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
@@ -40,6 +35,7 @@ import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.clustering.KMeans;
 import org.beamlink.transforms.clustering.TestData;
+import org.beamlink.transforms.pipeline.Kept;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -60,7 +56,6 @@ class StreamingKMeansTest {
           .build();
   private static final double[][] TRUE_CENTERS = {{0, 0}, {6, 1}, {2, 7}};
   private static final double[][] START = {{1, 1}, {5, 0}, {1, 5}};
-  private static final Map<String, List<Object>> KEPT = new ConcurrentHashMap<>();
 
   private static KMeansModel initialModel(double[][] centers) {
     double[] flat = new double[centers.length * centers[0].length];
@@ -130,34 +125,6 @@ class StreamingKMeansTest {
     return s.addElements(values[0], java.util.Arrays.copyOfRange(values, 1, values.length));
   }
 
-  private static <T> void keep(PCollection<T> values, String key) {
-    KEPT.put(key, Collections.synchronizedList(new ArrayList<>()));
-    values.apply("Keep " + key, ParDo.of(new KeepFn<T>(key)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<ModelVersion<KMeansModel>> keptVersions(String key) {
-    List<ModelVersion<KMeansModel>> versions = new ArrayList<>();
-    for (Object o : KEPT.get(key)) {
-      versions.add((ModelVersion<KMeansModel>) o);
-    }
-    versions.sort(Comparator.comparingLong(ModelVersion::version));
-    return versions;
-  }
-
-  private static final class KeepFn<T> extends DoFn<T, Void> {
-    private final String key;
-
-    KeepFn(String key) {
-      this.key = key;
-    }
-
-    @ProcessElement
-    public void process(@Element T value) {
-      KEPT.get(key).add(value);
-    }
-  }
-
   private static PCollection<Row> windowed(Pipeline p, TestStream<Row> stream) {
     return p.apply("Stream", stream).apply(Window.into(FixedWindows.of(WINDOW)));
   }
@@ -202,7 +169,7 @@ class StreamingKMeansTest {
     double[] weights = {10, 5, 0.5};
     Pipeline p = runner.create();
     String key = "batches-" + runner;
-    keep(
+    Kept.keep(
         windowed(p, stream(batches))
             .apply(
                 StreamingKMeans.train(initialModel(START))
@@ -211,7 +178,7 @@ class StreamingKMeansTest {
         key);
     runner.run(p);
     assertFollowsReference(
-        keptVersions(key), batches, new SparkReference(START, weights), 0.6, false);
+        Kept.<KMeansModel>versions(key), batches, new SparkReference(START, weights), 0.6, false);
   }
 
   /** Bounded timestamped rows, windowed: the same batches in window order, also on Flink batch. */
@@ -227,7 +194,7 @@ class StreamingKMeansTest {
     double[] weights = {4, 4, 4};
     Pipeline p = runner.create();
     String key = "bounded-" + runner;
-    keep(
+    Kept.keep(
         p.apply(Create.timestamped(rows).withCoder(SchemaCoder.of(POINTS)))
             .setRowSchema(POINTS)
             .apply(Window.into(FixedWindows.of(WINDOW)))
@@ -238,7 +205,7 @@ class StreamingKMeansTest {
         key);
     runner.run(p);
     assertFollowsReference(
-        keptVersions(key), batches, new SparkReference(START, weights), 0.7, false);
+        Kept.<KMeansModel>versions(key), batches, new SparkReference(START, weights), 0.7, false);
   }
 
   @Test
@@ -246,7 +213,7 @@ class StreamingKMeansTest {
     List<List<double[]>> batches = batches(3, 30, 12);
     double[] weights = {20, 20, 20};
     Pipeline p = TestRunner.DIRECT.create();
-    keep(
+    Kept.keep(
         windowed(p, stream(batches))
             .apply(
                 StreamingKMeans.train(initialModel(START))
@@ -255,7 +222,7 @@ class StreamingKMeansTest {
         "points");
     TestRunner.DIRECT.run(p);
     assertFollowsReference(
-        keptVersions("points"),
+        Kept.<KMeansModel>versions("points"),
         batches,
         new SparkReference(START, weights),
         Math.exp(Math.log(0.5) / 25),
@@ -267,7 +234,7 @@ class StreamingKMeansTest {
     List<List<double[]>> batches = batches(3, 25, 13);
     double[] weights = {1, 2, 3};
     Pipeline p = TestRunner.DIRECT.create();
-    keep(
+    Kept.keep(
         windowed(p, stream(batches))
             .apply(
                 StreamingKMeans.train(initialModel(START))
@@ -276,7 +243,7 @@ class StreamingKMeansTest {
         "halfLifeBatches");
     TestRunner.DIRECT.run(p);
     assertFollowsReference(
-        keptVersions("halfLifeBatches"),
+        Kept.<KMeansModel>versions("halfLifeBatches"),
         batches,
         new SparkReference(START, weights),
         Math.sqrt(0.5),
@@ -291,7 +258,7 @@ class StreamingKMeansTest {
     List<List<double[]>> batches = batches(3, 30, 14);
     double[] weights = {1, 1, 1};
     Pipeline p = TestRunner.DIRECT.create();
-    keep(
+    Kept.keep(
         windowed(p, stream(batches))
             .apply(
                 StreamingKMeans.train(initialModel(start))
@@ -300,9 +267,9 @@ class StreamingKMeansTest {
         "dying");
     TestRunner.DIRECT.run(p);
     SparkReference reference = new SparkReference(start, weights);
-    assertFollowsReference(keptVersions("dying"), batches, reference, 0.0, false);
+    assertFollowsReference(Kept.<KMeansModel>versions("dying"), batches, reference, 0.0, false);
     assertTrue(reference.splits > 0, "the data must make a cluster die");
-    double[] first = keptVersions("dying").get(0).model().centroidValues();
+    double[] first = Kept.<KMeansModel>versions("dying").get(0).model().centroidValues();
     assertTrue(first[4] < 50, "the far centroid was replaced by half of the largest cluster");
   }
 
@@ -328,7 +295,7 @@ class StreamingKMeansTest {
       initialCentroids.add(Vector.dense(START[j]));
     }
     Pipeline lloyd = TestRunner.DIRECT.create();
-    keep(
+    Kept.keep(
         lloyd
             .apply(Create.of(rows).withRowSchema(weighted))
             .apply(
@@ -340,7 +307,7 @@ class StreamingKMeansTest {
                     .withMaxIter(1)),
         "lloyd");
     TestRunner.DIRECT.run(lloyd);
-    KMeansModel oneStep = (KMeansModel) KEPT.get("lloyd").get(0);
+    KMeansModel oneStep = Kept.<KMeansModel>get("lloyd").get(0);
 
     Pipeline p = TestRunner.DIRECT.create();
     TestStream.Builder<Row> s = TestStream.create(POINTS);
@@ -348,12 +315,12 @@ class StreamingKMeansTest {
     for (int i = 0; i < batch.size(); i++) {
       values.add(TimestampedValue.of(row(i, batch.get(i)), timeOf(0, i)));
     }
-    keep(
+    Kept.keep(
         windowed(p, addAll(s, values).advanceWatermarkToInfinity())
             .apply(StreamingKMeans.train(initialModel(START)).withInitialWeights(weights)),
         "decayOne");
     TestRunner.DIRECT.run(p);
-    List<ModelVersion<KMeansModel>> versions = keptVersions("decayOne");
+    List<ModelVersion<KMeansModel>> versions = Kept.<KMeansModel>versions("decayOne");
     assertEquals(1, versions.size());
     assertArrayEquals(oneStep.centroidValues(), versions.get(0).model().centroidValues(), TOL);
   }
@@ -385,23 +352,23 @@ class StreamingKMeansTest {
                     .withFeatureCols("sepal_length", "sepal_width", "petal_length", "petal_width")
                     .withK(3)
                     .withSeed(3));
-    keep(fitted, "irisFit");
+    Kept.keep(fitted, "irisFit");
     TestStream.Builder<Row> s = TestStream.create(TestData.IRIS);
     s = addAll(s, stream.get(0)).advanceWatermarkTo(new Instant(WINDOW.getMillis()));
     s = addAll(s, stream.get(1));
-    keep(
+    Kept.keep(
         p.apply("Stream", s.advanceWatermarkToInfinity())
             .apply(Window.into(FixedWindows.of(WINDOW)))
             .apply(StreamingKMeans.train(fitted).withDecayFactor(0.8).withInitialWeights(5, 5, 5)),
         "iris");
     TestRunner.DIRECT.run(p);
-    KMeansModel initial = (KMeansModel) KEPT.get("irisFit").get(0);
+    KMeansModel initial = Kept.<KMeansModel>get("irisFit").get(0);
     double[][] centers = new double[3][];
     for (int j = 0; j < 3; j++) {
       centers[j] = initial.centroid(j).toArray();
     }
     SparkReference reference = new SparkReference(centers, new double[] {5, 5, 5});
-    List<ModelVersion<KMeansModel>> versions = keptVersions("iris");
+    List<ModelVersion<KMeansModel>> versions = Kept.<KMeansModel>versions("iris");
     assertFollowsReference(versions, batches, reference, 0.8, false);
     assertEquals(initial.features(), versions.get(1).model().features());
   }
@@ -429,7 +396,7 @@ class StreamingKMeansTest {
     s = s.addElements(TimestampedValue.of(row(201, tooLate), timeOf(0, 26)));
     Pipeline p = TestRunner.DIRECT.create();
     double[] weights = {2, 2, 2};
-    keep(
+    Kept.keep(
         p.apply("Stream", s.advanceWatermarkToInfinity())
             .apply(
                 Window.<Row>into(FixedWindows.of(WINDOW))
@@ -441,7 +408,7 @@ class StreamingKMeansTest {
                     .withInitialWeights(weights)),
         "late");
     TestRunner.DIRECT.run(p);
-    List<ModelVersion<KMeansModel>> versions = keptVersions("late");
+    List<ModelVersion<KMeansModel>> versions = Kept.<KMeansModel>versions("late");
     assertEquals(3, versions.size(), "two windows and one late pane; the too-late row dropped");
     SparkReference reference = new SparkReference(START, weights);
     for (List<double[]> batch : List.of(batches.get(0), batches.get(1), List.of(late))) {

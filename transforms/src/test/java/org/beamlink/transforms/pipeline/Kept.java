@@ -1,12 +1,14 @@
 package org.beamlink.transforms.pipeline;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.beamlink.models.online.ModelVersion;
 
 /**
  * Keeps the elements of a PCollection in this JVM once a pipeline has run (Direct or embedded
@@ -37,6 +39,13 @@ public final class Kept {
       throw new AssertionError("Nothing was kept under " + key);
     }
     return (List<T>) new ArrayList<>(values);
+  }
+
+  /** The model versions kept under {@code key}, in version order. */
+  public static <M> List<ModelVersion<M>> versions(String key) {
+    List<ModelVersion<M>> versions = get(key);
+    versions.sort(Comparator.comparingLong(ModelVersion::version));
+    return versions;
   }
 
   private static final class KeepFn<T> extends DoFn<T, Void> {
