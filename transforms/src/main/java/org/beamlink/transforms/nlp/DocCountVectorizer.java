@@ -177,7 +177,7 @@ public final class DocCountVectorizer {
      * documents; default 1.
      */
     public Fit withMinDF(double minDF) {
-      return toBuilder().setMinDF(TextParams.documentFrequency(minDF, "minDF")).build();
+      return toBuilder().setMinDF(TextParams.countOrFraction(minDF, "minDF")).build();
     }
 
     /**
@@ -185,7 +185,7 @@ public final class DocCountVectorizer {
      * documents; default no limit.
      */
     public Fit withMaxDF(double maxDF) {
-      return toBuilder().setMaxDF(TextParams.documentFrequency(maxDF, "maxDF")).build();
+      return toBuilder().setMaxDF(TextParams.countOrFraction(maxDF, "maxDF")).build();
     }
 
     /** At most this many terms, the most frequent; >= 1, default 2^18. */
@@ -198,34 +198,24 @@ public final class DocCountVectorizer {
 
     /** The order of the terms, and of the output coordinates; default FREQUENCY. */
     public Fit withVocabularyOrder(VocabularyOrder vocabularyOrder) {
-      if (vocabularyOrder == null) {
-        throw new IllegalArgumentException("Expected a VocabularyOrder, got null");
-      }
-      return toBuilder().setVocabularyOrder(vocabularyOrder).build();
+      return toBuilder()
+          .setVocabularyOrder(TextParams.given(vocabularyOrder, "a VocabularyOrder"))
+          .build();
     }
 
     /** What each coordinate holds; default WORD_COUNT. */
     public Fit withFeatureType(FeatureType featureType) {
-      if (featureType == null) {
-        throw new IllegalArgumentException("Expected a FeatureType, got null");
-      }
-      return toBuilder().setFeatureType(featureType).build();
+      return toBuilder().setFeatureType(TextParams.given(featureType, "a FeatureType")).build();
     }
 
     /** The IDF formula for IDF and TF_IDF; default SKLEARN_SMOOTH. */
     public Fit withIdf(IdfFormula idf) {
-      if (idf == null) {
-        throw new IllegalArgumentException("Expected an IdfFormula, got null");
-      }
-      return toBuilder().setIdf(idf).build();
+      return toBuilder().setIdf(TextParams.given(idf, "an IdfFormula")).build();
     }
 
     /** How each output vector is scaled; default NONE. */
     public Fit withNorm(Norm norm) {
-      if (norm == null) {
-        throw new IllegalArgumentException("Expected a Norm, got null");
-      }
-      return toBuilder().setNorm(norm).build();
+      return toBuilder().setNorm(TextParams.given(norm, "a Norm")).build();
     }
 
     /**
@@ -233,10 +223,7 @@ public final class DocCountVectorizer {
      * {@code >= 1}, else a fraction of the document's tokens; default 1 (Spark's minTF).
      */
     public Fit withMinTF(double minTF) {
-      if (!(minTF >= 0.0) || Double.isInfinite(minTF)) {
-        throw new IllegalArgumentException("Expected a finite minTF >= 0, got " + minTF);
-      }
-      return toBuilder().setMinTF(minTF).build();
+      return toBuilder().setMinTF(TextParams.countOrFraction(minTF, "minTF")).build();
     }
 
     TermWeighting weighting() {

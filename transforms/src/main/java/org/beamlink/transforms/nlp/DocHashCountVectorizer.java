@@ -165,31 +165,22 @@ public final class DocHashCountVectorizer {
      * documents; default 1.
      */
     public Fit withMinDF(double minDF) {
-      return toBuilder().setMinDF(TextParams.documentFrequency(minDF, "minDF")).build();
+      return toBuilder().setMinDF(TextParams.countOrFraction(minDF, "minDF")).build();
     }
 
     /** What each coordinate holds; default WORD_COUNT. */
     public Fit withFeatureType(FeatureType featureType) {
-      if (featureType == null) {
-        throw new IllegalArgumentException("Expected a FeatureType, got null");
-      }
-      return toBuilder().setFeatureType(featureType).build();
+      return toBuilder().setFeatureType(TextParams.given(featureType, "a FeatureType")).build();
     }
 
     /** The IDF formula for IDF and TF_IDF; default SKLEARN_SMOOTH. */
     public Fit withIdf(IdfFormula idf) {
-      if (idf == null) {
-        throw new IllegalArgumentException("Expected an IdfFormula, got null");
-      }
-      return toBuilder().setIdf(idf).build();
+      return toBuilder().setIdf(TextParams.given(idf, "an IdfFormula")).build();
     }
 
     /** How each output vector is scaled; default NONE. */
     public Fit withNorm(Norm norm) {
-      if (norm == null) {
-        throw new IllegalArgumentException("Expected a Norm, got null");
-      }
-      return toBuilder().setNorm(norm).build();
+      return toBuilder().setNorm(TextParams.given(norm, "a Norm")).build();
     }
 
     /**
@@ -197,10 +188,7 @@ public final class DocHashCountVectorizer {
      * when {@code >= 1}, else a fraction of the document's tokens; default 1.
      */
     public Fit withMinTF(double minTF) {
-      if (!(minTF >= 0.0) || Double.isInfinite(minTF)) {
-        throw new IllegalArgumentException("Expected a finite minTF >= 0, got " + minTF);
-      }
-      return toBuilder().setMinTF(minTF).build();
+      return toBuilder().setMinTF(TextParams.countOrFraction(minTF, "minTF")).build();
     }
 
     TermWeighting weighting() {

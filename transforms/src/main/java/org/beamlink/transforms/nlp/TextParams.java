@@ -21,10 +21,21 @@ final class TextParams {
     }
   }
 
-  /** {@code value}, checked to be a document frequency bound: a count (>= 1) or a fraction. */
-  static double documentFrequency(double value, String param) {
+  /**
+   * {@code value}, checked to be a frequency bound: a count when {@code >= 1}, else a fraction (of
+   * the documents for minDF and maxDF, of a document's tokens for minTF).
+   */
+  static double countOrFraction(double value, String param) {
     if (!(value >= 0.0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("Expected a finite " + param + " >= 0, got " + value);
+    }
+    return value;
+  }
+
+  /** {@code value}, checked to be set; {@code what} names its type with its article ("a Norm"). */
+  static <T> T given(T value, String what) {
+    if (value == null) {
+      throw new IllegalArgumentException("Expected " + what + ", got null");
     }
     return value;
   }
