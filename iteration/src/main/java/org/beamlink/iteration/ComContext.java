@@ -16,9 +16,12 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>On the distributed path objects travel between supersteps encoded: {@code double[]}, {@code
- * int[]}, boxed numbers, strings, booleans, {@code double[][]}, vectors, blocks and lists of them
- * are encoded compactly; any other object must be {@link java.io.Serializable}.
+ * <p>Partitioned and broadcast data stay in the worker. On the distributed path every other object
+ * travels between supersteps encoded, so keep them of the size of the model (per-row state travels
+ * too, and costs its size every superstep): {@code double[]}, {@code int[]}, boxed numbers,
+ * strings, booleans, {@code double[][]}, vectors, blocks and lists of them are encoded compactly;
+ * any other object must be {@link java.io.Serializable}. Treat the data as immutable; to change it,
+ * put a new object under its name (it is then kept like the data).
  */
 public final class ComContext {
   final int taskId;
@@ -35,6 +38,12 @@ public final class ComContext {
   /** True once the loop has ended on this partition. */
   boolean finished;
 
+  /** Where the data objects are while they are not in {@link #objects}; null in-worker. */
+  PartitionRef partition;
+
+  /** The data objects as attached at the start of a stage, to see which the program replaced. */
+  Map<String, Object> attached;
+
   ComContext(int taskId, int numTask) {
     this(taskId, numTask, 1, new HashMap<>());
   }
@@ -44,6 +53,19 @@ public final class ComContext {
     this.numTask = numTask;
     this.stepNo = stepNo;
     this.objects = objects;
+  }
+
+  /**
+   * A copy to run a stage on, so that the stage's input element stays as it came: the same objects
+   * in a new map.
+   */
+  ComContext copy() {
+    ComContext c = new ComContext(taskId, numTask, stepNo, new HashMap<>(objects));
+    c.pc = pc;
+    c.pendingAllReduce = pendingAllReduce;
+    c.finished = finished;
+    c.partition = partition;
+    return c;
   }
 
   /** This partition's id, in {@code [0, getNumTask())}. */

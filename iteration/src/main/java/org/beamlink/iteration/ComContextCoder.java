@@ -10,10 +10,14 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.beamlink.models.linalg.ArrayEncoding;
 
-/** Encodes a partition's whole state between distributed supersteps. */
+/**
+ * Encodes a partition's token between distributed supersteps: its position in the loop, where its
+ * data is ({@link PartitionRef}) and its other objects; the data objects themselves stay in the
+ * worker.
+ */
 final class ComContextCoder extends CustomCoder<ComContext> {
   private static final long serialVersionUID = 1L;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private final ComObjectsCoder objectsCoder;
 
@@ -31,7 +35,11 @@ final class ComContextCoder extends CustomCoder<ComContext> {
     data.writeInt(value.pc);
     data.writeInt(value.pendingAllReduce);
     data.writeBoolean(value.finished);
+    data.writeBoolean(value.partition != null);
     data.flush();
+    if (value.partition != null) {
+      value.partition.encode(out);
+    }
     objectsCoder.encode(value.objects, out);
   }
 
@@ -45,7 +53,9 @@ final class ComContextCoder extends CustomCoder<ComContext> {
     int pc = data.readInt();
     int pending = data.readInt();
     boolean finished = data.readBoolean();
+    PartitionRef partition = data.readBoolean() ? PartitionRef.decode(in) : null;
     ComContext context = new ComContext(taskId, numTask, stepNo, objectsCoder.decode(in));
+    context.partition = partition;
     context.pc = pc;
     context.pendingAllReduce = pending;
     context.finished = finished;

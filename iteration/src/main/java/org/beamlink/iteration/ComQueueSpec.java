@@ -1,8 +1,11 @@
 package org.beamlink.iteration;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.values.TupleTag;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
 
 /** Everything a ComQueue's DoFns need, fixed when the pipeline is built. */
 final class ComQueueSpec implements Serializable {
@@ -14,26 +17,51 @@ final class ComQueueSpec implements Serializable {
   final ComQueueProgram program;
   final int numTasks;
   final List<String> partitionedNames;
-  final List<TupleTag<?>> partitionedTags;
   final List<String> broadcastNames;
-  final List<TupleTag<?>> broadcastTags;
+
+  /** The coder of each data object's elements, by data name. */
+  final Map<String, Coder<?>> dataCoders;
+
+  /**
+   * False to keep nothing in the {@link ResidentStore}, so that every stage reads its partition
+   * from the durable copy: the path a stage on another worker takes, forced for tests.
+   */
+  final boolean residentStore;
+
   private final long memoryBudgetBytes;
 
   ComQueueSpec(
       ComQueueProgram program,
       int numTasks,
       List<String> partitionedNames,
-      List<TupleTag<?>> partitionedTags,
       List<String> broadcastNames,
-      List<TupleTag<?>> broadcastTags,
+      Map<String, Coder<?>> dataCoders,
+      boolean residentStore,
       long memoryBudgetBytes) {
     this.program = program;
     this.numTasks = numTasks;
     this.partitionedNames = List.copyOf(partitionedNames);
-    this.partitionedTags = List.copyOf(partitionedTags);
     this.broadcastNames = List.copyOf(broadcastNames);
-    this.broadcastTags = List.copyOf(broadcastTags);
+    this.dataCoders = new TreeMap<>(dataCoders);
+    this.residentStore = residentStore;
     this.memoryBudgetBytes = memoryBudgetBytes;
+  }
+
+  /** The names of the data inputs in input order: partitioned ones first, then broadcast ones. */
+  List<String> dataNames() {
+    List<String> names = new ArrayList<>(partitionedNames);
+    names.addAll(broadcastNames);
+    return names;
+  }
+
+  /** True when input {@code input} (in {@link #dataNames()} order) is broadcast data. */
+  boolean isBroadcast(int input) {
+    return input >= partitionedNames.size();
+  }
+
+  /** The coder of the objects a token carries, data objects by their elements' coders. */
+  ComObjectsCoder objectsCoder() {
+    return new ComObjectsCoder(dataCoders);
   }
 
   /** The configured budget, or by default a share of this worker's maximum heap. */

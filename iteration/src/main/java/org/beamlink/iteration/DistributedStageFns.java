@@ -1,20 +1,26 @@
 package org.beamlink.iteration;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
-import org.beamlink.models.linalg.Block;
+import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distributed path's DoFns. A partition's state flows from stage to stage as one element; a
- * stage runs it to its next AllReduce and emits the partial, which the next stage reads as a side
+ * The distributed path's DoFns. A partition's data stays in the worker that assembled it ({@link
+ * ResidentPartitions}); what flows from stage to stage is its token (its position in the loop,
+ * where its data is, and its other objects) and its partial, which the next stage reads as a side
  * input, reduces in task order and applies. Partitions whose loop has ended leave by the finished
  * output, so the stages after an early stop receive nothing.
  */
@@ -25,105 +31,92 @@ final class DistributedStageFns {
 
   private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
 
-  /**
-   * The most data one distributed partition may hold. Its state is one record between stages, and
-   * FlinkRunner's batch translation sorts each stage's main input: a record above the sort buffer
-   * (about 247 MB with the embedded defaults) fails the job, and large records are slow to sort.
-   */
-  static final long MAX_PARTITION_BYTES = 128L << 20;
-
   private DistributedStageFns() {}
 
-  private static void route(
-      ComQueueProgram program,
-      ComContext context,
-      DoFn<?, ?>.ProcessContext c,
-      Counter steps,
-      Counter computeMillis) {
-    int stepBefore = context.stepNo;
-    long start = System.nanoTime();
-    AllReduce reached = program.runUntilCommunication(context);
-    computeMillis.inc((System.nanoTime() - start) / 1_000_000);
-    if (context.taskId == 0) {
-      steps.inc(context.stepNo - stepBefore + (context.finished ? 1 : 0));
+  /** What every stage shares: the program, the data, the token's coder and the counters. */
+  abstract static class Stage<InputT> extends DoFn<InputT, ComContext> {
+    final ComQueueSpec spec;
+    final ResidentPartitions partitions;
+    private final Coder<ComContext> tokenCoder;
+    private final Counter supersteps;
+    private final Counter computeMillis;
+    private final Counter shippedBytes;
+    transient String directory;
+
+    Stage(ComQueueSpec spec, Coder<ComContext> tokenCoder) {
+      this.spec = spec;
+      this.partitions = new ResidentPartitions(spec, true);
+      this.tokenCoder = tokenCoder;
+      this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
+      this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
+      this.shippedBytes = ComQueueMetrics.shippedBytes(spec.program.name);
     }
-    if (reached == null) {
-      c.output(FINISHED, context);
-    } else {
-      c.output(PARTIALS, KV.of(context.taskId, reached.buffer(context).clone()));
-      c.output(CONTINUING, context);
+
+    @StartBundle
+    public void startBundle(StartBundleContext c) {
+      directory = DurableCopy.directory(c.getPipelineOptions(), spec.program.name);
+    }
+
+    /**
+     * Runs {@code context} to its next AllReduce or to its end, takes its data objects out, and
+     * sends it on with its partial.
+     */
+    void route(ComContext context, ProcessContext c) throws CoderException {
+      int stepBefore = context.stepNo;
+      long start = System.nanoTime();
+      AllReduce reached = spec.program.runUntilCommunication(context);
+      computeMillis.inc((System.nanoTime() - start) / 1_000_000);
+      if (context.taskId == 0) {
+        supersteps.inc(context.stepNo - stepBefore + (context.finished ? 1 : 0));
+      }
+      double[] partial = reached == null ? null : reached.buffer(context).clone();
+      partitions.detach(context, directory);
+      long bytes = CoderUtils.encodeToByteArray(tokenCoder, context).length;
+      if (partial == null) {
+        c.output(FINISHED, context);
+      } else {
+        bytes += CoderUtils.encodeToByteArray(DoubleArrayCoder.of(), partial).length + 1;
+        c.output(PARTIALS, KV.of(context.taskId, partial));
+        c.output(CONTINUING, context);
+      }
+      shippedBytes.inc(bytes);
     }
   }
 
-  /** Builds a partition's state from its data and broadcast data, and runs the first stage. */
-  static final class InitFn extends DoFn<KV<Integer, CoGbkResult>, ComContext> {
-    private final ComQueueSpec spec;
-    private final Counter supersteps;
-    private final Counter computeMillis;
-
-    InitFn(ComQueueSpec spec) {
-      this.spec = spec;
-      this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
-      this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
+  /** Assembles a partition from its chunks, keeps it resident, and runs the first stage. */
+  static final class InitFn extends Stage<KV<Integer, Iterable<ChunkRef>>> {
+    InitFn(ComQueueSpec spec, Coder<ComContext> tokenCoder) {
+      super(spec, tokenCoder);
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
+    public void process(ProcessContext c) throws CoderException {
       int taskId = c.element().getKey();
+      List<ChunkRef> refs = new ArrayList<>();
+      c.element().getValue().forEach(refs::add);
       ComContext context = new ComContext(taskId, spec.numTasks);
-      long bytes = 0;
-      for (int i = 0; i < spec.partitionedNames.size(); i++) {
-        @SuppressWarnings("unchecked")
-        TupleTag<KV<Long, Object>> tag = (TupleTag<KV<Long, Object>>) spec.partitionedTags.get(i);
-        List<KV<Long, Object>> part = new ArrayList<>();
-        c.element().getValue().getAll(tag).forEach(part::add);
-        for (KV<Long, Object> kv : part) {
-          if (kv.getValue() instanceof Block b) {
-            bytes += b.estimatedBytes();
-          }
-        }
-        context.putObj(spec.partitionedNames.get(i), PartitionAssigner.sortedValues(part));
-      }
-      if (bytes > MAX_PARTITION_BYTES) {
-        throw new IllegalStateException(
-            String.format(
-                "ComQueue '%s': task %d holds about %d MB of data, over the %d MB a distributed"
-                    + " partition may hold: its state travels between supersteps as one record,"
-                    + " and Flink's batch sorter refuses records larger than its sort buffer. Use"
-                    + " withNumTasks(%d) or more, or Execution.IN_WORKER if the data fits one worker",
-                spec.program.name,
-                taskId,
-                bytes >> 20,
-                MAX_PARTITION_BYTES >> 20,
-                (int) Math.ceil((double) bytes * spec.numTasks / MAX_PARTITION_BYTES)));
-      }
-      for (int i = 0; i < spec.broadcastNames.size(); i++) {
-        context.putObj(
-            spec.broadcastNames.get(i),
-            PartitionAssigner.values(c.element().getValue(), spec.broadcastTags.get(i)));
-      }
-      route(spec.program, context, c, supersteps, computeMillis);
+      partitions.assemble(context, refs, directory);
+      route(context, c);
     }
   }
 
   /** Applies the previous stage's AllReduce and runs to the next one. */
-  static final class StageFn extends DoFn<ComContext, ComContext> {
-    private final ComQueueProgram program;
+  static final class StageFn extends Stage<ComContext> {
     private final PCollectionView<List<KV<Integer, double[]>>> partialsView;
-    private final Counter supersteps;
-    private final Counter computeMillis;
 
-    StageFn(ComQueueProgram program, PCollectionView<List<KV<Integer, double[]>>> partialsView) {
-      this.program = program;
+    StageFn(
+        ComQueueSpec spec,
+        Coder<ComContext> tokenCoder,
+        PCollectionView<List<KV<Integer, double[]>>> partialsView) {
+      super(spec, tokenCoder);
       this.partialsView = partialsView;
-      this.supersteps = ComQueueMetrics.supersteps(program.name);
-      this.computeMillis = ComQueueMetrics.computeMillis(program.name);
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
-      ComContext context = c.element();
+    public void process(ProcessContext c) throws CoderException {
+      ComContext context = c.element().copy();
       List<KV<Integer, double[]>> partials = c.sideInput(partialsView);
+      ComQueueProgram program = spec.program;
       program.checkAgreement(partials.size(), context.numTask, context.stepNo);
       double[][] byTask = new double[context.numTask][];
       for (KV<Integer, double[]> kv : partials) {
@@ -136,34 +129,88 @@ final class DistributedStageFns {
         }
         ordered.add(byTask[t]);
       }
+      partitions.attach(context);
       program.applyReduced(context, program.pending(context).reduce(ordered));
-      route(program, context, c, supersteps, computeMillis);
+      route(context, c);
     }
   }
 
-  /** Turns finished partition states into the queue's output. */
-  static final class CloseFn<OutputT> extends DoFn<ComContext, OutputT> {
-    private final String name;
-    private final CompleteResultFunction<OutputT> close;
+  /** Files a finished partition leaves behind, under the one key of the clean-up. */
+  static final TupleTag<KV<Integer, String>> RELEASED = new TupleTag<KV<Integer, String>>() {};
 
-    CloseFn(String name, CompleteResultFunction<OutputT> close) {
-      this.name = name;
+  /** Turns finished partitions into the queue's output and releases their data. */
+  static final class CloseFn<OutputT> extends DoFn<ComContext, OutputT> {
+    private final ComQueueSpec spec;
+    private final ResidentPartitions partitions;
+    private final CompleteResultFunction<OutputT> close;
+    private final TupleTag<OutputT> outputTag;
+
+    CloseFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close, TupleTag<OutputT> outputTag) {
+      this.spec = spec;
+      this.partitions = new ResidentPartitions(spec, true);
       this.close = close;
+      this.outputTag = outputTag;
     }
 
     @ProcessElement
-    public void process(@Element ComContext context, OutputReceiver<OutputT> out) {
+    public void process(ProcessContext c) {
+      ComContext context = c.element().copy();
       if (!context.finished) {
         throw new IllegalStateException(
-            "ComQueue '" + name + "': task " + context.taskId + " did not finish its loop");
+            "ComQueue '"
+                + spec.program.name
+                + "': task "
+                + context.taskId
+                + " did not finish its loop");
       }
       if (context.taskId == 0) {
-        LOG.info("ComQueue '{}': distributed loop ended after {} supersteps", name, context.stepNo);
+        LOG.info(
+            "ComQueue '{}': distributed loop ended after {} supersteps",
+            spec.program.name,
+            context.stepNo);
       }
+      PartitionRef partition = context.partition;
+      partitions.attach(context);
       List<OutputT> result = close.calc(context);
       if (result != null) {
-        result.forEach(out::output);
+        result.forEach(o -> c.output(outputTag, o));
       }
+      partitions.release(partition);
+      for (String file : partition.files()) {
+        c.output(RELEASED, KV.of(0, file));
+      }
+    }
+  }
+
+  /**
+   * Deletes the durable copies (the partitions' manifests, the chunks they list and the replaced
+   * objects) once every partition has closed, as a partition's files may serve another until then
+   * (broadcast chunks are shared), and drops this JVM's resident copies of them.
+   */
+  static final class CleanUpFn extends DoFn<KV<Integer, Iterable<String>>, Void> {
+    private final String name;
+
+    CleanUpFn(String name) {
+      this.name = name;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<String>> files) throws IOException {
+      Set<String> all = new HashSet<>();
+      for (String file : files.getValue()) {
+        all.add(file);
+        if (file.endsWith(ResidentPartitions.MANIFEST_SUFFIX)) {
+          DurableCopy.read(file, PartitionRef.MANIFEST_CODER, n -> {})
+              .values()
+              .forEach(all::addAll);
+        }
+      }
+      all.remove("");
+      for (String file : all) {
+        ResidentStore.get().release(file);
+      }
+      DurableCopy.delete(all);
+      LOG.info("ComQueue '{}': deleted {} durable files", name, all.size());
     }
   }
 }

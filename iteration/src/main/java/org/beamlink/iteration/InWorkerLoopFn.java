@@ -1,144 +1,123 @@
 package org.beamlink.iteration;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.state.BagState;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.Timer;
-import org.apache.beam.sdk.state.TimerSpec;
-import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.join.RawUnionValue;
-import org.apache.beam.sdk.transforms.join.UnionCoder;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
-import org.beamlink.models.linalg.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-worker path: every element of the partitioned and broadcast data arrives under one key and
- * is kept in state; when the input ends (the end of the global window), the loop runs here,
- * partitions as threads, AllReduce in memory in task order.
+ * The in-worker path: the references to every chunk of every input arrive under one key, the
+ * partitions are assembled here (from this JVM's {@link ResidentStore}, else from the durable
+ * copies), and the whole loop runs in this step, partitions as threads, AllReduce in memory in task
+ * order.
+ *
+ * <p>Partitions stay in memory while the partitioned data fits the memory budget; the partitions
+ * beyond it are read from their durable copies at every superstep instead, one at a time, so a loop
+ * over more data than the budget still runs, slower, with the same result.
  */
-final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, RawUnionValue>, OutputT> {
+final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, Iterable<ChunkRef>>, OutputT> {
   private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
 
   private final ComQueueSpec spec;
   private final CompleteResultFunction<OutputT> close;
+  private final ResidentPartitions partitions;
   private final Counter supersteps;
   private final Counter computeMillis;
   private final Counter loopMillis;
 
-  @StateId("data")
-  private final StateSpec<BagState<RawUnionValue>> dataSpec;
+  private transient String directory;
 
-  @TimerId("end")
-  private final TimerSpec endSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
-
-  InWorkerLoopFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close, UnionCoder coder) {
+  InWorkerLoopFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close) {
     this.spec = spec;
     this.close = close;
+    this.partitions = new ResidentPartitions(spec, false);
     this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
     this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
     this.loopMillis = ComQueueMetrics.loopMillis(spec.program.name);
-    this.dataSpec = StateSpecs.bag(coder);
+  }
+
+  @StartBundle
+  public void startBundle(StartBundleContext c) {
+    directory = DurableCopy.directory(c.getPipelineOptions(), spec.program.name);
   }
 
   @ProcessElement
-  public void process(
-      @Element KV<Integer, RawUnionValue> element,
-      BoundedWindow window,
-      @StateId("data") BagState<RawUnionValue> data,
-      @TimerId("end") Timer end) {
-    data.add(element.getValue());
-    end.set(window.maxTimestamp());
-  }
-
-  @OnTimer("end")
-  public void loop(OnTimerContext c, @StateId("data") BagState<RawUnionValue> data)
-      throws Exception {
+  public void process(ProcessContext c) throws Exception {
     long start = System.nanoTime();
     ComQueueProgram program = spec.program;
     int numTask = spec.numTasks;
-    int partitioned = spec.partitionedNames.size();
-    List<List<KV<Long, Object>>> inputs = new ArrayList<>();
-    for (int i = 0; i < partitioned + spec.broadcastNames.size(); i++) {
-      inputs.add(new ArrayList<>());
-    }
-    for (RawUnionValue value : data.read()) {
-      if (value.getUnionTag() > 0) {
-        @SuppressWarnings("unchecked")
-        KV<Long, Object> kv = (KV<Long, Object>) value.getValue();
-        inputs.get(value.getUnionTag() - 1).add(kv);
-      }
-    }
-    data.clear();
-    List<ComContext> contexts = new ArrayList<>(numTask);
-    for (int t = 0; t < numTask; t++) {
-      contexts.add(new ComContext(t, numTask));
-    }
+    List<ChunkRef> refs = new ArrayList<>();
+    c.element().getValue().forEach(refs::add);
+    long[] taskBytes = new long[numTask];
     long elements = 0;
-    long bytes = 0;
-    for (int i = 0; i < partitioned; i++) {
-      List<List<Object>> parts = PartitionAssigner.split(inputs.get(i), numTask);
-      inputs.set(i, null);
-      for (int t = 0; t < numTask; t++) {
-        for (Object o : parts.get(t)) {
-          elements++;
-          if (o instanceof Block b) {
-            bytes += b.estimatedBytes();
-          }
-        }
-        contexts.get(t).putObj(spec.partitionedNames.get(i), parts.get(t));
+    for (ChunkRef ref : refs) {
+      if (!ref.isMarker() && !spec.isBroadcast(ref.input())) {
+        taskBytes[ref.task()] += ref.bytes();
+        elements += ref.elements();
       }
     }
     long budget = spec.memoryBudgetBytes();
-    if (bytes > budget) {
-      throw new IllegalStateException(
-          String.format(
-              "ComQueue '%s': the partitioned data takes about %d MB, over the in-worker memory"
-                  + " budget of %d MB; run it with Execution.DISTRIBUTED or raise the budget",
-              program.name, bytes >> 20, budget >> 20));
+    long held = 0;
+    int streamed = 0;
+    List<ComContext> contexts = new ArrayList<>(numTask);
+    Set<String> files = new HashSet<>();
+    for (ChunkRef ref : refs) {
+      files.add(ref.path());
     }
-    for (int i = 0; i < spec.broadcastNames.size(); i++) {
-      List<?> broadcast =
-          Collections.unmodifiableList(PartitionAssigner.sortedValues(inputs.get(partitioned + i)));
-      for (ComContext context : contexts) {
-        context.putObj(spec.broadcastNames.get(i), broadcast);
+    for (int t = 0; t < numTask; t++) {
+      ComContext context = new ComContext(t, numTask);
+      if (held + taskBytes[t] <= budget) {
+        held += taskBytes[t];
+        partitions.assemble(context, refs, directory);
+        files.addAll(context.partition.files());
+        context.partition = null;
+        context.attached = null;
+      } else {
+        context.partition = partitions.reference(t, refs, directory);
+        streamed++;
       }
+      contexts.add(context);
     }
     LOG.info(
-        "ComQueue '{}': in-worker loop over {} tasks, {} elements (~{} MB), at most {} supersteps",
+        "ComQueue '{}': in-worker loop over {} tasks, {} elements (~{} MB), {} of them read from"
+            + " disk at every superstep (memory budget {} MB), at most {} supersteps",
         program.name,
         numTask,
         elements,
-        bytes >> 20,
+        java.util.Arrays.stream(taskBytes).sum() >> 20,
+        streamed,
+        budget >> 20,
         program.maxIter);
 
     long loopStart = System.nanoTime();
     long[] computeNanos = new long[1];
-    int steps = runLoop(program, contexts, computeNanos);
+    int steps = runLoop(program, contexts, computeNanos, this::attach, this::detach);
     loopMillis.inc((System.nanoTime() - loopStart) / 1_000_000);
     computeMillis.inc(computeNanos[0] / 1_000_000);
     supersteps.inc(steps);
     for (ComContext context : contexts) {
+      attach(context);
       List<OutputT> out = close.calc(context);
       if (out != null) {
         for (OutputT o : out) {
           c.output(o);
         }
       }
+      detach(context);
     }
+    cleanUp(files, contexts);
     LOG.info(
         "ComQueue '{}': in-worker loop ran {} supersteps in {} ms",
         program.name,
@@ -146,11 +125,51 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, RawUnionValue>, Out
         (System.nanoTime() - start) / 1_000_000);
   }
 
+  /** Reads a streamed partition's data into its context. */
+  private void attach(ComContext context) {
+    if (context.partition != null) {
+      partitions.attach(context);
+    }
+  }
+
+  /** Takes a streamed partition's data out again. */
+  private void detach(ComContext context) {
+    if (context.partition != null) {
+      partitions.detach(context, directory);
+    }
+  }
+
+  /** Deletes the loop's files (chunks, manifests, replaced objects) and their resident copies. */
+  private static void cleanUp(Set<String> files, List<ComContext> contexts) throws IOException {
+    for (ComContext context : contexts) {
+      if (context.partition != null) {
+        files.addAll(context.partition.files());
+      }
+    }
+    files.remove("");
+    for (String file : files) {
+      ResidentStore.get().release(file);
+    }
+    DurableCopy.delete(files);
+  }
+
+  /** Work done on a context before or after its compute functions run. */
+  @FunctionalInterface
+  interface Around {
+    void apply(ComContext context);
+  }
+
   /**
    * Runs the loop to its end; returns the number of supersteps run and adds the time spent in
-   * compute functions, summed over tasks, to {@code computeNanos[0]}.
+   * compute functions, summed over tasks, to {@code computeNanos[0]}. {@code before} and {@code
+   * after} run around each task's share of a superstep (to read and drop streamed partitions).
    */
-  static int runLoop(ComQueueProgram program, List<ComContext> contexts, long[] computeNanos)
+  static int runLoop(
+      ComQueueProgram program,
+      List<ComContext> contexts,
+      long[] computeNanos,
+      Around before,
+      Around after)
       throws Exception {
     int numTask = contexts.size();
     ExecutorService pool =
@@ -165,7 +184,7 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, RawUnionValue>, Out
                 });
     try {
       while (true) {
-        List<AllReduce> reached = runAll(pool, program, contexts, computeNanos);
+        List<AllReduce> reached = runAll(pool, program, contexts, computeNanos, before, after);
         int arrived = 0;
         for (AllReduce r : reached) {
           arrived += r == null ? 0 : 1;
@@ -191,47 +210,71 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, RawUnionValue>, Out
     }
   }
 
+  /**
+   * Runs every task to its next AllReduce: the partitions held in memory on the pool's threads, at
+   * the same time as the streamed ones one after another on this thread, so that at most one
+   * streamed partition is in memory at once.
+   */
   private static List<AllReduce> runAll(
-      ExecutorService pool, ComQueueProgram program, List<ComContext> contexts, long[] computeNanos)
+      ExecutorService pool,
+      ComQueueProgram program,
+      List<ComContext> contexts,
+      long[] computeNanos,
+      Around before,
+      Around after)
       throws Exception {
-    List<AllReduce> reached = new ArrayList<>(contexts.size());
-    if (pool == null) {
-      for (ComContext context : contexts) {
-        long start = System.nanoTime();
-        reached.add(program.runUntilCommunication(context));
-        computeNanos[0] += System.nanoTime() - start;
-      }
-      return reached;
-    }
-    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
-    List<Callable<AllReduce>> tasks = new ArrayList<>(contexts.size());
+    AtomicLong nanos = new AtomicLong();
+    List<Future<AllReduce>> held = new ArrayList<>(contexts.size());
     for (ComContext context : contexts) {
-      tasks.add(
-          () -> {
-            long start = System.nanoTime();
-            try {
-              return program.runUntilCommunication(context);
-            } finally {
-              nanos.addAndGet(System.nanoTime() - start);
-            }
-          });
+      Callable<AllReduce> task = () -> timed(program, context, nanos);
+      held.add(context.partition != null || pool == null ? null : pool.submit(task));
     }
-    for (Future<AllReduce> f : pool.invokeAll(tasks)) {
-      try {
-        reached.add(f.get());
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException re) {
-          throw re;
+    List<AllReduce> reached = new ArrayList<>(contexts.size());
+    for (int t = 0; t < contexts.size(); t++) {
+      ComContext context = contexts.get(t);
+      if (held.get(t) == null) {
+        before.apply(context);
+        try {
+          reached.add(timed(program, context, nanos));
+        } finally {
+          after.apply(context);
         }
-        if (cause instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(
-            "ComQueue '" + program.name + "': a compute function failed", cause);
+      } else {
+        reached.add(null);
+      }
+    }
+    for (int t = 0; t < contexts.size(); t++) {
+      if (held.get(t) != null) {
+        reached.set(t, result(program, held.get(t)));
       }
     }
     computeNanos[0] += nanos.get();
     return reached;
+  }
+
+  private static AllReduce timed(ComQueueProgram program, ComContext context, AtomicLong nanos) {
+    long start = System.nanoTime();
+    try {
+      return program.runUntilCommunication(context);
+    } finally {
+      nanos.addAndGet(System.nanoTime() - start);
+    }
+  }
+
+  private static AllReduce result(ComQueueProgram program, Future<AllReduce> f)
+      throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(
+          "ComQueue '" + program.name + "': a compute function failed", cause);
+    }
   }
 }

@@ -9,19 +9,14 @@ import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.transforms.join.RawUnionValue;
-import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -41,10 +36,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Beam has no loops, so the program runs one of two ways ({@link Execution}): distributed, as
  * supersteps unrolled into Beam stages when the pipeline is built (one stage per AllReduce, the
- * reduced buffer reaching the next stage as a side input), or in-worker, with the data gathered to
- * one worker and the whole loop run in one step, partitions as threads. Both cut the data into the
- * same partitions (by a hash of each element's content, ordered by it) and reduce partials in task
- * order, so for the same input they compute the same results, bit for bit.
+ * reduced buffer reaching the next stage as a side input), or in-worker, with the whole loop run in
+ * one step of one worker, partitions as threads. Either way the data is loaded once, where it is:
+ * each bundle writes its elements of each partition as a chunk, durably under the pipeline's {@code
+ * --tempLocation} and into its JVM's memory, and only references to the chunks travel. A
+ * partition's data then stays in the worker that assembled it; between distributed stages only a
+ * small token (the partition's other objects) and its partial move, and a stage that finds no
+ * resident copy reads the durable one. Both paths cut the data into the same partitions (by a hash
+ * of each element's content, ordered by it) and reduce partials in task order, so for the same
+ * input they compute the same results, bit for bit, wherever a stage runs.
  *
  * <pre>{@code
  * PCollection<double[]> result =
@@ -81,6 +81,7 @@ public final class IterativeComQueue {
   private int numTasks;
   private Execution execution = Execution.AUTO;
   private long memoryBudgetBytes;
+  private boolean residentStore = true;
 
   private IterativeComQueue(String name) {
     this.name = name;
@@ -157,14 +158,24 @@ public final class IterativeComQueue {
   }
 
   /**
-   * The most bytes of partitioned data the in-worker path may gather; default 40% of the worker's
-   * maximum heap. Only {@code Block} elements are measured.
+   * The most bytes of partitioned data (encoded) the in-worker path holds in memory; default 40% of
+   * the worker's maximum heap. The partitions beyond it are read from their durable copies at every
+   * superstep: the loop runs, slower, with the same result.
    */
   public IterativeComQueue withMemoryBudgetBytes(long bytes) {
     if (bytes < 1) {
       throw new IllegalArgumentException("Expected a positive memory budget, got " + bytes);
     }
     this.memoryBudgetBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Keeps no partition in memory between stages, so that every stage reads its partition from the
+   * durable copy, as a stage placed on another worker does: for tests of that path.
+   */
+  IterativeComQueue withForcedMisses() {
+    this.residentStore = false;
     return this;
   }
 
@@ -231,17 +242,23 @@ public final class IterativeComQueue {
     @Override
     public PCollection<T> expand(PBegin input) {
       Pipeline pipeline = input.getPipeline();
-      RunnerFacts facts = RunnerFacts.of(pipeline.getOptions());
-      int numTasks = queue.numTasks > 0 ? queue.numTasks : facts.parallelism();
+      ComQueueOptions options = pipeline.getOptions().as(ComQueueOptions.class);
+      Integer parallelism = options.getWorkerParallelism();
+      int numTasks =
+          queue.numTasks > 0
+              ? queue.numTasks
+              : parallelism != null && parallelism > 0
+                  ? parallelism
+                  : Runtime.getRuntime().availableProcessors();
       Execution execution = queue.execution;
       String why = "requested";
       if (execution == Execution.AUTO) {
-        boolean oneJvm = facts.runsInOneJvm();
+        boolean oneJvm = Boolean.TRUE.equals(options.getWorkersShareOneJvm());
         execution = oneJvm ? Execution.IN_WORKER : Execution.DISTRIBUTED;
         why =
             oneJvm
-                ? facts.runner() + " runs in one JVM, where gathering costs no more memory"
-                : facts.runner() + " runs on a cluster";
+                ? "the workers share one JVM, where gathering costs no more memory"
+                : "the workers may run in several JVMs";
       }
       ComQueueProgram program =
           new ComQueueProgram(queue.name, queue.items, queue.criterion, queue.maxIter);
@@ -255,143 +272,80 @@ public final class IterativeComQueue {
       boolean gather = execution == Execution.IN_WORKER;
 
       Map<String, Coder<?>> dataCoders = new TreeMap<>();
-      int numKeys = gather ? 1 : numTasks;
-      List<TupleTag<?>> tags = new ArrayList<>();
-      List<PCollection<KV<Integer, KV<Long, Object>>>> inputs = new ArrayList<>();
-      for (int i = 0; i < queue.partitionedNames.size(); i++) {
-        String dataName = queue.partitionedNames.get(i);
-        tags.add(new TupleTag<KV<Long, Object>>(dataName));
-        inputs.add(assign(queue.partitionedData.get(i), dataName, numTasks, gather));
-        dataCoders.put(dataName, queue.partitionedData.get(i).getCoder());
-      }
-      List<TupleTag<?>> broadcastTags = new ArrayList<>();
-      for (int i = 0; i < queue.broadcastNames.size(); i++) {
-        String dataName = queue.broadcastNames.get(i);
-        @SuppressWarnings("unchecked")
-        PCollection<Object> data = (PCollection<Object>) queue.broadcastData.get(i);
-        Coder<Object> coder = data.getCoder();
-        broadcastTags.add(new TupleTag<KV<Long, Object>>("broadcast " + dataName));
-        inputs.add(
-            data.apply(
-                    "Broadcast " + dataName,
-                    ParDo.of(new PartitionAssigner.BroadcastFn<>(coder, numKeys)))
-                .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), coder))));
-        dataCoders.put(dataName, coder);
+      List<PCollection<?>> inputs = new ArrayList<>(queue.partitionedData);
+      inputs.addAll(queue.broadcastData);
+      List<String> names = new ArrayList<>(queue.partitionedNames);
+      names.addAll(queue.broadcastNames);
+      for (int i = 0; i < inputs.size(); i++) {
+        dataCoders.put(names.get(i), inputs.get(i).getCoder());
       }
       ComQueueSpec spec =
           new ComQueueSpec(
               program,
               numTasks,
               queue.partitionedNames,
-              tags,
               queue.broadcastNames,
-              broadcastTags,
+              dataCoders,
+              queue.residentStore,
               queue.memoryBudgetBytes);
-      PCollection<KV<Integer, Integer>> markers =
-          pipeline
-              .apply(
-                  "Tasks",
-                  Create.of(
+
+      KvCoder<Integer, ChunkRef> refCoder = KvCoder.of(VarIntCoder.of(), ChunkRef.RefCoder.of());
+      int numKeys = gather ? 1 : numTasks;
+      List<PCollection<KV<Integer, ChunkRef>>> chunks = new ArrayList<>();
+      chunks.add(
+          pipeline.apply(
+              "Tasks",
+              Create.of(
                       IntStream.range(0, numKeys)
-                          .mapToObj(k -> KV.of(k, k))
-                          .collect(Collectors.toList())))
-              .setCoder(KvCoder.of(VarIntCoder.of(), VarIntCoder.of()));
+                          .mapToObj(k -> KV.of(k, ChunkRef.marker()))
+                          .collect(Collectors.toList()))
+                  .withCoder(refCoder)));
+      for (int i = 0; i < inputs.size(); i++) {
+        chunks.add(load(inputs.get(i), spec, i, gather).setCoder(refCoder));
+      }
+      PCollection<KV<Integer, Iterable<ChunkRef>>> grouped =
+          PCollectionList.of(chunks)
+              .apply("Chunks", Flatten.pCollections())
+              .setCoder(refCoder)
+              .apply("Partition", GroupByKey.create());
       if (gather) {
-        UnionCoder unionCoder = unionCoder(inputs);
-        return gathered(markers, inputs, spec, unionCoder)
-            .apply("Loop in worker", ParDo.of(new InWorkerLoopFn<>(spec, close, unionCoder)))
+        return grouped
+            .apply("Loop in worker", ParDo.of(new InWorkerLoopFn<>(spec, close)))
             .setCoder(outputCoder);
       }
-      // Broadcast data joins the same grouping as the partitioned data (every task key gets every
-      // element) rather than being a side input: in Flink's batch translation a ParDo with side
-      // inputs sorts its main input, and the grouped partitions are large records.
-      KeyedPCollectionTuple<Integer> keyed =
-          KeyedPCollectionTuple.of(new TupleTag<Integer>("tasks"), markers);
-      List<TupleTag<?>> allTags = new ArrayList<>(tags);
-      allTags.addAll(broadcastTags);
-      for (int i = 0; i < inputs.size(); i++) {
-        @SuppressWarnings("unchecked")
-        TupleTag<KV<Long, Object>> tag = (TupleTag<KV<Long, Object>>) allTags.get(i);
-        keyed = keyed.and(tag, inputs.get(i));
-      }
-      PCollection<KV<Integer, CoGbkResult>> grouped =
-          keyed.apply("Partition", CoGroupByKey.create());
-      return distributed(grouped, spec, dataCoders);
+      return distributed(grouped, spec);
     }
 
     /**
-     * Every element of every input, tagged with its input's position (0 for the marker that makes
-     * the loop run on empty data, then the partitioned inputs, then the broadcast ones), under the
-     * one key of the in-worker loop. A stateful step collects them element by element: a grouping
-     * would not do, because Flink's batch GroupByKey concatenates a key's values into one record
-     * before it sorts them, and a record larger than Flink's sort buffer (a few hundred MB with
-     * embedded defaults) fails the job.
+     * Writes input {@code index} once, where it is, as chunks per task: the data itself is never
+     * grouped or shuffled, only the chunks' references are.
      */
-    private static PCollection<KV<Integer, RawUnionValue>> gathered(
-        PCollection<KV<Integer, Integer>> markers,
-        List<PCollection<KV<Integer, KV<Long, Object>>>> inputs,
-        ComQueueSpec spec,
-        UnionCoder unionCoder) {
-      KvCoder<Integer, RawUnionValue> coder = KvCoder.of(VarIntCoder.of(), unionCoder);
-      List<PCollection<KV<Integer, RawUnionValue>>> tagged = new ArrayList<>();
-      tagged.add(markers.apply("Tag tasks", ParDo.of(new TagFn<>(0))).setCoder(coder));
-      for (int i = 0; i < inputs.size(); i++) {
-        tagged.add(
-            inputs
-                .get(i)
-                .apply("Tag " + inputName(spec, i), ParDo.of(new TagFn<>(i + 1)))
-                .setCoder(coder));
-      }
-      return PCollectionList.of(tagged).apply("Gather", Flatten.pCollections()).setCoder(coder);
-    }
-
-    private static String inputName(ComQueueSpec spec, int i) {
-      int partitioned = spec.partitionedNames.size();
-      return i < partitioned
-          ? spec.partitionedNames.get(i)
-          : "broadcast " + spec.broadcastNames.get(i - partitioned);
-    }
-
-    private static UnionCoder unionCoder(List<PCollection<KV<Integer, KV<Long, Object>>>> inputs) {
-      List<Coder<?>> coders = new ArrayList<>();
-      coders.add(VarIntCoder.of());
-      for (PCollection<KV<Integer, KV<Long, Object>>> input : inputs) {
-        coders.add(((KvCoder<Integer, KV<Long, Object>>) input.getCoder()).getValueCoder());
-      }
-      return UnionCoder.of(coders);
-    }
-
     @SuppressWarnings("unchecked")
-    private static PCollection<KV<Integer, KV<Long, Object>>> assign(
-        PCollection<?> data, String dataName, int numTasks, boolean gather) {
+    private static PCollection<KV<Integer, ChunkRef>> load(
+        PCollection<?> data, ComQueueSpec spec, int index, boolean gather) {
       PCollection<Object> objects = (PCollection<Object>) data;
-      Coder<Object> coder = objects.getCoder();
-      return objects
-          .apply(
-              "Assign " + dataName,
-              ParDo.of(new PartitionAssigner.AssignFn<>(coder, numTasks, gather)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), coder)));
+      return objects.apply(
+          "Load " + spec.dataNames().get(index),
+          ParDo.of(new ChunkWriterFn<>(spec, index, objects.getCoder(), gather)));
     }
 
     private PCollection<T> distributed(
-        PCollection<KV<Integer, CoGbkResult>> grouped,
-        ComQueueSpec spec,
-        Map<String, Coder<?>> dataCoders) {
-      ComContextCoder stateCoder = new ComContextCoder(dataCoders);
+        PCollection<KV<Integer, Iterable<ChunkRef>>> grouped, ComQueueSpec spec) {
+      ComContextCoder tokenCoder = new ComContextCoder(spec.dataCoders);
       KvCoder<Integer, double[]> partialCoder = KvCoder.of(VarIntCoder.of(), DoubleArrayCoder.of());
       TupleTagList others =
           TupleTagList.of(DistributedStageFns.FINISHED).and(DistributedStageFns.PARTIALS);
       PCollectionTuple out =
           grouped.apply(
               "Stage 0",
-              ParDo.of(new DistributedStageFns.InitFn(spec))
+              ParDo.of(new DistributedStageFns.InitFn(spec, tokenCoder))
                   .withOutputTags(DistributedStageFns.CONTINUING, others));
       List<PCollection<ComContext>> finished = new ArrayList<>();
       int stages = spec.program.maxStages();
       for (int s = 1; ; s++) {
         PCollection<ComContext> continuing =
-            out.get(DistributedStageFns.CONTINUING).setCoder(stateCoder);
-        finished.add(out.get(DistributedStageFns.FINISHED).setCoder(stateCoder));
+            out.get(DistributedStageFns.CONTINUING).setCoder(tokenCoder);
+        finished.add(out.get(DistributedStageFns.FINISHED).setCoder(tokenCoder));
         PCollection<KV<Integer, double[]>> partials =
             out.get(DistributedStageFns.PARTIALS).setCoder(partialCoder);
         if (s == stages) {
@@ -403,29 +357,25 @@ public final class IterativeComQueue {
         out =
             continuing.apply(
                 "Stage " + s,
-                ParDo.of(new DistributedStageFns.StageFn(spec.program, view))
+                ParDo.of(new DistributedStageFns.StageFn(spec, tokenCoder, view))
                     .withSideInputs(view)
                     .withOutputTags(DistributedStageFns.CONTINUING, others));
       }
-      return PCollectionList.of(finished)
-          .apply("Finished", Flatten.pCollections())
-          .apply("Close", ParDo.of(new DistributedStageFns.CloseFn<>(spec.program.name, close)))
-          .setCoder(outputCoder);
-    }
-
-    /** Wraps each value of one input in a {@link RawUnionValue} carrying the input's position. */
-    private static final class TagFn<V> extends DoFn<KV<Integer, V>, KV<Integer, RawUnionValue>> {
-      private final int index;
-
-      TagFn(int index) {
-        this.index = index;
-      }
-
-      @ProcessElement
-      public void process(
-          @Element KV<Integer, V> element, OutputReceiver<KV<Integer, RawUnionValue>> out) {
-        out.output(KV.of(element.getKey(), new RawUnionValue(index, element.getValue())));
-      }
+      TupleTag<T> results = new TupleTag<>();
+      PCollectionTuple closed =
+          PCollectionList.of(finished)
+              .apply("Finished", Flatten.pCollections())
+              .setCoder(tokenCoder)
+              .apply(
+                  "Close",
+                  ParDo.of(new DistributedStageFns.CloseFn<>(spec, close, results))
+                      .withOutputTags(results, TupleTagList.of(DistributedStageFns.RELEASED)));
+      closed
+          .get(DistributedStageFns.RELEASED)
+          .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
+          .apply("Released", GroupByKey.create())
+          .apply("Clean up", ParDo.of(new DistributedStageFns.CleanUpFn(spec.program.name)));
+      return closed.get(results).setCoder(outputCoder);
     }
   }
 }

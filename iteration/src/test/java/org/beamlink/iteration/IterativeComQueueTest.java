@@ -9,15 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
@@ -33,7 +40,18 @@ class IterativeComQueueTest {
   /** Output: {sum, count, max, min, stepNo, taskCountSeen} from task 0. */
   private static PCollection<double[]> statsProgram(
       PCollection<Double> data, Execution execution, int numTasks, int maxIter) {
-    return IterativeComQueue.create("stats-" + execution)
+    return statsProgram("stats-" + execution, data, execution, numTasks, maxIter, q -> q);
+  }
+
+  private static PCollection<double[]> statsProgram(
+      String name,
+      PCollection<Double> data,
+      Execution execution,
+      int numTasks,
+      int maxIter,
+      UnaryOperator<IterativeComQueue> configure) {
+    return configure
+        .apply(IterativeComQueue.create(name))
         .initWithPartitionedData("data", data)
         .add(new LocalStats())
         .add(AllReduce.sum("sum"))
@@ -46,6 +64,168 @@ class IterativeComQueueTest {
         .withExecution(execution)
         .closeWith(new StatsOutput(), DoubleArrayCoder.of())
         .exec();
+  }
+
+  /** 2,000 values whose sums depend on the order of addition. */
+  private static List<Double> orderSensitiveValues() {
+    return IntStream.range(0, 2000)
+        .mapToObj(i -> Math.sin(i * 0.37) * Math.pow(10, i % 7))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Stages that find no resident partition (every stage, forced) read the durable copy and give the
+   * same bits as the in-worker loop on the same partitions; so does an in-worker loop whose
+   * partitions exceed its memory budget and are read from disk at every superstep.
+   */
+  @BoundedRunnerTest
+  void stagesThatMissComputeTheSameBitsAsTheInWorkerLoop(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<Double> data = p.apply(Create.of(orderSensitiveValues()));
+    PCollection<double[]> inWorker =
+        statsProgram("resident", data, Execution.IN_WORKER, 5, 3, q -> q);
+    PCollection<double[]> missing =
+        statsProgram(
+            "missing", data, Execution.DISTRIBUTED, 5, 3, IterativeComQueue::withForcedMisses);
+    PCollection<double[]> distributed =
+        statsProgram("distributed", data, Execution.DISTRIBUTED, 5, 3, q -> q);
+    PCollection<double[]> streamed =
+        statsProgram("streamed", data, Execution.IN_WORKER, 5, 3, q -> q.withMemoryBudgetBytes(1));
+    PAssert.that(
+            PCollectionList.of(inWorker)
+                .and(missing)
+                .and(distributed)
+                .and(streamed)
+                .apply(Flatten.pCollections()))
+        .satisfies(
+            rows -> {
+              List<double[]> all = new ArrayList<>();
+              rows.forEach(all::add);
+              assertEquals(4, all.size());
+              for (double[] r : all) {
+                assertArrayEquals(all.get(0), r, 0.0);
+              }
+              return null;
+            });
+    PipelineResult result = runner.run(p);
+    // 5 tasks: each misses when it assembles, at every later stage and when it closes.
+    assertEquals(0, counter(result, "missing.residentHits"));
+    assertTrue(counter(result, "missing.residentMisses") >= 5 + 5, "misses");
+    assertTrue(counter(result, "missing.durableBytesRead") > 0, "bytes read");
+    assertTrue(counter(result, "streamed.residentMisses") >= 5 * 3, "streamed reads");
+    // One JVM: the unforced distributed run always finds its partitions resident.
+    assertEquals(0, counter(result, "distributed.residentMisses"));
+    assertTrue(counter(result, "distributed.residentHits") >= 5 + 5, "hits");
+  }
+
+  /**
+   * A program that puts a new object in place of its data in its first superstep (as the linear
+   * family relabels its blocks) keeps it across stages that miss.
+   */
+  @BoundedRunnerTest
+  void aReplacedDataObjectSurvivesStagesThatMiss(TestRunner runner) {
+    Pipeline p = runner.create();
+    PCollection<Double> data = p.apply(Create.of(1.0, 2.0, 3.0, 4.0, 5.0));
+    for (Execution path : PATHS) {
+      for (boolean miss : new boolean[] {false, true}) {
+        IterativeComQueue queue =
+            IterativeComQueue.create("replaced-" + path + "-" + miss)
+                .initWithPartitionedData("data", data)
+                .add(new DoubleDataOnce())
+                .add(new AccumulateSum())
+                .add(AllReduce.sum("sum"))
+                .setMaxIter(4)
+                .withNumTasks(3)
+                .withExecution(path);
+        if (miss) {
+          queue = queue.withForcedMisses().withMemoryBudgetBytes(1);
+        }
+        PCollection<Double> out =
+            queue
+                .closeWith(
+                    c -> c.getTaskId() == 0 ? List.of(c.<double[]>getObj("sum")[0]) : List.of(),
+                    DoubleCoder.of())
+                .exec();
+        // Doubled once: 30 per superstep, so 30 in the last one.
+        PAssert.thatSingleton(out).isEqualTo(30.0);
+      }
+    }
+    runner.run(p);
+  }
+
+  /** Replaces the data with its doubles in superstep 1 only. */
+  static final class DoubleDataOnce extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      if (context.getStepNo() == 1) {
+        List<Double> data = context.getObj("data");
+        context.putObj("data", data.stream().map(x -> 2 * x).collect(Collectors.toList()));
+      }
+    }
+  }
+
+  static final class AccumulateSum extends ComputeFunction {
+    @Override
+    public void calc(ComContext context) {
+      double s = 0;
+      for (double x : context.<List<Double>>getObj("data")) {
+        s += x;
+      }
+      context.putObj("sum", new double[] {s});
+    }
+  }
+
+  /**
+   * AUTO follows the runner facts in {@link ComQueueOptions}: in-worker where the workers share one
+   * JVM, distributed where they may not (seen in which metrics the runs report).
+   */
+  @Test
+  void autoFollowsTheWorkerOptions() {
+    for (boolean oneJvm : new boolean[] {true, false}) {
+      Pipeline p = TestRunner.DIRECT.create("--workersShareOneJvm=" + oneJvm);
+      statsProgram("auto-" + oneJvm, p.apply(Create.of(1.0, 2.0)), Execution.AUTO, 2, 2, q -> q);
+      PipelineResult result = TestRunner.DIRECT.run(p);
+      long shipped = counter(result, "auto-" + oneJvm + ".shippedBytes");
+      long loop = counter(result, "auto-" + oneJvm + ".supersteps");
+      assertEquals(2, loop);
+      assertEquals(!oneJvm, shipped > 0, "shipped " + shipped + " bytes, one JVM: " + oneJvm);
+    }
+  }
+
+  /**
+   * The bytes a distributed superstep moves are those of the tokens and partials, the same for 100
+   * times more data.
+   */
+  @Test
+  void bytesPerSuperstepDoNotGrowWithTheData() {
+    long[] shipped = new long[2];
+    int[] rows = {200, 20_000};
+    for (int i = 0; i < 2; i++) {
+      Pipeline p = TestRunner.DIRECT.create();
+      List<Double> values = new ArrayList<>();
+      for (int r = 0; r < rows[i]; r++) {
+        values.add((double) r);
+      }
+      statsProgram("bytes-" + i, p.apply(Create.of(values)), Execution.DISTRIBUTED, 4, 3, q -> q);
+      shipped[i] = counter(TestRunner.DIRECT.run(p), "bytes-" + i + ".shippedBytes");
+    }
+    assertTrue(shipped[0] > 0);
+    assertEquals(shipped[0], shipped[1]);
+  }
+
+  static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
+                    .build())
+            .getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
   }
 
   static final class LocalStats extends ComputeFunction {
@@ -281,10 +461,7 @@ class IterativeComQueueTest {
    */
   @Test
   void bothPathsGiveBitwiseEqualResults() {
-    List<Double> values =
-        IntStream.range(0, 2000)
-            .mapToObj(i -> Math.sin(i * 0.37) * Math.pow(10, i % 7))
-            .collect(Collectors.toList());
+    List<Double> values = orderSensitiveValues();
     List<double[]> results = new ArrayList<>();
     for (Execution path : PATHS) {
       Pipeline p = TestRunner.DIRECT.create();

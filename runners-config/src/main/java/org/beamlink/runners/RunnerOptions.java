@@ -34,6 +34,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *       --enforceImmutability=false}): it copies every large element and made 10 supersteps take
  *       360 s instead of 2.3 s. Parallelism = available cores.
  *   <li>{@code --streaming} selects unbounded execution on either runner.
+ *   <li>{@link WorkerOptions}, what the library needs to know of the runner: whether every worker
+ *       runs in this JVM (the DirectRunner and embedded Flink: yes; a remote Flink master: no), and
+ *       the parallelism. Given on the command line, they are kept.
  * </ul>
  *
  * <pre>{@code
@@ -49,16 +52,32 @@ public final class RunnerOptions {
 
   /** Parses {@code args} (Beam's {@code --name=value} form) and applies the defaults above. */
   public static PipelineOptions fromArgs(String... args) {
+    PipelineOptionsFactory.register(WorkerOptions.class);
     PipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().create();
     if (!isSet(args, "runner")) {
       options.setRunner(FlinkRunner.class);
     }
+    WorkerOptions workers = options.as(WorkerOptions.class);
     if (options.getRunner() == FlinkRunner.class) {
-      applyFlinkDefaults(options.as(FlinkPipelineOptions.class), args);
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+      applyFlinkDefaults(flink, args);
+      fillIn(workers, args, !isRemote(flink.getFlinkMaster()), flink.getParallelism());
     } else if (options.getRunner() == DirectRunner.class) {
-      applyDirectDefaults(options.as(DirectOptions.class), args);
+      DirectOptions direct = options.as(DirectOptions.class);
+      applyDirectDefaults(direct, args);
+      fillIn(workers, args, true, direct.getTargetParallelism());
     }
     return options;
+  }
+
+  private static void fillIn(
+      WorkerOptions workers, String[] args, boolean oneJvm, Integer parallelism) {
+    if (!isSet(args, "workersShareOneJvm")) {
+      workers.setWorkersShareOneJvm(oneJvm);
+    }
+    if (!isSet(args, "workerParallelism") && parallelism != null && parallelism > 0) {
+      workers.setWorkerParallelism(parallelism);
+    }
   }
 
   private static void applyFlinkDefaults(FlinkPipelineOptions flink, String[] args) {

@@ -35,4 +35,39 @@ class RunnerOptionsTest {
 
     assertTrue(flink.getFasterCopy());
   }
+
+  @Test
+  void embeddedRunnersShareOneJvmWithTheirParallelism() {
+    WorkerOptions direct =
+        RunnerOptions.fromArgs("--runner=DirectRunner", "--targetParallelism=3")
+            .as(WorkerOptions.class);
+    WorkerOptions flink = RunnerOptions.fromArgs("--parallelism=5").as(WorkerOptions.class);
+
+    assertEquals(Boolean.TRUE, direct.getWorkersShareOneJvm());
+    assertEquals(3, direct.getWorkerParallelism());
+    assertEquals(Boolean.TRUE, flink.getWorkersShareOneJvm());
+    assertEquals(5, flink.getWorkerParallelism());
+  }
+
+  @Test
+  void aRemoteFlinkMasterIsACluster() {
+    WorkerOptions remote =
+        RunnerOptions.fromArgs(
+                "--flinkMaster=localhost:8081", "--parallelism=4", "--filesToStage=beamlink.jar")
+            .as(WorkerOptions.class);
+
+    assertEquals(Boolean.FALSE, remote.getWorkersShareOneJvm());
+    assertEquals(4, remote.getWorkerParallelism());
+  }
+
+  @Test
+  void workerFactsGivenOnTheCommandLineWin() {
+    WorkerOptions given =
+        RunnerOptions.fromArgs(
+                "--runner=DirectRunner", "--workersShareOneJvm=false", "--workerParallelism=7")
+            .as(WorkerOptions.class);
+
+    assertEquals(Boolean.FALSE, given.getWorkersShareOneJvm());
+    assertEquals(7, given.getWorkerParallelism());
+  }
 }
