@@ -62,10 +62,19 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Data seed.")
     long seed;
 
+    @Option(
+        names = "--execution",
+        description = "IN_WORKER or DISTRIBUTED to run one path (default: both).")
+    Execution execution;
+
     @Unmatched List<String> beamArgs = new ArrayList<>();
 
     @Override
     public Integer call() {
+      List<Execution> paths =
+          execution == null
+              ? List.of(Execution.IN_WORKER, Execution.DISTRIBUTED)
+              : List.of(execution);
       List<KMeansBenchmark.Config> configs =
           rows > 0
               ? List.of(new KMeansBenchmark.Config(rows, dims, k, iterations, seed))
@@ -76,7 +85,7 @@ public final class BenchCommand implements Runnable {
                               c.rows(), c.dims(), c.k(), c.iterations(), seed))
                   .toList();
       for (KMeansBenchmark.Config c : configs) {
-        for (String line : KMeansBenchmark.run(c, beamArgs.toArray(new String[0]))) {
+        for (String line : KMeansBenchmark.run(c, paths, beamArgs.toArray(new String[0]))) {
           System.out.println(line);
         }
       }

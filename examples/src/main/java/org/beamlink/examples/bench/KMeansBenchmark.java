@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.beamlink.iteration.ComQueueMetrics;
 import org.beamlink.iteration.Execution;
 import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.runners.RunnerOptions;
+import org.beamlink.runners.WorkerOptions;
 import org.beamlink.transforms.clustering.KMeans;
 
 /**
@@ -23,7 +27,8 @@ import org.beamlink.transforms.clustering.KMeans;
  * {@code maxIter = 1}, over {@code N - 1}, so data generation, packing and start-up cancel out. Its
  * compute per superstep is the shim's {@code computeMillis} metric over tasks and supersteps (the
  * time the partitions spend in compute functions, over the cores they share); the overhead is the
- * difference.
+ * difference. Each line also gives where the partitions were found (resident hits and misses) and
+ * the bytes a distributed superstep shipped between stages.
  *
  * <pre>{@code
  * java -Xmx12g -cp beamlink-examples-all.jar org.beamlink.examples.bench.KMeansBenchmark \
@@ -45,6 +50,11 @@ public final class KMeansBenchmark {
 
   /** Runs the floor and both paths for {@code config}; returns the JSON lines. */
   public static List<String> run(Config config, String... beamArgs) {
+    return run(config, List.of(Execution.IN_WORKER, Execution.DISTRIBUTED), beamArgs);
+  }
+
+  /** Runs the floor and the given paths for {@code config}; returns the JSON lines. */
+  public static List<String> run(Config config, List<Execution> paths, String... beamArgs) {
     GaussianMixture data =
         new GaussianMixture(config.rows(), config.dims(), config.k(), config.seed());
     double[] initial = data.firstPoints();
@@ -67,7 +77,7 @@ public final class KMeansBenchmark {
             floor.cost(),
             1));
 
-    for (Execution path : new Execution[] {Execution.IN_WORKER, Execution.DISTRIBUTED}) {
+    for (Execution path : paths) {
       // A small run first, so that class loading and JIT do not land on the timed runs.
       GaussianMixture warmUp =
           new GaussianMixture(20_000, config.dims(), config.k(), config.seed());
@@ -85,15 +95,16 @@ public final class KMeansBenchmark {
       double computePerSuperstep = full.computeMillis / 1000.0 / parallel / full.supersteps;
       lines.add(
           json(
-              config,
-              full.runner,
-              path.name(),
-              full.seconds,
-              perSuperstep,
-              computePerSuperstep,
-              full.model.provenance().iterations(),
-              full.model.provenance().finalLoss(),
-              full.tasks));
+                  config,
+                  full.runner,
+                  path.name(),
+                  full.seconds,
+                  perSuperstep,
+                  computePerSuperstep,
+                  full.iterations,
+                  full.cost,
+                  full.tasks)
+              .replace("}", "," + full.residency + "}"));
     }
     return lines;
   }
@@ -105,7 +116,9 @@ public final class KMeansBenchmark {
       long loopMillis,
       long supersteps,
       int tasks,
-      KMeansModel model) {}
+      int iterations,
+      double cost,
+      String residency) {}
 
   private static Run runPipeline(
       GaussianMixture data,
@@ -122,13 +135,9 @@ public final class KMeansBenchmark {
       System.arraycopy(initial, c * config.dims(), v, 0, config.dims());
       centroids.add(Vector.dense(v));
     }
-    // The distributed path keeps each partition's state under ~100 MB (see the shim's limit).
-    long bytes = config.rows() * config.dims() * Double.BYTES;
-    int cores = Runtime.getRuntime().availableProcessors();
-    int tasks =
-        path == Execution.DISTRIBUTED
-            ? (int) Math.max(cores, Math.ceil(bytes / (100.0 * (1 << 20))))
-            : cores;
+    // Both paths cut the data into the same partitions: one per worker.
+    Integer parallelism = options.as(WorkerOptions.class).getWorkerParallelism();
+    int tasks = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
     p.apply("Generate", data.rows())
         .apply(
             KMeans.fit()
@@ -151,16 +160,25 @@ public final class KMeansBenchmark {
         ShimMetrics.counter(result, "KMeans.loopMillis"),
         ShimMetrics.counter(result, "KMeans.supersteps"),
         tasks,
-        Keep.last);
+        (int) ShimMetrics.counter(result, Keep.ITERATIONS),
+        Double.longBitsToDouble(ShimMetrics.counter(result, Keep.COST_BITS)),
+        ShimMetrics.residency(result, "KMeans"));
   }
 
-  /** Keeps the model in this JVM: the embedded runners run here. */
+  /**
+   * Reports the model's iterations and cost as counters (the cost's bits), which reach the launcher
+   * from a cluster too.
+   */
   private static final class Keep extends DoFn<KMeansModel, Void> {
-    static volatile KMeansModel last;
+    static final String ITERATIONS = "bench.kmeans.iterations";
+    static final String COST_BITS = "bench.kmeans.costBits";
+    private final Counter iterations = Metrics.counter(ComQueueMetrics.NAMESPACE, ITERATIONS);
+    private final Counter costBits = Metrics.counter(ComQueueMetrics.NAMESPACE, COST_BITS);
 
     @ProcessElement
     public void process(@Element KMeansModel model) {
-      last = model;
+      iterations.inc(model.provenance().iterations());
+      costBits.inc(Double.doubleToLongBits(model.provenance().finalLoss()));
     }
   }
 

@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.iteration.ComQueueMetrics;
 import org.beamlink.iteration.Execution;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linear.LinearModel;
@@ -64,6 +67,7 @@ public final class LogisticBenchmark {
                 .withMaxIter(config.maxIter())
                 .withExecution(config.execution()))
         .apply(ParDo.of(new Keep()));
+    Keep.last = null;
     long start = System.nanoTime();
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -82,7 +86,7 @@ public final class LogisticBenchmark {
         "{\"algorithm\":\"logreg\",\"runner\":\"%s\",\"execution\":\"%s\",\"rows\":%d,\"dims\":%d,"
             + "\"nonZeros\":%d,\"l2\":%g,\"seconds\":%.3f,\"iterations\":%d,\"supersteps\":%d,"
             + "\"loopSeconds\":%.3f,\"secondsPerSuperstep\":%.4f,\"computeSecondsPerSuperstep\":%.4f,"
-            + "\"overheadMsPerSuperstep\":%.1f,\"loss\":%.10g,\"heldOutAuc\":%.6f}",
+            + "\"overheadMsPerSuperstep\":%.1f,\"loss\":%.10g,\"heldOutAuc\":%s,%s}",
         options.getRunner().getSimpleName(),
         config.execution(),
         config.rows(),
@@ -90,14 +94,16 @@ public final class LogisticBenchmark {
         config.nonZeros(),
         config.l2(),
         seconds,
-        model.provenance().iterations(),
+        ShimMetrics.counter(result, Keep.ITERATIONS),
         supersteps,
         loopMillis / 1000.0,
         perSuperstep,
         computePerSuperstep,
         (perSuperstep - computePerSuperstep) * 1000,
-        model.provenance().finalLoss(),
-        heldOutAuc(data, model));
+        Double.longBitsToDouble(ShimMetrics.counter(result, Keep.LOSS_BITS)),
+        // The model reaches this JVM only from an embedded runner.
+        model == null ? "null" : String.format(Locale.ROOT, "%.6f", heldOutAuc(data, model)),
+        ShimMetrics.residency(result, "LogisticRegression"));
   }
 
   /**
@@ -133,13 +139,22 @@ public final class LogisticBenchmark {
     return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
   }
 
-  /** Keeps the model in this JVM: the embedded runners run here. */
+  /**
+   * Keeps the model in this JVM (where the embedded runners run) and reports its iterations and
+   * loss as counters (the loss's bits), which reach the launcher from a cluster too.
+   */
   private static final class Keep extends DoFn<LinearModel, Void> {
+    static final String ITERATIONS = "bench.logreg.iterations";
+    static final String LOSS_BITS = "bench.logreg.lossBits";
     static volatile LinearModel last;
+    private final Counter iterations = Metrics.counter(ComQueueMetrics.NAMESPACE, ITERATIONS);
+    private final Counter lossBits = Metrics.counter(ComQueueMetrics.NAMESPACE, LOSS_BITS);
 
     @ProcessElement
     public void process(@Element LinearModel model) {
       last = model;
+      iterations.inc(model.provenance().iterations());
+      lossBits.inc(Double.doubleToLongBits(model.provenance().finalLoss()));
     }
   }
 
