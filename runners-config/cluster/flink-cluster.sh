@@ -18,6 +18,8 @@
 #   --rpc-port PORT     JobManager RPC port (default: a free port)
 #   --taskmanagers N    TaskManagers to start (default 2)
 #   --slots N           slots per TaskManager (default 2)
+#   --taskmanager-memory SIZE  process size of each TaskManager (default 3072m), e.g. 8g for
+#                       loops whose partitions stay resident in the TaskManagers' heaps
 # Maven resolves the jars (from the local repository, else Maven Central); extra Maven flags, e.g.
 # -s settings.xml, go in BEAMLINK_MVN_OPTS. After start, DIR/cluster.env holds REST_PORT,
 # RPC_PORT, REST_URL and the directories, for scripts: `source DIR/cluster.env`.
@@ -32,6 +34,7 @@ rest_port=""
 rpc_port=""
 taskmanagers=2
 slots=2
+tm_memory=3072m
 command=""
 tm_number=""
 
@@ -56,6 +59,8 @@ while [ $# -gt 0 ]; do
     --taskmanagers=*) taskmanagers="${1#*=}"; shift ;;
     --slots) slots="$2"; shift 2 ;;
     --slots=*) slots="${1#*=}"; shift ;;
+    --taskmanager-memory) tm_memory="$2"; shift 2 ;;
+    --taskmanager-memory=*) tm_memory="${1#*=}"; shift ;;
     -h|--help|help) usage; exit 0 ;;
     start|stop|status|kill-taskmanager|start-taskmanager)
       [ -z "$command" ] || die "one command at a time, got '$command' and '$1'"
@@ -148,7 +153,7 @@ rest.port: $rest_port
 taskmanager.host: localhost
 taskmanager.bind-host: localhost
 taskmanager.numberOfTaskSlots: $slots
-taskmanager.memory.process.size: 3072m
+taskmanager.memory.process.size: $tm_memory
 # Deep Beam graphs need network buffers; batch jobs sort whole partitions in managed memory.
 taskmanager.memory.network.fraction: 0.3
 taskmanager.memory.managed.fraction: 0.4
@@ -271,6 +276,7 @@ cmd_start() {
   done
   is_number "$taskmanagers" && [ "$taskmanagers" -ge 1 ] || die "--taskmanagers must be >= 1"
   is_number "$slots" && [ "$slots" -ge 1 ] || die "--slots must be >= 1"
+  [[ "$tm_memory" =~ ^[1-9][0-9]*[mg]$ ]] || die "--taskmanager-memory must look like 3072m or 8g, got '$tm_memory'"
   for spec in "rest-port:$rest_port" "rpc-port:$rpc_port"; do
     local name="${spec%%:*}" port="${spec#*:}"
     [ -z "$port" ] && continue

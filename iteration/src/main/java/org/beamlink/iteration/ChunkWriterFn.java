@@ -82,7 +82,7 @@ final class ChunkWriterFn<T> extends DoFn<T, KV<Integer, ChunkRef>> {
             ex);
       }
       bytesWritten.inc(bytes);
-      if (spec.residentStore) {
+      if (spec.keepChunks) {
         ResidentStore.get().put(path, chunk, bytes);
       }
       ChunkRef ref = new ChunkRef(input, task, path, chunk.size(), bytes);

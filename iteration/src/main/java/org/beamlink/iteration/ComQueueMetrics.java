@@ -1,6 +1,7 @@
 package org.beamlink.iteration;
 
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -16,6 +17,10 @@ import org.apache.beam.sdk.metrics.Metrics;
  *       {@code supersteps}, the bytes a superstep moves.
  *   <li>{@code <queue>.residentHits} and {@code <queue>.residentMisses}: steps that found their
  *       partition's data in their JVM, and steps that read it from its durable copy.
+ *   <li>{@code <queue>.loopStartMillis} and {@code <queue>.loopEndMillis} (gauges): on the
+ *       distributed path, the wall-clock times at which task 0 started its first superstep and
+ *       closed; their difference over {@code supersteps} is the time of a superstep, scheduling
+ *       included.
  *   <li>{@code <queue>.durableBytesWritten} and {@code <queue>.durableBytesRead}: bytes of the
  *       durable copies written (once per input element, and for objects the program put in place of
  *       its data) and read back by misses.
@@ -44,6 +49,14 @@ public final class ComQueueMetrics {
 
   static Counter loopMillis(String queue) {
     return Metrics.counter(NAMESPACE, queue + ".loopMillis");
+  }
+
+  static Gauge loopStartMillis(String queue) {
+    return Metrics.gauge(NAMESPACE, queue + ".loopStartMillis");
+  }
+
+  static Gauge loopEndMillis(String queue) {
+    return Metrics.gauge(NAMESPACE, queue + ".loopEndMillis");
   }
 
   static Counter shippedBytes(String queue) {

@@ -28,6 +28,14 @@ final class ComQueueSpec implements Serializable {
    */
   final boolean residentStore;
 
+  /**
+   * True to keep the chunks a bundle writes in its JVM's store as well: only where every worker
+   * shares one JVM, so that the step assembling a partition surely runs where its chunks are. On a
+   * cluster, that step reads the chunks from their durable copies, and the JVMs that wrote them do
+   * not hold on to data they will not use.
+   */
+  final boolean keepChunks;
+
   private final long memoryBudgetBytes;
 
   ComQueueSpec(
@@ -37,6 +45,7 @@ final class ComQueueSpec implements Serializable {
       List<String> broadcastNames,
       Map<String, Coder<?>> dataCoders,
       boolean residentStore,
+      boolean keepChunks,
       long memoryBudgetBytes) {
     this.program = program;
     this.numTasks = numTasks;
@@ -44,6 +53,7 @@ final class ComQueueSpec implements Serializable {
     this.broadcastNames = List.copyOf(broadcastNames);
     this.dataCoders = new TreeMap<>(dataCoders);
     this.residentStore = residentStore;
+    this.keepChunks = residentStore && keepChunks;
     this.memoryBudgetBytes = memoryBudgetBytes;
   }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
@@ -85,8 +86,11 @@ final class DistributedStageFns {
 
   /** Assembles a partition from its chunks, keeps it resident, and runs the first stage. */
   static final class InitFn extends Stage<KV<Integer, Iterable<ChunkRef>>> {
+    private final Gauge loopStart;
+
     InitFn(ComQueueSpec spec, Coder<ComContext> tokenCoder) {
       super(spec, tokenCoder);
+      this.loopStart = ComQueueMetrics.loopStartMillis(spec.program.name);
     }
 
     @ProcessElement
@@ -96,6 +100,9 @@ final class DistributedStageFns {
       c.element().getValue().forEach(refs::add);
       ComContext context = new ComContext(taskId, spec.numTasks);
       partitions.assemble(context, refs, directory);
+      if (taskId == 0) {
+        loopStart.set(System.currentTimeMillis());
+      }
       route(context, c);
     }
   }
@@ -144,8 +151,10 @@ final class DistributedStageFns {
     private final ResidentPartitions partitions;
     private final CompleteResultFunction<OutputT> close;
     private final TupleTag<OutputT> outputTag;
+    private final Gauge loopEnd;
 
     CloseFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close, TupleTag<OutputT> outputTag) {
+      this.loopEnd = ComQueueMetrics.loopEndMillis(spec.program.name);
       this.spec = spec;
       this.partitions = new ResidentPartitions(spec, true);
       this.close = close;
@@ -164,6 +173,7 @@ final class DistributedStageFns {
                 + " did not finish its loop");
       }
       if (context.taskId == 0) {
+        loopEnd.set(System.currentTimeMillis());
         LOG.info(
             "ComQueue '{}': distributed loop ended after {} supersteps",
             spec.program.name,

@@ -252,8 +252,8 @@ public final class IterativeComQueue {
                   : Runtime.getRuntime().availableProcessors();
       Execution execution = queue.execution;
       String why = "requested";
+      boolean oneJvm = Boolean.TRUE.equals(options.getWorkersShareOneJvm());
       if (execution == Execution.AUTO) {
-        boolean oneJvm = Boolean.TRUE.equals(options.getWorkersShareOneJvm());
         execution = oneJvm ? Execution.IN_WORKER : Execution.DISTRIBUTED;
         why =
             oneJvm
@@ -287,6 +287,7 @@ public final class IterativeComQueue {
               queue.broadcastNames,
               dataCoders,
               queue.residentStore,
+              oneJvm,
               queue.memoryBudgetBytes);
 
       KvCoder<Integer, ChunkRef> refCoder = KvCoder.of(VarIntCoder.of(), ChunkRef.RefCoder.of());

@@ -86,7 +86,7 @@ final class ResidentPartitions implements Serializable {
       bytes += ref.bytes();
       // Broadcast chunks serve every task: they stay in the store until the loop's clean-up.
       Object held =
-          !spec.residentStore
+          !spec.keepChunks
               ? null
               : ref.task() == ChunkRef.ALL_TASKS
                   ? ResidentStore.get().lookup(ref.path())

@@ -24,7 +24,7 @@ class ResidentPartitionsTest {
         new ComQueueProgram("rp-" + residentStore, List.of(AllReduce.sum("x")), null, 1);
     Map<String, Coder<?>> coders = Map.of("data", DoubleCoder.of(), "weights", DoubleCoder.of());
     return new ComQueueSpec(
-        program, 2, List.of("data"), List.of("weights"), coders, residentStore, 0);
+        program, 2, List.of("data"), List.of("weights"), coders, residentStore, true, 0);
   }
 
   /** Writes a chunk of task {@code task} of input {@code input}; keeps it in the store if asked. */
