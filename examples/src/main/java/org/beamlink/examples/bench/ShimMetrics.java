@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.GaugeResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.beamlink.iteration.ComQueueMetrics;
@@ -15,14 +16,7 @@ final class ShimMetrics {
   /** The counter {@code name} (for example {@code "KMeans.supersteps"}), summed over steps. */
   static long counter(PipelineResult result, String name) {
     long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
-                    .build())
-            .getCounters()) {
+    for (MetricResult<Long> c : query(result, name).getCounters()) {
       total += c.getAttempted();
     }
     return total;
@@ -31,17 +25,19 @@ final class ShimMetrics {
   /** The gauge {@code name}'s last value, or -1 when the run set none. */
   static long gauge(PipelineResult result, String name) {
     long value = -1;
-    for (MetricResult<GaugeResult> g :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
-                    .build())
-            .getGauges()) {
+    for (MetricResult<GaugeResult> g : query(result, name).getGauges()) {
       value = Math.max(value, g.getAttempted().getValue());
     }
     return value;
+  }
+
+  private static MetricQueryResults query(PipelineResult result, String name) {
+    return result
+        .metrics()
+        .queryMetrics(
+            MetricsFilter.builder()
+                .addNameFilter(MetricNameFilter.named(ComQueueMetrics.NAMESPACE, name))
+                .build());
   }
 
   /**
