@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A standalone Flink session cluster on loopback, from Maven Central jars (no flink-dist): one
 # JobManager (with the web UI) and TaskManagers, each its own JVM, all of the Flink version the
-# Beam runner uses (${flink.version} of the root pom). Everything lives in a working directory:
+# Beam runner uses (${flink.version} of bom/pom.xml). Everything lives in a working directory:
 # conf/config.yaml, logs, process ids, checkpoints and savepoints.
 #
 #   runners-config/cluster/flink-cluster.sh start            # free ports, 2 TaskManagers x 2 slots
