@@ -9,7 +9,7 @@ writes text_demo_reference.json, for the whole sample ("sample") and for every
 4th message of it ("quarter", which the DirectRunner test reads):
   - the demo's train/test split (seed 42, test fraction 0.2): FNV-1a 64 of the
     UTF-8 bytes of text + "\\0" + label, SplitMix64-mixed with the seed, test
-    when the top 53 bits / 2^53 < 0.2 (TextDemo.TrainTestSplit);
+    when the top 53 bits / 2^53 < 0.2 (TextDemo.split, a RandomSplit);
   - MultinomialNB(alpha=1) on CountVectorizer(stop_words="english", min_df=2,
     max_features=20000) and on TfidfVectorizer(same), fitted on the training
     rows: accuracy and F1 at P(spam) >= 0.5 and ROC AUC on the test rows. The

@@ -3,7 +3,6 @@ package org.beamlink.examples;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,7 +26,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.models.SeededHash;
 import org.beamlink.models.classification.NaiveBayesModel;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModelStage;
@@ -40,6 +37,7 @@ import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.classification.NaiveBayes;
 import org.beamlink.transforms.evaluation.BinaryClassificationEvaluation;
 import org.beamlink.transforms.evaluation.BinaryMetrics;
+import org.beamlink.transforms.evaluation.RandomSplit;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.nlp.DocCountVectorizer;
 import org.beamlink.transforms.nlp.DocHashCountVectorizer;
@@ -64,9 +62,9 @@ import org.beamlink.transforms.pipeline.WriteModel;
  * {@code BinaryClassificationEvaluation} (spam is the positive class; accuracy and F1 at
  * probability 0.5).
  *
- * <p>The split is {@link TrainTestSplit}: a row is a test row when a hash of its content and the
- * seed falls below the test fraction, so it is the same on every run, runner and partitioning, and
- * identical messages land on the same side.
+ * <p>The split is {@link #split}, a {@code RandomSplit}: a row is a test row when a hash of its
+ * content and the seed falls below the test fraction, so it is the same on every run, runner and
+ * partitioning, and identical messages land on the same side.
  *
  * <pre>{@code
  * List<TextDemo.Result> table = TextDemo.run(options, TextDemo.Config.defaults(csv), reporter);
@@ -220,7 +218,8 @@ final class TextDemo {
         Files.deleteIfExists(file);
         Pipeline p = Pipeline.create(options);
         readRows(p, config)
-            .apply("Training rows", TrainTestSplit.train(config.seed(), config.testFraction()))
+            .apply("Split", split(config.seed(), config.testFraction()))
+            .get(TRAIN)
             .apply(
                 "Fit",
                 MlPipeline.of(
@@ -279,8 +278,7 @@ final class TextDemo {
       throws IOException {
     Pipeline p = Pipeline.create(options);
     PCollection<Row> test =
-        readRows(p, config)
-            .apply("Test rows", TrainTestSplit.test(config.seed(), config.testFraction()));
+        readRows(p, config).apply("Split", split(config.seed(), config.testFraction())).get(TEST);
     PCollectionList<KV<Integer, BinaryMetrics>> all = PCollectionList.empty(p);
     for (int i = 0; i < files.size(); i++) {
       String name = files.get(i).getFileName().toString();
@@ -386,35 +384,19 @@ final class TextDemo {
     }
   }
 
+  /** The parts of {@link #split}: the held-out rows, and the rows the models are fitted on. */
+  static final int TEST = 0;
+
+  static final int TRAIN = 1;
+
   /**
-   * The seeded train/test split: a row is a test row when {@code uniform(mix(fnv1a64(text + "\0" +
-   * label) ^ seed)) < testFraction} (FNV-1a over the UTF-8 bytes, SplitMix64's mix, {@link
-   * SeededHash}), so the split depends on each row's content and the seed only, never on the clock,
-   * the runner or the order of the rows.
+   * The seeded train/test split: part {@link #TEST} holds a row when {@code
+   * uniform(mix(fnv1a64(text + "\0" + label) ^ seed)) < testFraction} (RandomSplit's row hash of
+   * the demo's two string columns), so the split depends on each row's content and the seed only,
+   * never on the clock, the runner or the order of the rows.
    */
-  static final class TrainTestSplit {
-    private TrainTestSplit() {}
-
-    /** The rows not held out. */
-    static Filter<Row> train(long seed, double testFraction) {
-      return Filter.by(row -> !isTest(row, seed, testFraction));
-    }
-
-    /** The held-out rows. */
-    static Filter<Row> test(long seed, double testFraction) {
-      return Filter.by(row -> isTest(row, seed, testFraction));
-    }
-
-    /** Whether {@code row} (with {@code text} and {@code label}) is a test row. */
-    static boolean isTest(Row row, long seed, double testFraction) {
-      String text = row.getString("text");
-      String content = (text == null ? "" : text) + '\0' + row.getString("label");
-      long h = 0xcbf29ce484222325L;
-      for (byte b : content.getBytes(StandardCharsets.UTF_8)) {
-        h = (h ^ (b & 0xff)) * 0x100000001b3L;
-      }
-      return SeededHash.uniform(SeededHash.mix(h ^ seed)) < testFraction;
-    }
+  static RandomSplit split(long seed, double testFraction) {
+    return RandomSplit.of(testFraction, 1 - testFraction).withSeed(seed);
   }
 
   /** Deletes the model files of a run whose model directory was a temporary one. */

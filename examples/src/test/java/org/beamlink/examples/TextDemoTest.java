@@ -162,9 +162,9 @@ class TextDemoTest {
             Row.withSchema(TextDemo.CSV_SCHEMA)
                 .addValues(record.get("text"), record.get("label"))
                 .build();
-        boolean isTest = TextDemo.TrainTestSplit.isTest(row, 42, 0.2);
-        assertEquals(isTest, TextDemo.TrainTestSplit.isTest(row, 42, 0.2));
-        boolean other = TextDemo.TrainTestSplit.isTest(row, 7, 0.2);
+        boolean isTest = TextDemo.split(42, 0.2).partOf(row) == TextDemo.TEST;
+        assertEquals(isTest, TextDemo.split(42, 0.2).partOf(row) == TextDemo.TEST);
+        boolean other = TextDemo.split(7, 0.2).partOf(row) == TextDemo.TEST;
         test += isTest ? 1 : 0;
         otherSeed += other ? 1 : 0;
         moved += isTest != other ? 1 : 0;
