@@ -76,7 +76,7 @@ class PipelineCommandsTest {
     assertTrue(prediction > 0, lines.get(0).toString());
 
     LocalPredictor local = LocalPredictor.load(model);
-    Schema schema = local.inputSchema();
+    Schema schema = ((PipelineModel) local.model()).inputSchema();
     int correct = 0;
     for (CSVRecord f : lines.subList(1, lines.size())) {
       Row in =

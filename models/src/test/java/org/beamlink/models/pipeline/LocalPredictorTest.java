@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.feature.HandleInvalid;
+import org.beamlink.models.feature.OneHotEncoderModel;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linalg.Vector;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,87 @@ class LocalPredictorTest {
     ModelFile.write(TestModels.pipeline(), file);
     LocalPredictor predictor = LocalPredictor.load(file);
     Row fromMap = predictor.predict(Map.of("x", 3.0, "y", 5.0, "label", "?"));
-    assertEquals(predictor.predict(input(3.0, 5.0)), fromMap);
+    Row fromRow =
+        predictor.predict(Row.withSchema(predictor.inputSchema()).addValues(3.0, 5.0).build());
+    assertEquals(fromRow, fromMap);
+  }
+
+  /** The label is not read by any stage: a predictor loaded from a file does not ask for it. */
+  @Test
+  void loadAsksOnlyForTheColumnsTheStagesRead() throws IOException {
+    Path file = dir.resolve("m.blm");
+    ModelFile.write(TestModels.pipeline(), file);
+    LocalPredictor predictor = LocalPredictor.load(file);
+    assertEquals(List.of("x", "y"), predictor.inputSchema().getFieldNames());
+    assertEquals(
+        List.of("x", "y", "cluster", "distance", "prediction", "probability"),
+        predictor.outputSchema().getFieldNames());
+    Row expected = LocalPredictor.of(TestModels.pipeline(), TestModels.INPUT).predict(input(3, 5));
+    Row out = predictor.predict(Map.of("x", 3.0, "y", 5.0));
+    assertEquals((Object) expected.getValue("probability"), out.getValue("probability"));
+    assertEquals(expected.getString("prediction"), out.getString("prediction"));
+    assertEquals(out, predictor.predict(Map.of("x", 3.0, "y", 5.0, "label", "?")));
+    assertEquals(expected, predictor.predict(input(3, 5)), "a training row, label included");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> predictor.predict(Map.of("x", 3.0, "y", 5.0, "z", 1.0)));
+    assertEquals("Unknown column 'z'; this predictor reads [x, y]", e.getMessage());
+  }
+
+  /** Numbers given by name become the column's type when exact: 3 for 3.0 in a DOUBLE column. */
+  @Test
+  void convertsExactNumbersToTheColumnType() throws IOException {
+    Path file = dir.resolve("m.blm");
+    ModelFile.write(TestModels.pipeline(), file);
+    LocalPredictor predictor = LocalPredictor.load(file);
+    assertEquals(
+        predictor.predict(Map.of("x", 3.0, "y", 5.0)), predictor.predict(Map.of("x", 3, "y", 5L)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> predictor.predict(Map.of("x", "3", "y", 5.0)));
+    assertEquals(
+        "Column 'x' has value 3 (String), which is not a DOUBLE value; the model reads the column"
+            + " as DOUBLE NOT NULL",
+        e.getMessage());
+    long beyond = (1L << 53) + 1;
+    assertThrows(
+        IllegalArgumentException.class, () -> predictor.predict(Map.of("x", beyond, "y", 5.0)));
+  }
+
+  /**
+   * A category column fitted as INT64 and requested as DOUBLE: the encoder would take the request's
+   * 3.0 for an unseen category (its categories are "1", "2", "3" as INT64 text); the predictor
+   * refuses the schema instead, and converts exact numbers given by name.
+   */
+  @Test
+  void refusesAColumnTypedOtherwiseThanWhenFitted() {
+    Schema fitted = Schema.builder().addInt64Field("rooms").addStringField("label").build();
+    PipelineModel model =
+        PipelineModel.of(
+            fitted,
+            List.of(
+                OneHotEncoderModel.of(
+                    List.of("rooms"),
+                    List.of("roomsVec"),
+                    List.of(List.of("1", "2", "3")),
+                    false,
+                    HandleInvalid.KEEP)));
+    Schema request = Schema.builder().addDoubleField("rooms").build();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LocalPredictor.of(model, request));
+    assertEquals(
+        "Column 'rooms' has type DOUBLE NOT NULL but the pipeline was fitted on INT64 NOT NULL:"
+            + " convert it to INT64 before scoring (the stages would read other values)",
+        e.getMessage());
+
+    Schema rooms = Schema.builder().addInt64Field("rooms").build();
+    LocalPredictor predictor = LocalPredictor.of(model, rooms);
+    Row byName = predictor.predict(Map.of("rooms", 3.0));
+    assertEquals(
+        Vector.sparse(4, new int[] {2}, new double[] {1}),
+        byName.getLogicalTypeValue("roomsVec", Vector.class));
+    assertThrows(IllegalArgumentException.class, () -> predictor.predict(Map.of("rooms", 2.5)));
   }
 
   @Test
