@@ -27,11 +27,14 @@ import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.FeatureColumnsCoding;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A fitted naive Bayes classifier and its scoring, as a pipeline stage: it appends the predicted
  * label ({@code predictionCol}, of the label column's type) and the class probabilities ({@code
- * predictionDetailCol}, a dense vector in {@link #labelValues()} order).
+ * predictionDetailCol}, a dense vector in {@link #labelValues()} order), and for a model of two
+ * labels optionally the probability of the positive (second) label as a DOUBLE column ({@link
+ * #withProbabilityCol}).
  *
  * <p>The model keeps scikit-learn's fitted attributes: the (weighted) row count of each class
  * ({@code class_count_}), and per class either the feature sums ({@code feature_count_}, for
@@ -58,6 +61,9 @@ import org.beamlink.models.rows.OutputColumns;
  * <p>Rows: a null, NaN or infinite feature, a vector of another size than the model's, or (for
  * MULTINOMIAL and BERNOULLI) a negative feature value fails with the column, value and row named.
  * The label column is not read when scoring.
+ *
+ * <p>Format: version 1; a model with a probability column is written as version 2, which adds its
+ * name after the detail column's, so a model without one keeps the bytes of version 1.
  *
  * <pre>{@code
  * NaiveBayesModel model = ...; // from NaiveBayes.fit()
@@ -90,6 +96,7 @@ public final class NaiveBayesModel implements Transformer {
   private final Provenance provenance;
   private final String predictionCol;
   private final String predictionDetailCol;
+  private final @Nullable String probabilityCol;
 
   private final double[] classLogPrior;
 
@@ -115,7 +122,8 @@ public final class NaiveBayesModel implements Transformer {
       double epsilon,
       Provenance provenance,
       String predictionCol,
-      String predictionDetailCol) {
+      String predictionDetailCol,
+      @Nullable String probabilityCol) {
     this.type = Objects.requireNonNull(type);
     this.features = Objects.requireNonNull(features);
     this.labelValues = List.copyOf(labelValues);
@@ -129,10 +137,19 @@ public final class NaiveBayesModel implements Transformer {
     this.provenance = Objects.requireNonNull(provenance);
     this.predictionCol = checkName(predictionCol, "predictionCol");
     this.predictionDetailCol = checkName(predictionDetailCol, "predictionDetailCol");
+    this.probabilityCol =
+        probabilityCol == null ? null : checkName(probabilityCol, "probabilityCol");
     int k = labelValues.size();
     if (k < 1 || new HashSet<>(labelValues).size() != k) {
       throw new IllegalArgumentException(
           "Expected one or more distinct label values, got " + labelValues);
+    }
+    if (probabilityCol != null && k != 2) {
+      throw new IllegalArgumentException(
+          "A probability column needs a model of two labels; this one has "
+              + k
+              + ": "
+              + labelValues);
     }
     if (labelType == null || !LabelValues.isLabelType(FieldType.of(labelType))) {
       throw new IllegalArgumentException(
@@ -299,7 +316,8 @@ public final class NaiveBayesModel implements Transformer {
         0.0,
         provenance,
         "prediction",
-        "predictionDetail");
+        "predictionDetail",
+        null);
   }
 
   /**
@@ -331,7 +349,8 @@ public final class NaiveBayesModel implements Transformer {
         epsilon,
         provenance,
         "prediction",
-        "predictionDetail");
+        "predictionDetail",
+        null);
   }
 
   /**
@@ -352,7 +371,32 @@ public final class NaiveBayesModel implements Transformer {
         epsilon,
         provenance,
         predictionCol,
-        predictionDetailCol);
+        predictionDetailCol,
+        probabilityCol);
+  }
+
+  /**
+   * The same model, also appending {@code probabilityCol}: a DOUBLE column with the probability of
+   * the positive class, the second of the two labels ({@code predictionDetail[1]}); null for none.
+   *
+   * @throws IllegalArgumentException when the model does not have exactly two labels
+   */
+  public NaiveBayesModel withProbabilityCol(@Nullable String probabilityCol) {
+    return new NaiveBayesModel(
+        type,
+        features,
+        labelValues,
+        labelType,
+        classCounts,
+        featureStats,
+        variances,
+        smoothing,
+        binarize,
+        epsilon,
+        provenance,
+        predictionCol,
+        predictionDetailCol,
+        probabilityCol);
   }
 
   private static double[] flatten(double[][] rows) {
@@ -491,6 +535,11 @@ public final class NaiveBayesModel implements Transformer {
   /** The column the class probabilities go to. */
   public String predictionDetailCol() {
     return predictionDetailCol;
+  }
+
+  /** The column of the positive class's probability, or null when the model appends none. */
+  public @Nullable String probabilityCol() {
+    return probabilityCol;
   }
 
   private void requireDiscrete(String what) {
@@ -641,16 +690,33 @@ public final class NaiveBayesModel implements Transformer {
       TypeName labelType,
       String predictionCol,
       String predictionDetailCol) {
+    return outputSchema(input, features, labelType, predictionCol, predictionDetailCol, null);
+  }
+
+  /**
+   * As {@link #outputSchema(Schema, FeatureColumns, TypeName, String, String)}, then {@code
+   * probabilityCol} (DOUBLE) when it is not null.
+   */
+  public static Schema outputSchema(
+      Schema input,
+      FeatureColumns features,
+      TypeName labelType,
+      String predictionCol,
+      String predictionDetailCol,
+      @Nullable String probabilityCol) {
     features.bind(input);
-    return OutputColumns.append(
-        input,
-        Schema.Field.of(predictionCol, FieldType.of(labelType)),
-        Schema.Field.of(predictionDetailCol, VectorLogicalType.FIELD_TYPE));
+    Schema.Field prediction = Schema.Field.of(predictionCol, FieldType.of(labelType));
+    Schema.Field detail = Schema.Field.of(predictionDetailCol, VectorLogicalType.FIELD_TYPE);
+    return probabilityCol == null
+        ? OutputColumns.append(input, prediction, detail)
+        : OutputColumns.append(
+            input, prediction, detail, Schema.Field.of(probabilityCol, FieldType.DOUBLE));
   }
 
   @Override
   public Schema outputSchema(Schema input) {
-    return outputSchema(input, features, labelType, predictionCol, predictionDetailCol);
+    return outputSchema(
+        input, features, labelType, predictionCol, predictionDetailCol, probabilityCol);
   }
 
   @Override
@@ -670,7 +736,11 @@ public final class NaiveBayesModel implements Transformer {
       @Override
       public Row apply(Row row) {
         double[] jll = jointLogLikelihood(bound.extract(row), row);
-        return OutputColumns.row(output, row, labels[argmax(jll)], Vector.dense(normalize(jll)));
+        double[] p = normalize(jll);
+        Object label = labels[argmax(jll)];
+        return probabilityCol == null
+            ? OutputColumns.row(output, row, label, Vector.dense(p))
+            : OutputColumns.row(output, row, label, Vector.dense(p), p[1]);
       }
     };
   }
@@ -693,6 +763,9 @@ public final class NaiveBayesModel implements Transformer {
     }
     p.put("predictionCol", predictionCol);
     p.put("predictionDetailCol", predictionDetailCol);
+    if (probabilityCol != null) {
+      p.put("probabilityCol", probabilityCol);
+    }
     p.put("provenance", provenance.toString());
     return p;
   }
@@ -712,7 +785,8 @@ public final class NaiveBayesModel implements Transformer {
         && Double.compare(epsilon, m.epsilon) == 0
         && provenance.equals(m.provenance)
         && predictionCol.equals(m.predictionCol)
-        && predictionDetailCol.equals(m.predictionDetailCol);
+        && predictionDetailCol.equals(m.predictionDetailCol)
+        && Objects.equals(probabilityCol, m.probabilityCol);
   }
 
   @Override
@@ -740,7 +814,10 @@ public final class NaiveBayesModel implements Transformer {
    * }</pre>
    */
   public static final class Coder extends CustomCoder<NaiveBayesModel> {
+    /** Version 1: no probability column; version 2: with one. */
     private static final int VERSION = 1;
+
+    private static final int WITH_PROBABILITY = 2;
     private static final long serialVersionUID = 1L;
 
     private Coder() {}
@@ -753,7 +830,7 @@ public final class NaiveBayesModel implements Transformer {
     @Override
     public void encode(NaiveBayesModel value, OutputStream out) throws IOException {
       DataOutputStream data = new DataOutputStream(out);
-      data.writeByte(VERSION);
+      data.writeByte(value.probabilityCol == null ? VERSION : WITH_PROBABILITY);
       data.writeUTF(value.type.name());
       data.writeUTF(value.labelType.name());
       data.writeInt(value.labelValues.size());
@@ -765,6 +842,9 @@ public final class NaiveBayesModel implements Transformer {
       data.writeDouble(value.epsilon);
       data.writeUTF(value.predictionCol);
       data.writeUTF(value.predictionDetailCol);
+      if (value.probabilityCol != null) {
+        data.writeUTF(value.probabilityCol);
+      }
       data.flush();
       ArrayEncoding.writeDoubles(value.classCounts, out);
       ArrayEncoding.writeDoubles(value.featureStats, out);
@@ -775,7 +855,7 @@ public final class NaiveBayesModel implements Transformer {
 
     @Override
     public NaiveBayesModel decode(InputStream in) throws IOException {
-      ArrayEncoding.readVersion(in, VERSION, "naive Bayes model");
+      int version = ArrayEncoding.readVersion(in, VERSION, WITH_PROBABILITY, "naive Bayes model");
       DataInputStream data = new DataInputStream(in);
       NaiveBayesModelType type;
       TypeName labelType;
@@ -798,6 +878,7 @@ public final class NaiveBayesModel implements Transformer {
       double epsilon = data.readDouble();
       String prediction = data.readUTF();
       String detail = data.readUTF();
+      String probability = version == WITH_PROBABILITY ? data.readUTF() : null;
       double[] classCounts = ArrayEncoding.readDoubles(in);
       double[] featureStats = ArrayEncoding.readDoubles(in);
       double[] variances = ArrayEncoding.readDoubles(in);
@@ -817,7 +898,8 @@ public final class NaiveBayesModel implements Transformer {
             epsilon,
             provenance,
             prediction,
-            detail);
+            detail,
+            probability);
       } catch (IllegalArgumentException e) {
         throw new CoderException("Corrupt naive Bayes model: " + e.getMessage(), e);
       }

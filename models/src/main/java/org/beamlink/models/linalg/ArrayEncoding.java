@@ -108,15 +108,25 @@ public final class ArrayEncoding {
 
   /** Reads one format-version byte and fails clearly when it is not {@code expected}. */
   public static void readVersion(InputStream in, int expected, String what) throws IOException {
+    readVersion(in, expected, expected, what);
+  }
+
+  /**
+   * Reads one format-version byte, for a format with versions {@code oldest} to {@code newest}: the
+   * version, or a clear failure for another.
+   */
+  public static int readVersion(InputStream in, int oldest, int newest, String what)
+      throws IOException {
     int version = in.read();
-    if (version != expected) {
+    if (version < oldest || version > newest) {
       throw new CoderException(
           "Cannot decode "
               + what
               + ": format version "
               + version
               + ", this library reads version "
-              + expected);
+              + (oldest == newest ? Integer.toString(newest) : oldest + " to " + newest));
     }
+    return version;
   }
 }

@@ -13,15 +13,22 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.pipeline.Transformer;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A {@link LinearModel} as a pipeline stage: the model plus the columns its predictions go to, as
- * Spark's {@code LogisticRegressionModel} carries its {@code predictionCol}. Scoring is {@link
- * LinearScorer}'s.
+ * Spark's {@code LogisticRegressionModel} carries its {@code predictionCol}, and for a binary
+ * logistic model optionally a {@code probabilityCol} (DOUBLE, the probability of the positive
+ * class). Scoring is {@link LinearScorer}'s.
+ *
+ * <p>Format: version 1 holds the two column names and the model; a stage with a probability column
+ * is written as version 2, which adds its name, so a stage without one keeps the bytes of version 1
+ * and older files read as before.
  *
  * <pre>{@code
  * LinearModelStage stage = LinearModelStage.of(model, "prediction", "predictionDetail");
  * Row scored = stage.bind(schema).apply(row);
+ * double p = stage.withProbabilityCol("probability").bind(schema).apply(row).getDouble("probability");
  * }</pre>
  */
 public final class LinearModelStage implements Transformer {
@@ -30,22 +37,50 @@ public final class LinearModelStage implements Transformer {
   private final LinearModel model;
   private final String predictionCol;
   private final String predictionDetailCol;
+  private final @Nullable String probabilityCol;
 
-  private LinearModelStage(LinearModel model, String predictionCol, String predictionDetailCol) {
+  private LinearModelStage(
+      LinearModel model,
+      String predictionCol,
+      String predictionDetailCol,
+      @Nullable String probabilityCol) {
     this.model = model;
     this.predictionCol = predictionCol;
     this.predictionDetailCol = predictionDetailCol;
+    this.probabilityCol = probabilityCol;
   }
 
   /** The stage of {@code model}; a regression model ignores {@code predictionDetailCol}. */
   public static LinearModelStage of(
       LinearModel model, String predictionCol, String predictionDetailCol) {
-    return new LinearModelStage(Objects.requireNonNull(model), predictionCol, predictionDetailCol);
+    return new LinearModelStage(
+        Objects.requireNonNull(model), predictionCol, predictionDetailCol, null);
+  }
+
+  /**
+   * The same stage, also appending {@code probabilityCol}: a DOUBLE column with the probability of
+   * the positive class (the model's second label), {@code predictionDetail[1]}; null for none.
+   *
+   * @throws IllegalArgumentException when the model is not a binary logistic regression model
+   */
+  public LinearModelStage withProbabilityCol(@Nullable String probabilityCol) {
+    if (probabilityCol != null && model.type() != LinearModelType.LOGISTIC) {
+      throw new IllegalArgumentException(
+          "A probability column needs a binary logistic regression model; this is a "
+              + model.type()
+              + " model");
+    }
+    return new LinearModelStage(model, predictionCol, predictionDetailCol, probabilityCol);
   }
 
   /** The model. */
   public LinearModel model() {
     return model;
+  }
+
+  /** The column of the positive class's probability, or null when the stage appends none. */
+  public @Nullable String probabilityCol() {
+    return probabilityCol;
   }
 
   @Override
@@ -55,7 +90,8 @@ public final class LinearModelStage implements Transformer {
 
   private LinearScorer scorer(Schema input) {
     return model.type().isClassifier()
-        ? LinearScorer.classifier(input, model.labelType(), predictionCol, predictionDetailCol)
+        ? LinearScorer.classifier(
+            input, model.labelType(), predictionCol, predictionDetailCol, probabilityCol)
         : LinearScorer.regression(input, predictionCol);
   }
 
@@ -85,6 +121,9 @@ public final class LinearModelStage implements Transformer {
     p.put("labels", model.labelValues().toString());
     p.put("predictionCol", predictionCol);
     p.put("predictionDetailCol", predictionDetailCol);
+    if (probabilityCol != null) {
+      p.put("probabilityCol", probabilityCol);
+    }
     p.put("provenance", model.provenance().toString());
     return p;
   }
@@ -94,17 +133,24 @@ public final class LinearModelStage implements Transformer {
     return o instanceof LinearModelStage s
         && model.equals(s.model)
         && predictionCol.equals(s.predictionCol)
-        && predictionDetailCol.equals(s.predictionDetailCol);
+        && predictionDetailCol.equals(s.predictionDetailCol)
+        && Objects.equals(probabilityCol, s.probabilityCol);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(model, predictionCol, predictionDetailCol);
+    return Objects.hash(model, predictionCol, predictionDetailCol, probabilityCol);
   }
 
   @Override
   public String toString() {
-    return "LinearModelStage(" + predictionCol + ", " + predictionDetailCol + ") of " + model;
+    return "LinearModelStage("
+        + predictionCol
+        + ", "
+        + predictionDetailCol
+        + (probabilityCol == null ? "" : ", " + probabilityCol)
+        + ") of "
+        + model;
   }
 
   /**
@@ -115,7 +161,10 @@ public final class LinearModelStage implements Transformer {
    * }</pre>
    */
   public static final class Coder extends CustomCoder<LinearModelStage> {
+    /** Version 1: no probability column; version 2: with one. */
     private static final int VERSION = 1;
+
+    private static final int WITH_PROBABILITY = 2;
     private static final long serialVersionUID = 1L;
 
     private Coder() {}
@@ -128,20 +177,25 @@ public final class LinearModelStage implements Transformer {
     @Override
     public void encode(LinearModelStage value, OutputStream out) throws IOException {
       DataOutputStream data = new DataOutputStream(out);
-      data.writeByte(VERSION);
+      data.writeByte(value.probabilityCol == null ? VERSION : WITH_PROBABILITY);
       data.writeUTF(value.predictionCol);
       data.writeUTF(value.predictionDetailCol);
+      if (value.probabilityCol != null) {
+        data.writeUTF(value.probabilityCol);
+      }
       data.flush();
       LinearModelCoder.of(value.model.labelType()).encode(value.model, out);
     }
 
     @Override
     public LinearModelStage decode(InputStream in) throws IOException {
-      ArrayEncoding.readVersion(in, VERSION, "linear model stage");
+      int version = ArrayEncoding.readVersion(in, VERSION, WITH_PROBABILITY, "linear model stage");
       DataInputStream data = new DataInputStream(in);
       String prediction = data.readUTF();
       String detail = data.readUTF();
-      return new LinearModelStage(LinearModelCoder.of(null).decode(in), prediction, detail);
+      String probability = version == WITH_PROBABILITY ? data.readUTF() : null;
+      return new LinearModelStage(
+          LinearModelCoder.of(null).decode(in), prediction, detail, probability);
     }
 
     @Override

@@ -65,7 +65,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       binarize} >= 0, default 0.0; {@code varSmoothing} >= 0, default 1e-9.
  *   <li>{@code predictionCol} (default "prediction") and {@code predictionDetailCol} (default
  *       "predictionDetail", the class probabilities in the model's label order): the columns the
- *       fitted model appends.
+ *       fitted model appends; with two labels, {@code probabilityCol} (default none): a DOUBLE
+ *       column with the probability of the positive class, the second label.
  * </ul>
  *
  * <p>Bad input fails with the column, value and row named: a null, NaN or infinite feature, a
@@ -157,6 +158,8 @@ public final class NaiveBayes {
 
     abstract String predictionDetailCol();
 
+    abstract @Nullable String probabilityCol();
+
     abstract Builder toBuilder();
 
     @AutoValue.Builder
@@ -180,6 +183,8 @@ public final class NaiveBayes {
       abstract Builder setPredictionCol(String col);
 
       abstract Builder setPredictionDetailCol(String col);
+
+      abstract Builder setProbabilityCol(@Nullable String col);
 
       abstract Fit build();
     }
@@ -316,6 +321,18 @@ public final class NaiveBayes {
     }
 
     /**
+     * The column the probability of the positive class (the second of two labels) goes to, a
+     * DOUBLE: {@code predictionDetail[1]}; default none. A fit on more than two labels then fails.
+     *
+     * <pre>{@code
+     * NaiveBayes.fit().withLabelCol("label").withVectorCol("counts").withProbabilityCol("pSpam");
+     * }</pre>
+     */
+    public Fit withProbabilityCol(String col) {
+      return toBuilder().setProbabilityCol(checkName(col, "probabilityCol")).build();
+    }
+
+    /**
      * Fits the model as a pipeline stage.
      *
      * <pre>{@code
@@ -356,8 +373,11 @@ public final class NaiveBayes {
       }
       String prediction = predictionCol();
       String detail = predictionDetailCol();
+      String probability = probabilityCol();
       SchemaMapping mapping =
-          in -> NaiveBayesModel.outputSchema(in, features, labelType, prediction, detail);
+          in ->
+              NaiveBayesModel.outputSchema(
+                  in, features, labelType, prediction, detail, probability);
       mapping.outputSchema(schema);
       NaiveBayesTraining.Params params =
           new NaiveBayesTraining.Params(
@@ -371,6 +391,7 @@ public final class NaiveBayes {
               varSmoothing(),
               prediction,
               detail,
+              probability,
               description());
       return input
           .apply(
@@ -439,7 +460,8 @@ public final class NaiveBayes {
       }
       builder
           .add(DisplayData.item("predictionCol", predictionCol()))
-          .add(DisplayData.item("predictionDetailCol", predictionDetailCol()));
+          .add(DisplayData.item("predictionDetailCol", predictionDetailCol()))
+          .addIfNotNull(DisplayData.item("probabilityCol", probabilityCol()));
     }
   }
 

@@ -110,6 +110,7 @@ final class NaiveBayesTraining {
       double varSmoothing,
       String predictionCol,
       String predictionDetailCol,
+      String probabilityCol,
       Map<String, String> description)
       implements Serializable {}
 
@@ -351,7 +352,9 @@ final class NaiveBayesTraining {
                   params.smoothing(),
                   params.binarize(),
                   provenance);
-      return model.withPredictionCols(params.predictionCol(), params.predictionDetailCol());
+      return model
+          .withPredictionCols(params.predictionCol(), params.predictionDetailCol())
+          .withProbabilityCol(params.probabilityCol());
     }
 
     /**

@@ -84,7 +84,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code execution}, {@code numTasks}, {@code blockSize}: how the shim runs.
  *   <li>{@code predictionCol} (default "prediction") and {@code predictionDetailCol} (default
  *       "predictionDetail"): where the fitted model's predictions go when it is a stage of an
- *       {@link org.beamlink.transforms.pipeline.MlPipeline}.
+ *       {@link org.beamlink.transforms.pipeline.MlPipeline}; {@code probabilityCol} (logistic
+ *       regression only; default none): a DOUBLE column with the probability of the positive class
+ *       there.
  * </ul>
  *
  * <p>Bad input fails with the column, value and row named: a missing or non-numeric feature column,
@@ -152,6 +154,8 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
 
   abstract String predictionDetailCol();
 
+  abstract @Nullable String probabilityCol();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -205,6 +209,8 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     abstract Builder setPredictionCol(String col);
 
     abstract Builder setPredictionDetailCol(String col);
+
+    abstract Builder setProbabilityCol(@Nullable String col);
 
     abstract LinearFit build();
   }
@@ -377,8 +383,31 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
   }
 
   /**
+   * As a pipeline stage, logistic regression only: a DOUBLE column with the probability of the
+   * positive class (the second label), {@code predictionDetail[1]}; default none.
+   *
+   * <pre>{@code
+   * LogisticRegression.fit().withLabelCol("churned").withVectorCol("features")
+   *     .withProbabilityCol("probability");
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for another model type
+   */
+  public LinearFit withProbabilityCol(String col) {
+    if (type() != LinearModelType.LOGISTIC) {
+      throw new IllegalArgumentException(
+          "probabilityCol is for binary logistic regression; " + trainer() + " has none");
+    }
+    if (col == null || col.isEmpty()) {
+      throw new IllegalArgumentException("Expected a column name for probabilityCol, got " + col);
+    }
+    return toBuilder().setProbabilityCol(col).build();
+  }
+
+  /**
    * Fits the model and makes it a pipeline stage ({@link LinearModelStage}) that appends {@code
-   * predictionCol} and, for classifiers, {@code predictionDetailCol}.
+   * predictionCol} and, for classifiers, {@code predictionDetailCol} (and {@code probabilityCol}
+   * when set).
    */
   @Override
   public PCollection<Transformer> fitStage(PCollection<Row> input) {
@@ -387,12 +416,14 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     FeatureColumns features = features();
     String prediction = predictionCol();
     String detail = predictionDetailCol();
+    String probability = probabilityCol();
     SchemaMapping mapping =
         in -> {
           features.bind(in);
           return labelType == null
               ? LinearScorer.regression(in, prediction).outputSchema()
-              : LinearScorer.classifier(in, labelType, prediction, detail).outputSchema();
+              : LinearScorer.classifier(in, labelType, prediction, detail, probability)
+                  .outputSchema();
         };
     mapping.outputSchema(input.getSchema());
     return PipelineStage.fitted(
@@ -400,7 +431,10 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
             .apply(
                 "As stage",
                 MapElements.into(TypeDescriptor.of(LinearModelStage.class))
-                    .via(m -> LinearModelStage.of(m, prediction, detail)))
+                    .via(
+                        m ->
+                            LinearModelStage.of(m, prediction, detail)
+                                .withProbabilityCol(probability)))
             .setCoder(LinearModelStage.Coder.of()),
         mapping);
   }

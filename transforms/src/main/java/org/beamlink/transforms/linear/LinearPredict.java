@@ -9,16 +9,19 @@ import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelCoder;
 import org.beamlink.models.linear.LinearScorer;
 import org.beamlink.transforms.pipeline.ApplyModel;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Scores rows with the one {@link LinearModel} in a PCollection, on bounded or unbounded input: a
  * classifier appends {@code prediction} (a label, of the label column's type) and {@code
  * predictionDetail} (a vector: class probabilities in the model's label order, or an SVM's decision
- * values {@code {-m, m}}); a regression model appends {@code prediction} (DOUBLE).
+ * values {@code {-m, m}}), and with {@link #withProbabilityCol} the positive class's probability (a
+ * binary logistic model's); a regression model appends {@code prediction} (DOUBLE).
  *
  * <pre>{@code
  * PCollection<Row> scored = rows.apply(LogisticRegression.predict(model));
  * PCollection<Row> tuned = rows.apply(LogisticRegression.predict(model).withPredictionCol("p"));
+ * PCollection<Row> withP = rows.apply(LogisticRegression.predict(model).withProbabilityCol("p1"));
  * }</pre>
  */
 @AutoValue
@@ -29,6 +32,8 @@ public abstract class LinearPredict extends PTransform<PCollection<Row>, PCollec
 
   abstract String predictionDetailCol();
 
+  abstract @Nullable String probabilityCol();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -38,6 +43,8 @@ public abstract class LinearPredict extends PTransform<PCollection<Row>, PCollec
     abstract Builder setPredictionCol(String col);
 
     abstract Builder setPredictionDetailCol(String col);
+
+    abstract Builder setProbabilityCol(@Nullable String col);
 
     abstract LinearPredict build();
   }
@@ -65,6 +72,18 @@ public abstract class LinearPredict extends PTransform<PCollection<Row>, PCollec
   }
 
   /**
+   * Also appends {@code col}: a DOUBLE column with the probability of the positive class (the
+   * model's second label), {@code predictionDetail[1]}; default none. Scoring fails for a model
+   * that is not a binary logistic one.
+   */
+  public LinearPredict withProbabilityCol(String col) {
+    if (col == null || col.isEmpty()) {
+      throw new IllegalArgumentException("Expected a column name for probabilityCol, got " + col);
+    }
+    return toBuilder().setProbabilityCol(col).build();
+  }
+
+  /**
    * The same scoring, with rows that cannot be scored (null, NaN or infinite features, a vector of
    * the wrong size) kept in {@code failures()} beside the error instead of failing the job.
    */
@@ -81,11 +100,16 @@ public abstract class LinearPredict extends PTransform<PCollection<Row>, PCollec
     TypeName labelType = LinearModelCoder.labelTypeOf(model());
     String prediction = predictionCol();
     String detail = predictionDetailCol();
+    String probability = probabilityCol();
+    if (labelType == null && probability != null) {
+      throw new IllegalArgumentException(
+          "probabilityCol is for binary logistic regression; the model is a regression model");
+    }
     return ApplyModel.of(
         model(),
         schema ->
             labelType == null
                 ? LinearScorer.regression(schema, prediction)
-                : LinearScorer.classifier(schema, labelType, prediction, detail));
+                : LinearScorer.classifier(schema, labelType, prediction, detail, probability));
   }
 }

@@ -15,6 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.beam.sdk.Pipeline;
@@ -32,14 +35,26 @@ import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.optim.OptimMethod;
+import org.beamlink.models.pipeline.LocalPredictor;
+import org.beamlink.models.pipeline.PipelineModel;
+import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
+import org.beamlink.transforms.evaluation.BinaryClassificationEvaluation;
+import org.beamlink.transforms.evaluation.BinaryMetrics;
 import org.beamlink.transforms.linear.LinearFit;
+import org.beamlink.transforms.pipeline.Kept;
+import org.beamlink.transforms.pipeline.MlPipeline;
+import org.beamlink.transforms.pipeline.WriteModel;
+import org.beamlink.transforms.regression.LinearRegression;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogisticRegressionTest {
   private static final Schema.FieldType INT = Schema.FieldType.INT32;
+
+  @TempDir Path dir;
 
   /**
    * linear_reference.json case logistic_breast_cancer_std: scikit-learn {@code
@@ -298,6 +313,82 @@ class LogisticRegressionTest {
               return null;
             });
     TestRunner.DIRECT.run(p);
+  }
+
+  /**
+   * {@code withProbabilityCol}: in a pipeline (and so in its model file and a LocalPredictor) and
+   * in {@code predict}, a DOUBLE column equal to the detail's second entry, P("yes"); evaluating it
+   * as a score gives the AUC of evaluating the detail vector.
+   */
+  @BoundedRunnerTest
+  void probabilityColumnHoldsThePositiveClassProbability(TestRunner runner) throws IOException {
+    Pipeline p = runner.create();
+    Schema schema = Schema.builder().addDoubleField("x").addStringField("label").build();
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      double x = Math.sin(i * 1.7) * 3;
+      data.add(Row.withSchema(schema).addValues(x, x + Math.cos(i) > 0 ? "yes" : "no").build());
+    }
+    PCollection<Row> rows = p.apply(Create.of(data).withRowSchema(schema));
+    LinearFit fit =
+        LogisticRegression.fit()
+            .withLabelCol("label")
+            .withFeatureCols("x")
+            .withL2(0.1)
+            .withProbabilityCol("probability");
+    PCollection<PipelineModel> model = rows.apply(MlPipeline.of(fit).fit());
+    String file = dir.resolve("lr-" + runner + ".blm").toString();
+    model.apply(WriteModel.to(file));
+    PCollection<Row> piped = rows.apply("Transform", MlPipeline.transform(model));
+    PCollection<Row> predicted =
+        rows.apply(
+            "Predict",
+            LogisticRegression.predict(rows.apply("Fit", fit)).withProbabilityCol("probability"));
+    for (PCollection<Row> scored : List.of(piped, predicted)) {
+      assertEquals(Schema.FieldType.DOUBLE, scored.getSchema().getField("probability").getType());
+      PAssert.that(scored)
+          .satisfies(
+              out -> {
+                for (Row r : out) {
+                  Vector detail = r.getLogicalTypeValue("predictionDetail", Vector.class);
+                  assertEquals(detail.get(1), r.getDouble("probability"), 0.0);
+                }
+                return null;
+              });
+    }
+    Kept.keep(
+        piped.apply(
+            "By score",
+            BinaryClassificationEvaluation.of("label", "probability").withPositiveLabel("yes")),
+        "lr-p-score-" + runner);
+    Kept.keep(
+        piped.apply(
+            "By detail",
+            BinaryClassificationEvaluation.ofDetail("label", "predictionDetail")
+                .withDetailLabels("no", "yes")
+                .withPositiveLabel("yes")),
+        "lr-p-detail-" + runner);
+    Kept.keep(piped, "lr-p-scored-" + runner);
+    runner.run(p);
+
+    BinaryMetrics byScore = Kept.<BinaryMetrics>get("lr-p-score-" + runner).get(0);
+    BinaryMetrics byDetail = Kept.<BinaryMetrics>get("lr-p-detail-" + runner).get(0);
+    assertEquals(byDetail.auc(), byScore.auc(), 0.0);
+    assertTrue(byScore.auc() > 0.8, "AUC " + byScore.auc());
+    LocalPredictor local = LocalPredictor.load(Path.of(file));
+    for (Row r : Kept.<Row>get("lr-p-scored-" + runner)) {
+      Row in = Row.withSchema(schema).addValues(r.getDouble("x"), r.getString("label")).build();
+      assertEquals(r, local.predict(in));
+    }
+  }
+
+  @Test
+  void probabilityColumnIsForLogisticRegressionOnly() {
+    for (LinearFit fit : List.of(LinearSvm.fit(), Softmax.fit(), LinearRegression.fit())) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> fit.withProbabilityCol("p"));
+      assertTrue(e.getMessage().startsWith("probabilityCol is for binary logistic regression"));
+    }
   }
 
   /** A model fitted on bounded rows scores a stream (TestStream; Flink in streaming mode). */

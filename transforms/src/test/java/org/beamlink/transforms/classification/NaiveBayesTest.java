@@ -426,6 +426,53 @@ class NaiveBayesTest {
         counts(Vector.sparse(6, new int[] {4, 5}, new double[] {1, 3}), "ham"));
   }
 
+  /**
+   * With two labels, {@code withProbabilityCol} appends P(spam) (spam sorts after ham), equal to
+   * the detail vector's second entry, on the fitted model and in a pipeline.
+   */
+  @Test
+  void probabilityColumnHoldsThePositiveClassProbability() {
+    Pipeline p = TestRunner.DIRECT.create();
+    PCollection<Row> rows = p.apply(Create.of(spamHam()).withRowSchema(COUNTS));
+    NaiveBayes.Fit fit =
+        NaiveBayes.fit().withLabelCol("label").withVectorCol("counts").withProbabilityCol("pSpam");
+    PCollection<NaiveBayesModel> model = rows.apply("Fit", fit);
+    PCollection<Row> scored = rows.apply("Score", NaiveBayes.predict(model));
+    PCollection<Row> piped =
+        rows.apply("Pipeline", MlPipeline.transform(rows.apply(MlPipeline.of(fit).fit())));
+    for (PCollection<Row> out : List.of(scored, piped)) {
+      assertEquals(FieldType.DOUBLE, out.getSchema().getField("pSpam").getType());
+      PAssert.that(out)
+          .satisfies(
+              all -> {
+                int n = 0;
+                for (Row r : all) {
+                  n++;
+                  Vector detail = r.getLogicalTypeValue("predictionDetail", Vector.class);
+                  assertEquals(detail.get(1), r.getDouble("pSpam"), 0.0);
+                  assertEquals(r.getString("label"), r.getDouble("pSpam") > 0.5 ? "spam" : "ham");
+                }
+                assertEquals(4, n);
+                return null;
+              });
+    }
+    TestRunner.DIRECT.run(p);
+  }
+
+  @Test
+  void probabilityColumnNeedsTwoLabels() {
+    List<Row> three = new ArrayList<>(spamHam());
+    three.add(counts(Vector.sparse(6, new int[] {5}, new double[] {1}), "eggs"));
+    String message =
+        fitFailure(
+            three,
+            COUNTS,
+            NaiveBayes.fit().withLabelCol("label").withVectorCol("counts").withProbabilityCol("p"));
+    assertEquals(
+        "A probability column needs a model of two labels; this one has 3: [eggs, ham, spam]",
+        message);
+  }
+
   /** Sparse and dense forms of a row score the same; a sparse row's score reads only non-zeros. */
   @Test
   void sparseAndDenseRowsScoreTheSame() {
