@@ -358,21 +358,7 @@ public final class NaiveBayesModel implements Transformer {
    * to {@code predictionDetailCol}; by default "prediction" and "predictionDetail".
    */
   public NaiveBayesModel withPredictionCols(String predictionCol, String predictionDetailCol) {
-    return new NaiveBayesModel(
-        type,
-        features,
-        labelValues,
-        labelType,
-        classCounts,
-        featureStats,
-        variances,
-        smoothing,
-        binarize,
-        epsilon,
-        provenance,
-        predictionCol,
-        predictionDetailCol,
-        probabilityCol);
+    return withOutputCols(predictionCol, predictionDetailCol, probabilityCol);
   }
 
   /**
@@ -382,6 +368,11 @@ public final class NaiveBayesModel implements Transformer {
    * @throws IllegalArgumentException when the model does not have exactly two labels
    */
   public NaiveBayesModel withProbabilityCol(@Nullable String probabilityCol) {
+    return withOutputCols(predictionCol, predictionDetailCol, probabilityCol);
+  }
+
+  private NaiveBayesModel withOutputCols(
+      String predictionCol, String predictionDetailCol, @Nullable String probabilityCol) {
     return new NaiveBayesModel(
         type,
         features,
