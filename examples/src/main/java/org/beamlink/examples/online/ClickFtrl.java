@@ -9,7 +9,7 @@ import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.examples.ClickEvents;
+import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelType;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Arrays;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.examples.ClickEvents;
+import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelType;

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.examples.ClickEvents;
+import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.online.FtrlExample;

@@ -1,0 +1,276 @@
+package org.beamlink.examples.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.beamlink.examples.bench.FtrlBenchmark;
+import org.beamlink.examples.bench.KMeansBenchmark;
+import org.beamlink.examples.bench.LogisticBenchmark;
+import org.beamlink.examples.bench.PredictBenchmark;
+import org.beamlink.iteration.Execution;
+import org.joda.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code beamlink bench}: benchmarks, each printing one JSON line per run.
+ *
+ * <pre>{@code
+ * bin/beamlink bench kmeans                                  # the two standard configurations
+ * bin/beamlink bench kmeans --rows 200000 --dims 10 --k 10 --iterations 10
+ * }</pre>
+ */
+@Command(
+    name = "bench",
+    description = "Benchmarks; each prints one JSON line per run.",
+    subcommands = {
+      BenchCommand.KMeansBench.class,
+      BenchCommand.LogisticBench.class,
+      BenchCommand.PredictBench.class,
+      BenchCommand.FtrlBench.class
+    })
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg, predict or ftrl");
+  }
+
+  /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
+  @Command(
+      name = "kmeans",
+      description =
+          "KMeans on seeded Gaussian-mixture data generated in the pipeline, on both execution"
+              + " paths, beside a single-threaded Java loop. Without --rows: 1M x 100, k=10, 10"
+              + " iterations and 1M x 20, k=10, 20 iterations.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class KMeansBench implements Callable<Integer> {
+    @Option(names = "--rows", description = "Rows (default: the two standard configurations).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "20", description = "Dimensions.")
+    int dims;
+
+    @Option(names = "--k", defaultValue = "10", description = "Clusters.")
+    int k;
+
+    @Option(names = "--iterations", defaultValue = "20", description = "Lloyd iterations.")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        description = "IN_WORKER or DISTRIBUTED to run one path (default: both).")
+    Execution execution;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<Execution> paths =
+          execution == null
+              ? List.of(Execution.IN_WORKER, Execution.DISTRIBUTED)
+              : List.of(execution);
+      List<KMeansBenchmark.Config> configs =
+          rows > 0
+              ? List.of(new KMeansBenchmark.Config(rows, dims, k, iterations, seed))
+              : KMeansBenchmark.STANDARD.stream()
+                  .map(
+                      c ->
+                          new KMeansBenchmark.Config(
+                              c.rows(), c.dims(), c.k(), c.iterations(), seed))
+                  .toList();
+      for (KMeansBenchmark.Config c : configs) {
+        for (String line : KMeansBenchmark.run(c, paths, beamArgs.toArray(new String[0]))) {
+          System.out.println(line);
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench logreg}: see {@link LogisticBenchmark}. */
+  @Command(
+      name = "logreg",
+      description =
+          "Logistic regression on seeded data generated in the pipeline, 10% held out for the AUC."
+              + " Without --rows: dense 1M x 50 with L2 = 1e-3, and sparse 1M x 100k with 20"
+              + " non-zeros per row.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class LogisticBench implements Callable<Integer> {
+    @Option(names = "--rows", description = "Rows (default: the two standard configurations).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "50", description = "Features.")
+    int dims;
+
+    @Option(
+        names = "--non-zeros",
+        defaultValue = "0",
+        description = "Non-zero hashed features per row; 0 for dense data.")
+    int nonZeros;
+
+    @Option(names = "--l2", defaultValue = "1e-3", description = "L2 penalty.")
+    double l2;
+
+    @Option(names = "--max-iter", defaultValue = "100", description = "Most iterations.")
+    int maxIter;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED.")
+    Execution execution;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<LogisticBenchmark.Config> configs =
+          rows > 0
+              ? List.of(
+                  new LogisticBenchmark.Config(rows, dims, nonZeros, l2, maxIter, seed, execution))
+              : LogisticBenchmark.STANDARD.stream()
+                  .map(
+                      c ->
+                          new LogisticBenchmark.Config(
+                              c.rows(),
+                              c.dims(),
+                              c.nonZeros(),
+                              c.l2(),
+                              c.maxIter(),
+                              seed,
+                              execution))
+                  .toList();
+      for (LogisticBenchmark.Config c : configs) {
+        System.out.println(LogisticBenchmark.run(c, beamArgs.toArray(new String[0])));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench predict}: see {@link PredictBenchmark}. */
+  @Command(
+      name = "predict",
+      description =
+          "FeatureHasher + StandardScaler + LogisticRegression fitted on embedded Flink, then"
+              + " scored single-threaded in a LocalPredictor and in a Flink pipeline.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class PredictBench implements Callable<Integer> {
+    @Option(names = "--dims", defaultValue = "50", description = "Numeric feature columns.")
+    int dims;
+
+    @Option(names = "--train-rows", defaultValue = "100000", description = "Rows to fit on.")
+    long trainRows;
+
+    @Option(
+        names = "--local-rows",
+        defaultValue = "5000000",
+        description = "Rows the LocalPredictor scores.")
+    long localRows;
+
+    @Option(
+        names = "--pipeline-rows",
+        defaultValue = "2000000",
+        description = "Rows the Flink pipeline scores.")
+    long pipelineRows;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      PredictBenchmark.Config config =
+          new PredictBenchmark.Config(dims, trainRows, localRows, pipelineRows, 1 << 18, seed);
+      for (String line : PredictBenchmark.run(config, beamArgs.toArray(new String[0]))) {
+        System.out.println(line);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench ftrl}: see {@link FtrlBenchmark}. */
+  @Command(
+      name = "ftrl",
+      description =
+          "FTRL-Proximal on a stream of seeded click-like examples (streaming mode): sustained"
+              + " examples per second, then model freshness at a paced rate, beside a"
+              + " single-threaded in-memory FTRL loop. Default: 1M rows, 2^20 hashed dimensions,"
+              + " 20 non-zeros per row.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class FtrlBench implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "4000000", description = "Rows (90% trained on).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "1048576", description = "Hashed dimensions.")
+    int dims;
+
+    @Option(names = "--non-zeros", defaultValue = "20", description = "Non-zeros per row.")
+    int nonZeros;
+
+    @Option(names = "--mini-batch", defaultValue = "1", description = "Examples per update.")
+    int miniBatchSize;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Gradient threads.")
+    int threads;
+
+    @Option(
+        names = "--emit-every",
+        defaultValue = "100000",
+        description = "Examples between model versions in the throughput run.")
+    long emitEvery;
+
+    @Option(
+        names = "--freshness-every-ms",
+        defaultValue = "250",
+        description = "Milliseconds between model versions in the freshness run.")
+    long freshnessEveryMillis;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "0",
+        description = "Examples per second in the freshness run (0: 80% of the sustained rate).")
+    double rate;
+
+    @Option(
+        names = "--source-block",
+        defaultValue = "100",
+        description = "Rows generated per element the source reads (1: one row per element).")
+    int sourceBlock;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      FtrlBenchmark.Config config =
+          new FtrlBenchmark.Config(
+              rows,
+              dims,
+              nonZeros,
+              miniBatchSize,
+              threads,
+              emitEvery,
+              Duration.millis(freshnessEveryMillis),
+              rate,
+              sourceBlock,
+              seed);
+      System.out.println(FtrlBenchmark.run(config, beamArgs.toArray(new String[0])));
+      return 0;
+    }
+  }
+}

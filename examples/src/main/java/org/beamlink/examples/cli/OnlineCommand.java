@@ -1,0 +1,319 @@
+package org.beamlink.examples.cli;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.beamlink.examples.online.ClickFtrl;
+import org.beamlink.examples.online.WriteVersionFiles;
+import org.beamlink.examples.run.ProgressReporter;
+import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.online.FtrlParams;
+import org.beamlink.transforms.online.Ftrl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code beamlink online}: streaming training jobs that write every model version to a directory.
+ *
+ * <pre>{@code
+ * bin/beamlink online ftrl --output /tmp/ctr-versions
+ * bin/beamlink online ftrl --output /tmp/ctr-versions --flinkMaster=localhost:8081 --parallelism=1
+ * }</pre>
+ */
+@Command(
+    name = "online",
+    description = "Streaming training jobs that write every model version to a directory.",
+    subcommands = {OnlineCommand.FtrlCommand.class})
+public final class OnlineCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    CommandLine command = spec.commandLine();
+    throw new CommandLine.ParameterException(
+        command, "Missing a job: " + String.join(", ", command.getSubcommands().keySet()));
+  }
+
+  /**
+   * {@code beamlink online ftrl}: streaming FTRL on generated click events ({@link ClickFtrl}),
+   * each model version written to {@code --output} ({@link WriteVersionFiles}), then a summary of
+   * the newest version. It runs in streaming mode. On Flink, unless told otherwise, it adds:
+   *
+   * <ul>
+   *   <li>checkpoints every 5 s ({@code --checkpointingInterval=5000}): a version file is written
+   *       once the checkpoint that holds the version completes;
+   *   <li>the source as a plain unbounded read ({@code --experiments=use_deprecated_read}: the
+   *       default splittable read does not finish under checkpointing), kept 5 s after its end so
+   *       that a last checkpoint can complete ({@code --shutdownSourcesAfterIdleMs=5000});
+   *   <li>the versions still waiting for a checkpoint written when the job ends ({@code
+   *       --enableStableInputDrain=true}): without it, a job restored from a checkpoint failed at
+   *       its end with "There are still watermark holds left", held by that buffer. A write that
+   *       fails there is replayed from the last checkpoint, and writes are idempotent;
+   *   <li>({@code RunnerOptions} turns {@code --fasterCopy} off when checkpoints are on, so that
+   *       the trainer's state is copied before a checkpoint writes it.)
+   * </ul>
+   *
+   * <p>On a cluster, {@code --output} must be a directory the task managers can write and this
+   * machine can read (a local path on a loopback cluster). A job stopped with a savepoint resumes
+   * with the same command and {@code --savepointPath=PATH}: the versions continue where they
+   * stopped. Without it, the directory must hold no versions yet.
+   *
+   * <pre>{@code
+   * bin/beamlink online ftrl --output /tmp/v --events 200000 --rate 20000 --mini-batch 100
+   * }</pre>
+   */
+  @Command(
+      name = "ftrl",
+      description =
+          "Streaming FTRL on generated click events; every model version is written to a"
+              + " directory as a model file (version-NNNNNN.blm).",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class FtrlCommand implements Callable<Integer> {
+    private static final MetricName EXAMPLES = MetricName.named(Ftrl.class, "examplesTrained");
+    private static final Pattern VERSION_FILE = Pattern.compile("version-(\\d+)\\.blm");
+
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "DIR",
+        description = "Directory of the model versions (any Beam file system).")
+    String output;
+
+    @Option(
+        names = "--events",
+        defaultValue = "200000",
+        description = "Events to train on (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "20000",
+        description = "Events per second, at most (default: ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "7",
+        description = "Data seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--drift-at",
+        description = "Event at which the world changes (default: halfway).")
+    Long driftAt;
+
+    @Option(
+        names = "--num-features",
+        defaultValue = "16384",
+        description = "Hashed features (default: ${DEFAULT-VALUE}).")
+    int numFeatures;
+
+    @Option(
+        names = "--mini-batch",
+        defaultValue = "100",
+        description = "Examples per model update (default: ${DEFAULT-VALUE}).")
+    int miniBatch;
+
+    @Option(
+        names = "--threads",
+        defaultValue = "1",
+        description = "Threads per mini-batch (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+        names = "--emit-every",
+        defaultValue = "10000",
+        description = "A model version every N examples (default: ${DEFAULT-VALUE}).")
+    long emitEvery;
+
+    @Option(
+        names = "--alpha",
+        defaultValue = "0.1",
+        description = "Learning rate scale (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(
+        names = "--beta",
+        defaultValue = "1.0",
+        description = "Learning rate smoothing (default: ${DEFAULT-VALUE}).")
+    double beta;
+
+    @Option(names = "--l1", defaultValue = "0.1", description = "L1 (default: ${DEFAULT-VALUE}).")
+    double l1;
+
+    @Option(names = "--l2", defaultValue = "0.1", description = "L2 (default: ${DEFAULT-VALUE}).")
+    double l2;
+
+    @Mixin OutputOptions out;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      ClickFtrl.Config config =
+          new ClickFtrl.Config(
+              events,
+              rate,
+              seed,
+              driftAt != null ? driftAt : events / 2,
+              numFeatures,
+              FtrlParams.defaults()
+                  .withAlpha(alpha)
+                  .withBeta(beta)
+                  .withL1(l1)
+                  .withL2(l2)
+                  .withMiniBatchSize(miniBatch)
+                  .withThreads(threads),
+              emitEvery);
+      PipelineOptions options = new PipelineArgs(streamingArgs()).options();
+      FileSystems.setDefaultPipelineOptions(options);
+      String directory = directory(output);
+      boolean resuming =
+          options.getRunner() == FlinkRunner.class
+              && options.as(FlinkPipelineOptions.class).getSavepointPath() != null;
+      if (!resuming && !versions(directory).isEmpty()) {
+        throw new IllegalArgumentException(
+            directory
+                + " already holds model versions: use a new directory, or resume the job that"
+                + " wrote them with --savepointPath=PATH");
+      }
+      Pipeline pipeline = Pipeline.create(options);
+      pipeline
+          .apply("Click FTRL", ClickFtrl.of(config))
+          .apply("Versions", WriteVersionFiles.<LinearModel>to(directory));
+      PrintWriter err = spec.commandLine().getErr();
+      ProgressReporter.Run run =
+          out.progress(err, "online ftrl", EXAMPLES, "examples trained").run(pipeline);
+      TreeMap<Long, ResourceId> written = versions(directory);
+      if (written.isEmpty()) {
+        throw new IllegalStateException(
+            "The job ended without writing a model version to " + directory);
+      }
+      long newest = written.lastKey();
+      LinearModel model = read(written.get(newest));
+      long examples = model.provenance().rows();
+      String runner = options.getRunner().getSimpleName();
+      StringBuilder table = new StringBuilder();
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "%d model versions in %s; the newest, %d, trained on %,d of %,d events (%.1f s on"
+                  + " %s)%n",
+              written.size(),
+              directory,
+              newest,
+              examples,
+              events,
+              run.seconds(),
+              runner));
+      if (examples < events) {
+        table.append(
+            "The job stopped before the last event (stopped with a savepoint?): run the same"
+                + " command with --savepointPath=PATH to resume it.\n");
+      }
+      out.print(
+          spec.commandLine().getOut(),
+          table.toString(),
+          new JsonObject()
+              .put("command", "online ftrl")
+              .put("output", directory)
+              .put("runner", runner)
+              .put("seconds", Math.round(run.seconds() * 1000) / 1000.0)
+              .put("events", events)
+              .put("versions", written.size())
+              .put("newestVersion", newest)
+              .put("examples", examples));
+      return 0;
+    }
+
+    /** The Beam arguments, with the streaming and Flink settings this job needs added. */
+    private List<String> streamingArgs() {
+      List<String> args = new ArrayList<>(beamArgs);
+      addIfMissing(args, "streaming", "true");
+      if (new PipelineArgs(args).options().getRunner() == FlinkRunner.class) {
+        addIfMissing(args, "checkpointingInterval", "5000");
+        addIfMissing(args, "shutdownSourcesAfterIdleMs", "5000");
+        addIfMissing(args, "enableStableInputDrain", "true");
+        if (args.stream().noneMatch(a -> a.contains("use_deprecated_read"))) {
+          args.add("--experiments=use_deprecated_read");
+        }
+      }
+      return args;
+    }
+
+    private static void addIfMissing(List<String> args, String name, String value) {
+      if (args.stream().noneMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="))) {
+        args.add("--" + name + "=" + value);
+      }
+    }
+
+    /**
+     * A local directory made absolute (a cluster's workers do not share this working directory).
+     */
+    private static String directory(String dir) {
+      boolean hasScheme = dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*");
+      return hasScheme ? dir : Path.of(dir).toAbsolutePath().normalize().toString();
+    }
+
+    /** The version files in {@code directory} by version number. */
+    private static TreeMap<Long, ResourceId> versions(String directory) throws IOException {
+      ResourceId dir = FileSystems.matchNewResource(directory, true);
+      String pattern =
+          dir.resolve(
+                  "version-*.blm",
+                  org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE)
+              .toString();
+      MatchResult match = FileSystems.match(pattern);
+      TreeMap<Long, ResourceId> found = new TreeMap<>();
+      if (match.status() != MatchResult.Status.OK) {
+        return found;
+      }
+      for (MatchResult.Metadata m : match.metadata()) {
+        Matcher name = VERSION_FILE.matcher(m.resourceId().getFilename());
+        if (name.matches()) {
+          found.put(Long.parseLong(name.group(1)), m.resourceId());
+        }
+      }
+      return found;
+    }
+
+    private static LinearModel read(ResourceId file) throws IOException {
+      try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
+        Object model = ModelFile.fromBytes(in.readAllBytes(), file.toString());
+        if (!(model instanceof LinearModel linear)) {
+          throw new IOException(file + " holds a " + model.getClass().getSimpleName());
+        }
+        return linear;
+      } catch (FileNotFoundException e) {
+        throw new IOException("Model version file vanished: " + file, e);
+      }
+    }
+  }
+}

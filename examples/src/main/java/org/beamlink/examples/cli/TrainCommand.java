@@ -1,0 +1,348 @@
+package org.beamlink.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.beamlink.examples.run.ProgressReporter;
+import org.beamlink.examples.run.SingletonResult;
+import org.beamlink.iteration.Execution;
+import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.optim.OptimMethod;
+import org.beamlink.models.pipeline.PipelineModel;
+import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.transforms.classification.LogisticRegression;
+import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadLibSvm;
+import org.beamlink.transforms.linear.LinearFit;
+import org.beamlink.transforms.pipeline.MlPipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code beamlink train}: trains a model and prints its summary; with {@code --pipeline}, fits a
+ * pipeline of feature stages and a model (see {@link PipelineSpec}) and writes it to a model file
+ * that {@code beamlink predict} and {@code LocalPredictor} load.
+ *
+ * <pre>{@code
+ * bin/beamlink train logreg --input data.csv --label clicked --l2 0.001
+ * bin/beamlink train logreg --input a9a.txt --format libsvm --label label --l1 0.01 --json
+ * bin/beamlink train --pipeline impute,standard-scaler,logreg --input data.csv --label clicked --model churn.blm
+ * }</pre>
+ */
+@Command(
+    name = "train",
+    description =
+        "Train a model and print its summary; with --pipeline, fit a pipeline and write it to a"
+            + " model file.",
+    subcommands = {TrainCommand.Logistic.class},
+    footer = PipelineArgs.FOOTER,
+    sortOptions = false)
+public final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--pipeline",
+      paramLabel = "STAGES",
+      description =
+          "Comma-separated stages: impute, hash[=N], standard-scaler, minmax-scaler,"
+              + " maxabs-scaler, normalizer, pca=K, then one model: logreg, softmax, svm, linreg or"
+              + " kmeans=K.")
+  String pipeline;
+
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "FILE",
+      description = "CSV file, or a pattern like 'data/*.csv', each with a header line.")
+  String input;
+
+  @Option(names = "--label", paramLabel = "COL", description = "The label column.")
+  String label;
+
+  @Option(
+      names = "--features",
+      split = ",",
+      paramLabel = "COL",
+      description = "Feature columns (default: every numeric column but the label).")
+  List<String> features;
+
+  @Option(
+      names = {"-m", "--model"},
+      paramLabel = "FILE",
+      description = "The model file to write.")
+  String modelFile;
+
+  @Option(names = "--l2", defaultValue = "0", description = "L2 penalty (default: 0).")
+  double l2;
+
+  @Option(
+      names = "--max-iter",
+      defaultValue = "100",
+      description = "Most iterations (default: ${DEFAULT-VALUE}).")
+  int maxIter;
+
+  @Mixin OutputOptions output;
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    if (pipeline == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "Missing a model (logreg) or --pipeline");
+    }
+    if (input == null || modelFile == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--pipeline needs --input and --model");
+    }
+    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    ProgressReporter progress =
+        output.progress(
+            spec.commandLine().getErr(), "train --pipeline", ReadCsv.ROWS_READ, "rows read");
+    long start = System.nanoTime();
+    Pipeline p = Pipeline.create(options);
+    PCollection<Row> rows = p.apply("ReadCsv", ReadCsv.from(input));
+    List<String> columns =
+        features != null
+            ? features
+            : FeatureColumns.numericColumns(
+                rows.getSchema(), label == null ? List.of() : List.of(label));
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException(
+          "No numeric feature column besides the label; the input has columns "
+              + rows.getSchema().getFieldNames());
+    }
+    MlPipeline stages = PipelineSpec.parse(pipeline, columns, label, l2, maxIter);
+    PipelineModel model =
+        SingletonResult.run(rows.apply("Fit pipeline", stages.fit()), options, progress);
+    ModelFile.write(model, Path.of(modelFile));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    StringBuilder table = new StringBuilder();
+    Map<String, String> parameters = model.parameters();
+    for (Map.Entry<String, String> e : parameters.entrySet()) {
+      table.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    }
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "wrote %s (%d stages) in %.1f s%n",
+            modelFile,
+            model.stages().size(),
+            seconds));
+    output.print(
+        spec.commandLine().getOut(),
+        table.toString(),
+        new JsonObject()
+            .put("command", "train --pipeline")
+            .put("pipeline", pipeline)
+            .put("input", input)
+            .put("model", modelFile)
+            .put("runner", options.getRunner().getSimpleName())
+            .put("stages", model.stages().size())
+            .put("seconds", Math.round(seconds * 1000) / 1000.0));
+    return 0;
+  }
+
+  /** {@code beamlink train logreg}: binary logistic regression on CSV or LibSVM files. */
+  @Command(
+      name = "logreg",
+      description =
+          "Binary logistic regression: prints the coefficients, the labels, the loss and the"
+              + " iterations run.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class Logistic implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = {"-i", "--input"},
+        required = true,
+        paramLabel = "FILE",
+        description = "Input file or pattern: CSV with a header line, or LibSVM.")
+    String input;
+
+    @Option(
+        names = "--format",
+        defaultValue = "csv",
+        description = "csv or libsvm (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(
+        names = "--label",
+        required = true,
+        paramLabel = "COL",
+        description = "The label column, with two distinct values ('label' for LibSVM).")
+    String label;
+
+    @Option(
+        names = "--features",
+        split = ",",
+        paramLabel = "COL",
+        description = "Feature columns (default: every numeric column but the label).")
+    List<String> features;
+
+    @Option(names = "--l1", defaultValue = "0", description = "L1 penalty (default: 0).")
+    double l1;
+
+    @Option(names = "--l2", defaultValue = "0", description = "L2 penalty (default: 0).")
+    double l2;
+
+    @Option(
+        names = "--no-standardization",
+        description = "Penalize the coefficients of the raw features, not standardized ones.")
+    boolean noStandardization;
+
+    @Option(
+        names = "--max-iter",
+        defaultValue = "100",
+        description = "Most iterations (default: ${DEFAULT-VALUE}).")
+    int maxIter;
+
+    @Option(
+        names = "--tol",
+        defaultValue = "1e-6",
+        description = "Relative loss change to stop at (default: ${DEFAULT-VALUE}).")
+    double tol;
+
+    @Option(
+        names = "--optim",
+        defaultValue = "AUTO",
+        description = "AUTO, LBFGS, OWLQN, NEWTON or SGD (default: ${DEFAULT-VALUE}).")
+    OptimMethod optim;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED (default: ${DEFAULT-VALUE}).")
+    Execution execution;
+
+    @Mixin OutputOptions output;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      PipelineOptions options = new PipelineArgs(beamArgs).options();
+      boolean libsvm = format.equalsIgnoreCase("libsvm");
+      if (!libsvm && !format.equalsIgnoreCase("csv")) {
+        throw new IllegalArgumentException("Expected --format csv or libsvm, got " + format);
+      }
+      ProgressReporter progress =
+          output.progress(
+              spec.commandLine().getErr(),
+              "train logreg",
+              libsvm ? ReadLibSvm.ROWS_READ : ReadCsv.ROWS_READ,
+              "rows read");
+      long start = System.nanoTime();
+      Pipeline pipeline = Pipeline.create(options);
+      PCollection<Row> rows = pipeline.apply(libsvm ? ReadLibSvm.from(input) : ReadCsv.from(input));
+      LinearFit fit =
+          LogisticRegression.fit()
+              .withLabelCol(label)
+              .withL1(l1)
+              .withL2(l2)
+              .withStandardization(!noStandardization)
+              .withMaxIter(maxIter)
+              .withTol(tol)
+              .withOptimMethod(optim)
+              .withExecution(execution);
+      List<String> names;
+      if (libsvm) {
+        fit = fit.withVectorCol("features");
+        names = null;
+      } else {
+        names = features != null ? features : numericColumns(rows.getSchema());
+        fit = fit.withFeatureCols(names.toArray(new String[0]));
+      }
+      LinearModel model =
+          SingletonResult.run(rows.apply("LogisticRegression", fit), options, progress);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      output.print(
+          spec.commandLine().getOut(),
+          table(model, names),
+          json(model, names, options.getRunner().getSimpleName(), seconds));
+      return 0;
+    }
+
+    private List<String> numericColumns(Schema schema) {
+      List<String> numeric = FeatureColumns.numericColumns(schema, List.of(label));
+      if (numeric.isEmpty()) {
+        throw new IllegalArgumentException(
+            "No numeric feature column besides the label; the input has columns "
+                + schema.getFieldNames());
+      }
+      return numeric;
+    }
+
+    private static String name(List<String> names, int j) {
+      return names == null ? "x" + j : names.get(j);
+    }
+
+    private static String table(LinearModel model, List<String> names) {
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "labels %s (positive: %s)%n%-24s %16s%n%-24s %16.8f%n",
+                  model.labelValues(),
+                  model.labelValues().get(1),
+                  "feature",
+                  "coefficient",
+                  "(intercept)",
+                  model.intercepts()[0]));
+      double[] coef = model.coefficients();
+      int shown = 0;
+      for (int j = 0; j < coef.length && shown < 50; j++) {
+        if (names != null || coef[j] != 0.0) {
+          s.append(String.format(Locale.ROOT, "%-24s %16.8f%n", name(names, j), coef[j]));
+          shown++;
+        }
+      }
+      if (shown == 50) {
+        s.append("... (the first 50 of ").append(coef.length).append(")\n");
+      }
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "loss %.10f after %d iterations over %d rows%n",
+              model.provenance().finalLoss(),
+              model.provenance().iterations(),
+              model.provenance().rows()));
+      return s.toString();
+    }
+
+    private JsonObject json(LinearModel model, List<String> names, String runner, double seconds) {
+      List<JsonObject> coefficients = new ArrayList<>();
+      double[] coef = model.coefficients();
+      for (int j = 0; j < coef.length; j++) {
+        if (names != null || coef[j] != 0.0) {
+          coefficients.add(new JsonObject().put("feature", name(names, j)).put("value", coef[j]));
+        }
+      }
+      return new JsonObject()
+          .put("command", "train logreg")
+          .put("input", input)
+          .put("runner", runner)
+          .put("seconds", Math.round(seconds * 1000) / 1000.0)
+          .put("rows", model.provenance().rows())
+          .put("labels", String.join(",", model.labelValues()))
+          .put("iterations", model.provenance().iterations())
+          .put("loss", model.provenance().finalLoss())
+          .put("intercept", model.intercepts()[0])
+          .put("coefficients", coefficients);
+    }
+  }
+}

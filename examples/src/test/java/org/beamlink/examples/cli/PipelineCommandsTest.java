@@ -1,0 +1,169 @@
+package org.beamlink.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.pipeline.LocalPredictor;
+import org.beamlink.models.pipeline.PipelineModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code beamlink train --pipeline} then {@code beamlink predict} with the file it wrote. */
+class PipelineCommandsTest {
+  private static final String IRIS = Path.of("data/iris.csv").toAbsolutePath().toString();
+
+  @TempDir Path dir;
+
+  /**
+   * Trains impute + standard-scaler + softmax on iris on embedded Flink, scores the same file with
+   * the model file on the DirectRunner, and checks every written prediction against a
+   * LocalPredictor on the same file.
+   */
+  @Test
+  void trainWritesAModelFileThatPredictScoresWith() throws IOException {
+    Path model = dir.resolve("iris.blm");
+    CommandLineRun train =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "impute,standard-scaler,softmax",
+            "--input",
+            IRIS,
+            "--label",
+            "species",
+            "--l2",
+            "0.001",
+            "--model",
+            model.toString(),
+            "--json",
+            "--quiet",
+            "--flinkMaster=[auto]",
+            "--parallelism=2");
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("\"stages\":4"), train.out());
+    PipelineModel fitted = ModelFile.read(model, PipelineModel.class);
+    assertEquals(4, fitted.stages().size());
+
+    Path out = dir.resolve("scored.csv");
+    CommandLineRun predict =
+        CommandLineRun.of(
+            "predict",
+            "--model",
+            model.toString(),
+            "--input",
+            IRIS,
+            "--output",
+            out.toString(),
+            "--json",
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().contains("\"rowsScored\":150"), predict.out());
+    List<CSVRecord> lines = csv(out);
+    assertEquals(151, lines.size());
+    int prediction = lines.get(0).toList().indexOf("prediction");
+    assertTrue(prediction > 0, lines.get(0).toString());
+
+    LocalPredictor local = LocalPredictor.load(model);
+    Schema schema = ((PipelineModel) local.model()).inputSchema();
+    int correct = 0;
+    for (CSVRecord f : lines.subList(1, lines.size())) {
+      Row in =
+          Row.withSchema(schema)
+              .addValues(
+                  Double.parseDouble(f.get(0)),
+                  Double.parseDouble(f.get(1)),
+                  Double.parseDouble(f.get(2)),
+                  Double.parseDouble(f.get(3)),
+                  f.get(4))
+              .build();
+      Row expected = local.predict(in);
+      assertEquals(expected.getString("prediction"), f.get(prediction), f.toString());
+      assertEquals(
+          expected.getValue("predictionDetail").toString(),
+          f.get(prediction + 1),
+          "probabilities written to the last digit");
+      correct += f.get(prediction).equals(f.get(4)) ? 1 : 0;
+    }
+    assertTrue(correct >= 140, "training accuracy " + correct + "/150");
+  }
+
+  @Test
+  void predictSendsRowsItCannotScoreToTheFailuresFile() throws IOException {
+    Path model = dir.resolve("iris.blm");
+    CommandLineRun train =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "kmeans=3",
+            "--input",
+            IRIS,
+            "--model",
+            model.toString(),
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, train.code(), train.err());
+    Path input = dir.resolve("bad.csv");
+    List<String> iris = Files.readAllLines(Path.of(IRIS));
+    Files.write(input, List.of(iris.get(0), iris.get(1), "5.0,,1.4,0.2,setosa", iris.get(2)));
+    Path out = dir.resolve("scored.csv");
+    Path failures = dir.resolve("failures.csv");
+    CommandLineRun predict =
+        CommandLineRun.of(
+            "predict",
+            "--model",
+            model.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--failures",
+            failures.toString(),
+            "--json",
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().contains("\"rowsScored\":2"), predict.out());
+    assertTrue(predict.out().contains("\"rowsFailed\":1"), predict.out());
+    List<CSVRecord> failed = csv(failures);
+    assertEquals(2, failed.size());
+    assertEquals(List.of("row", "error"), failed.get(0).toList());
+    assertTrue(failed.get(1).get(1).contains("is null in row"), failed.get(1).toString());
+    assertEquals(3, csv(out).size());
+  }
+
+  private static List<CSVRecord> csv(Path file) throws IOException {
+    try (CSVParser parser = CSVParser.parse(file, StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
+      return parser.getRecords();
+    }
+  }
+
+  @Test
+  void saysWhichStageIsUnknown() {
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "standard-scalar,logreg",
+            "--input",
+            IRIS,
+            "--label",
+            "species",
+            "--model",
+            dir.resolve("m.blm").toString(),
+            "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains("Unknown pipeline stage 'standard-scalar'"), run.err());
+  }
+}

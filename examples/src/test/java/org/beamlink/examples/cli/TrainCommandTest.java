@@ -1,0 +1,84 @@
+package org.beamlink.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class TrainCommandTest {
+  private static final String BREAST_CANCER =
+      Path.of("../transforms/src/test/resources/linear/breast_cancer.csv")
+          .toAbsolutePath()
+          .normalize()
+          .toString();
+
+  private static final String IRIS = Path.of("data/iris.csv").toAbsolutePath().toString();
+
+  /**
+   * The objective at scikit-learn's optimum for l2 = 0.01 with standardization (case
+   * logistic_breast_cancer_std of transforms' linear_reference.json): {@value #REFERENCE_LOSS}.
+   */
+  private static final double REFERENCE_LOSS = 0.09963845979804115;
+
+  @Test
+  void trainsLogisticRegressionOnFlinkAndPrintsJson() {
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train",
+            "logreg",
+            "--input",
+            BREAST_CANCER,
+            "--label",
+            "label",
+            "--l2",
+            "0.01",
+            "--tol",
+            "1e-12",
+            "--max-iter",
+            "500",
+            "--json",
+            "--quiet",
+            // [auto]: the shared test cluster when another test class started it in this JVM
+            // (Flink then refuses a second, local environment), else an embedded one.
+            "--flinkMaster=[auto]",
+            "--parallelism=2");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("\"rows\":569"), run.out());
+    assertTrue(run.out().contains("\"labels\":\"0,1\""), run.out());
+    Matcher loss = Pattern.compile("\"loss\":([0-9.eE-]+)").matcher(run.out());
+    assertTrue(loss.find(), run.out());
+    assertEquals(REFERENCE_LOSS, Double.parseDouble(loss.group(1)), 1e-9);
+  }
+
+  @Test
+  void printsCoefficientTable() {
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train",
+            "logreg",
+            "--input",
+            BREAST_CANCER,
+            "--label",
+            "label",
+            "--features",
+            "f0,f1",
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("labels [0, 1] (positive: 1)"), run.out());
+    assertTrue(run.out().contains("(intercept)"), run.out());
+    assertTrue(run.out().contains("over 569 rows"), run.out());
+  }
+
+  @Test
+  void saysWhenTheLabelHasMoreThanTwoValues() {
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train", "logreg", "--input", IRIS, "--label", "species", "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains("at most 2 distinct labels"), run.err());
+  }
+}
