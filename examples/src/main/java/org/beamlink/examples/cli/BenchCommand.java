@@ -1,8 +1,11 @@
 package org.beamlink.examples.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
@@ -28,13 +31,14 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.KMeansBench.class,
       BenchCommand.LogisticBench.class,
       BenchCommand.PredictBench.class,
-      BenchCommand.FtrlBench.class
+      BenchCommand.FtrlBench.class,
+      BenchCommand.CsvBench.class
     })
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg, predict or ftrl");
+        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg, predict, ftrl or csv");
   }
 
   /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
@@ -270,6 +274,43 @@ public final class BenchCommand implements Runnable {
               sourceBlock,
               seed);
       System.out.println(FtrlBenchmark.run(config, beamArgs.toArray(new String[0])));
+      return 0;
+    }
+  }
+
+  /** {@code beamlink bench csv}: see {@link CsvBenchmark}. */
+  @Command(
+      name = "csv",
+      description =
+          "Reads a seeded CSV file of 6 columns (2 integer, 3 double, 1 text) with ReadCsv, the"
+              + " schema inferred and declared. Default: 3M rows.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class CsvBench implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "3000000", description = "Rows of the file.")
+    long rows;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each schema mode.")
+    int runs;
+
+    @Option(
+        names = "--file",
+        description =
+            "The file to read, written first when missing (default:"
+                + " beamlink-bench-csv-ROWS-SEED.csv in the temporary directory).")
+    Path file;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      CsvBenchmark.Config config = new CsvBenchmark.Config(rows, runs, seed, file);
+      for (String line : CsvBenchmark.run(config, beamArgs.toArray(new String[0]))) {
+        System.out.println(line);
+      }
       return 0;
     }
   }
