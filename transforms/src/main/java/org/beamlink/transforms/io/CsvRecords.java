@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -64,12 +65,21 @@ final class CsvRecords implements Closeable {
    * @return null for a file without any record
    * @throws IllegalArgumentException for an empty or repeated column name, naming the file
    */
-  List<String> header() throws SyntaxException {
+  List<String> header() throws SyntaxException, IOException {
     Record first = next();
     if (first == null) {
       return null;
     }
-    List<String> names = new ArrayList<>(first.cells());
+    return headerNames(first.cells(), file);
+  }
+
+  /**
+   * The column names of a header record of {@code file}: stripped, with a byte order mark dropped.
+   *
+   * @throws IllegalArgumentException for an empty or repeated column name, naming the file
+   */
+  static List<String> headerNames(List<String> cells, String file) {
+    List<String> names = new ArrayList<>(cells);
     if (!names.isEmpty() && names.get(0).startsWith("\uFEFF")) {
       names.set(0, names.get(0).substring(1));
     }
@@ -94,8 +104,9 @@ final class CsvRecords implements Closeable {
    *
    * @throws SyntaxException when the text cannot be split into records, such as for a quote that is
    *     never closed
+   * @throws IOException when the file cannot be read further, such as a truncated compressed file
    */
-  Record next() throws SyntaxException {
+  Record next() throws SyntaxException, IOException {
     long linesBefore = parser.getCurrentLineNumber();
     CSVRecord record;
     try {
@@ -104,7 +115,10 @@ final class CsvRecords implements Closeable {
       }
       record = iterator.next();
     } catch (UncheckedIOException e) {
-      throw new SyntaxException(linesBefore + 1, e.getCause().getMessage());
+      if (e.getCause() instanceof CSVException syntax) {
+        throw new SyntaxException(linesBefore + 1, syntax.getMessage());
+      }
+      throw e.getCause();
     }
     List<String> cells = record.toList();
     long line = parser.getCurrentLineNumber() - embeddedLineBreaks(cells);

@@ -3,7 +3,9 @@ package org.beamlink.transforms.io;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.auto.value.AutoValue;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -11,10 +13,14 @@ import java.math.BigDecimal;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -49,13 +55,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * to the schema by the names in each file's header, so files may order their columns differently
  * and may have columns the schema leaves out.
  *
- * <p><b>Schema.</b> {@link #withSchema} gives it; otherwise it is inferred when the pipeline is
- * built, from the header and the first {@value #DEFAULT_INFERENCE_LINES} records of the first
- * matching file (in name order; empty files are passed over): a column is {@code INT64} when every
- * non-empty value is an integer, {@code DOUBLE} when every one is a number, {@code STRING}
- * otherwise. Inferred columns are nullable. A record beyond the sample that does not fit the
- * inferred type (a decimal in an {@code INT64} column) is malformed: pass a schema when the sample
- * is not representative.
+ * <p><b>Schema.</b> {@link #withSchema} gives all of it. Otherwise the columns are those of the
+ * header of the first matching file (in name order; empty files are passed over), and their types
+ * are inferred when the pipeline is built from <em>every</em> value of every matching file, so that
+ * a column's type never depends on where a value sits: a column is numeric when more than half of
+ * its non-empty values are numbers, {@code INT64} when all of those are integers and {@code DOUBLE}
+ * when any is not ({@code 0.1} in the last line of a column of counts makes it {@code DOUBLE});
+ * every other column is {@code STRING}, as is a column with no value. Inferred columns are
+ * nullable. A value that is not a number in a numeric column (a typo, {@code n/a}) is a malformed
+ * record, reported with its line: if the column is text, declare it with {@link #withColumnType}
+ * ({@code --schema COL:string} in the {@code beamlink} command line), which also skips inferring
+ * it. Inference reads the files once, in the launcher, at 250-400 MB/s of CSV (it classifies cells
+ * without making objects); for large files on a remote file system, declare the schema instead.
  *
  * <p><b>Values.</b> An empty cell is null in a nullable column, the empty string in a non-nullable
  * {@code STRING} column, and malformed otherwise. Numbers are decimal with optional sign, fraction
@@ -65,14 +76,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * DECIMAL}.
  *
  * <p><b>Malformed records</b> (a number of cells different from the header's, a value that does not
- * parse as its column's type, a quote that is never closed) fail the pipeline with a message naming
- * the file, the line, the column and the value. {@link #withFailuresOutput()} keeps them instead,
- * as rows of {@link ReadResult#FAILURE_SCHEMA}, and the good records still come through.
+ * parse as its column's type, a quote that is never closed) fail the pipeline with a one-line
+ * message naming the file, the line, the column and the value. {@link #withFailuresOutput()} keeps
+ * them instead, as rows of {@link ReadResult#FAILURE_SCHEMA}, and the good records still come
+ * through. A file that cannot be read to its end (a truncated {@code .gz}) fails the pipeline,
+ * naming the file and the last line read.
+ *
+ * <p><b>Locations.</b> With {@link #withLocations()} each row comes out inside a row of {@link
+ * #locatedSchema}: the file, the line and the text of its record beside its values, for a step
+ * downstream that reports a failure by where it is in the input.
  *
  * <p>Metrics: counters {@link #ROWS_READ} and {@link #RECORDS_FAILED}.
  *
  * <pre>{@code
  * PCollection<Row> rows = p.apply(ReadCsv.from("data/iris-*.csv"));
+ * PCollection<Row> withZip = p.apply(ReadCsv.from("shops.csv").withColumnType("zip", FieldType.STRING));
  *
  * Schema schema = Schema.builder().addDoubleField("x").addNullableField("y", FieldType.INT64).build();
  * ReadResult result = p.apply(ReadCsv.from("data/*.csv").withSchema(schema).withDelimiter(';')
@@ -83,9 +101,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 @AutoValue
 public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
-  /** Records of the first file that schema inference reads, by default. */
-  public static final int DEFAULT_INFERENCE_LINES = 1000;
-
   /** Counter of rows read. */
   public static final MetricName ROWS_READ = MetricName.named(ReadCsv.class, "rowsRead");
 
@@ -108,9 +123,11 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
 
   abstract @Nullable Schema schema();
 
+  abstract Map<String, FieldType> columnTypes();
+
   abstract char delimiter();
 
-  abstract int inferenceLines();
+  abstract boolean locations();
 
   abstract Builder toBuilder();
 
@@ -120,9 +137,11 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
 
     abstract Builder setSchema(@Nullable Schema schema);
 
+    abstract Builder setColumnTypes(Map<String, FieldType> columnTypes);
+
     abstract Builder setDelimiter(char delimiter);
 
-    abstract Builder setInferenceLines(int inferenceLines);
+    abstract Builder setLocations(boolean locations);
 
     abstract ReadCsv build();
   }
@@ -137,14 +156,15 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     }
     return new AutoValue_ReadCsv.Builder()
         .setFilepattern(filepattern)
+        .setColumnTypes(Map.of())
         .setDelimiter(',')
-        .setInferenceLines(DEFAULT_INFERENCE_LINES)
+        .setLocations(false)
         .build();
   }
 
   /**
-   * The schema of the rows; default: inferred. Every field must be named in each file's header and
-   * have a supported type (see the class documentation).
+   * The schema of the rows; default: inferred (see the class documentation). Every field must be
+   * named in each file's header and have a supported type. Not with {@link #withColumnType}.
    */
   public ReadCsv withSchema(Schema schema) {
     if (schema == null || schema.getFieldCount() == 0) {
@@ -152,17 +172,37 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
           "Expected a schema with at least one field, got " + schema);
     }
     for (Field field : schema.getFields()) {
-      if (!SUPPORTED_TYPES.contains(field.getType().getTypeName())) {
-        throw new IllegalArgumentException(
-            "Column '"
-                + field.getName()
-                + "' has type "
-                + field.getType()
-                + "; expected one of "
-                + SUPPORTED_TYPES);
-      }
+      checkSupported(field.getName(), field.getType());
     }
     return toBuilder().setSchema(schema).build();
+  }
+
+  /**
+   * Declares the type of one column of an inferred schema, which is then not inferred: for example
+   * {@code FieldType.STRING} for a text column most of whose values look like numbers (zip codes,
+   * versions), or {@code FieldType.DOUBLE} for a column to be read as numbers even when most of its
+   * values are not. The column must be in the header; the type must be supported (see the class
+   * documentation); an empty cell is null when the type is nullable. Call once per column; the last
+   * call for a column wins. Not with {@link #withSchema}.
+   */
+  public ReadCsv withColumnType(String column, FieldType type) {
+    if (column == null || column.isEmpty()) {
+      throw new IllegalArgumentException("Expected a column name, got " + column);
+    }
+    if (type == null) {
+      throw new IllegalArgumentException("Expected a type for column '" + column + "', got null");
+    }
+    checkSupported(column, type);
+    Map<String, FieldType> types = new LinkedHashMap<>(columnTypes());
+    types.put(column, type);
+    return toBuilder().setColumnTypes(Collections.unmodifiableMap(types)).build();
+  }
+
+  private static void checkSupported(String column, FieldType type) {
+    if (!SUPPORTED_TYPES.contains(type.getTypeName())) {
+      throw new IllegalArgumentException(
+          "Column '" + column + "' has type " + type + "; expected one of " + SUPPORTED_TYPES);
+    }
   }
 
   /** The cell delimiter; default {@code ','}. Not a double quote or a line break. */
@@ -175,14 +215,30 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
   }
 
   /**
-   * How many records of the first file schema inference reads, at least 1; default {@value
-   * #DEFAULT_INFERENCE_LINES}. Ignored when a schema is given.
+   * Emits each row inside a row of {@link #locatedSchema}: where its record is (file, line, text)
+   * beside its values, for a step that reports failures by their place in the input.
+   *
+   * <pre>{@code
+   * PCollection<Row> located = p.apply(ReadCsv.from("data.csv").withLocations());
+   * // in a DoFn: Row values = r.getRow("row"); long line = r.getInt64("line");
+   * }</pre>
    */
-  public ReadCsv withInferenceLines(int inferenceLines) {
-    if (inferenceLines < 1) {
-      throw new IllegalArgumentException("Expected inferenceLines >= 1, got " + inferenceLines);
-    }
-    return toBuilder().setInferenceLines(inferenceLines).build();
+  public ReadCsv withLocations() {
+    return toBuilder().setLocations(true).build();
+  }
+
+  /**
+   * The schema of the rows {@link #withLocations()} emits: {@code file} and {@code line} (where the
+   * record starts), {@code text} (the record as CSV) and {@code row} (its values, of {@code
+   * rowSchema}).
+   */
+  public static Schema locatedSchema(Schema rowSchema) {
+    return Schema.builder()
+        .addStringField("file")
+        .addInt64Field("line")
+        .addStringField("text")
+        .addRowField("row", rowSchema)
+        .build();
   }
 
   /**
@@ -199,19 +255,48 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
   }
 
   private ReadResult read(PBegin input, boolean keepFailures) {
-    Schema schema =
-        schema() != null ? schema() : inferSchema(filepattern(), delimiter(), inferenceLines());
+    if (schema() != null && !columnTypes().isEmpty()) {
+      throw new IllegalArgumentException(
+          "ReadCsv has both withSchema and withColumnType "
+              + columnTypes().keySet()
+              + ": withSchema declares every column, withColumnType some of an inferred schema");
+    }
+    Schema schema = schema() != null ? schema() : inferSchema();
+    Set<String> inferred = new HashSet<>();
+    if (schema() == null) {
+      inferred.addAll(schema.getFieldNames());
+      inferred.removeAll(columnTypes().keySet());
+    }
+    Schema output = locations() ? locatedSchema(schema) : schema;
+    ParseFn parse = new ParseFn(schema, delimiter(), keepFailures, inferred, locations());
     PCollectionTuple parsed =
         input
             .apply("Match", FileIO.match().filepattern(filepattern()))
             .apply("ReadMatches", FileIO.readMatches())
             .apply(
                 "Parse",
-                ParDo.of(new ParseFn(schema, delimiter(), keepFailures))
+                ParDo.of(parse)
                     .withOutputTags(ReadResult.ROWS, TupleTagList.of(ReadResult.FAILURES)));
-    parsed.get(ReadResult.ROWS).setRowSchema(schema);
+    parsed.get(ReadResult.ROWS).setRowSchema(output);
     parsed.get(ReadResult.FAILURES).setRowSchema(ReadResult.FAILURE_SCHEMA);
     return ReadResult.of(parsed);
+  }
+
+  /** The schema inferred from every matching file, with the declared column types. */
+  private Schema inferSchema() {
+    Schema schema = inferSchema(filepattern(), delimiter(), columnTypes());
+    for (String column : columnTypes().keySet()) {
+      if (!schema.hasField(column)) {
+        throw new IllegalArgumentException(
+            "withColumnType declares column '"
+                + column
+                + "', which the header of the files matching "
+                + filepattern()
+                + " does not have; it has "
+                + schema.getFieldNames());
+      }
+    }
+    return schema;
   }
 
   @Override
@@ -222,7 +307,8 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
         .add(DisplayData.item("delimiter", String.valueOf(delimiter())))
         .addIfNotNull(
             DisplayData.item("schema", schema() == null ? null : String.valueOf(schema())))
-        .add(DisplayData.item("inferenceLines", inferenceLines()));
+        .add(DisplayData.item("columnTypes", String.valueOf(columnTypes())))
+        .add(DisplayData.item("locations", locations()));
   }
 
   /**
@@ -250,8 +336,12 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     }
   }
 
-  /** The schema inferred from the first non-empty file matching {@code filepattern}. */
-  static Schema inferSchema(String filepattern, char delimiter, int lines) {
+  /**
+   * The schema of the files matching {@code filepattern}: the columns of the first non-empty one,
+   * the types of those in {@code declared} as given, the others inferred from every value of every
+   * file (see the class documentation).
+   */
+  static Schema inferSchema(String filepattern, char delimiter, Map<String, FieldType> declared) {
     List<MatchResult.Metadata> files;
     try {
       files = new ArrayList<>(FileSystems.match(filepattern, EmptyMatchTreatment.ALLOW).metadata());
@@ -262,89 +352,50 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
       throw new IllegalArgumentException(
           "No file matches "
               + filepattern
-              + "; ReadCsv infers the schema from the first matching file, so at least one must"
-              + " exist when the pipeline is built (or pass withSchema)");
+              + "; ReadCsv infers the schema from the matching files, so at least one must exist"
+              + " when the pipeline is built (or pass withSchema)");
     }
     files.sort(Comparator.comparing(m -> m.resourceId().toString()));
+    CsvTypeInference types = new CsvTypeInference(declared);
     for (MatchResult.Metadata file : files) {
       String name = file.resourceId().toString();
-      try (CsvRecords records = new CsvRecords(open(file), delimiter, name)) {
-        List<String> header = records.header();
-        if (header != null) {
-          return inferSchema(records, header, lines);
-        }
+      try (InputStream in = Channels.newInputStream(openDecompressed(file))) {
+        types.scan(in, delimiter, name);
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + name + " to infer its schema", e);
-      } catch (CsvRecords.SyntaxException e) {
-        throw new IllegalArgumentException(
-            "Cannot infer the schema of "
-                + name
-                + ": line "
-                + e.line()
-                + " does not parse as CSV: "
-                + e.getMessage(),
-            e);
+        throw new UncheckedIOException(
+            "Cannot read " + name + " to infer its schema: " + describe(e), e);
       }
     }
-    throw new IllegalArgumentException(
-        "Every file matching "
-            + filepattern
-            + " is empty: there is no header to infer the schema from (pass withSchema)");
+    if (!types.hasHeader()) {
+      throw new IllegalArgumentException(
+          "Every file matching "
+              + filepattern
+              + " is empty: there is no header to infer the schema from (pass withSchema)");
+    }
+    return types.schema();
   }
 
-  private static Schema inferSchema(CsvRecords records, List<String> header, int lines) {
-    TypeName[] types = new TypeName[header.size()];
-    int sampled = 0;
-    CsvRecords.Record record;
-    try {
-      while (sampled < lines && (record = records.next()) != null) {
-        if (record.cells().size() != header.size()) {
-          continue;
-        }
-        sampled++;
-        for (int i = 0; i < types.length; i++) {
-          types[i] = widen(types[i], record.cells().get(i));
-        }
-      }
-    } catch (CsvRecords.SyntaxException e) {
-      // The sample ends where the text stops parsing; reading reports that record.
+  /** What went wrong reading a file, in words: EOF errors of truncated files have no message. */
+  static String describe(IOException e) {
+    if (e instanceof EOFException) {
+      return "the file ends in the middle of its data (truncated or still being written?)"
+          + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
-    Schema.Builder schema = Schema.builder();
-    for (int i = 0; i < types.length; i++) {
-      TypeName type = types[i] == null ? TypeName.STRING : types[i];
-      schema.addNullableField(header.get(i), FieldType.of(type));
-    }
-    return schema.build();
-  }
-
-  /** The narrowest of INT64, DOUBLE, STRING that holds {@code cell} and every earlier cell. */
-  private static TypeName widen(@Nullable TypeName type, String cell) {
-    if (cell.isEmpty() || type == TypeName.STRING) {
-      return type;
-    }
-    if (type == null || type == TypeName.INT64) {
-      try {
-        NumberText.parseLong(cell);
-        return TypeName.INT64;
-      } catch (NumberFormatException e) {
-        // Not an integer: maybe a double.
-      }
-    }
-    try {
-      NumberText.parseDouble(cell);
-      return TypeName.DOUBLE;
-    } catch (NumberFormatException e) {
-      return TypeName.STRING;
-    }
+    return e.getMessage() != null
+        ? e.getClass().getSimpleName() + ": " + e.getMessage()
+        : e.getClass().getSimpleName();
   }
 
   /** Opens {@code file} as UTF-8 text, decompressed by its extension. */
   static Reader open(MatchResult.Metadata file) throws IOException {
+    return reader(openDecompressed(file));
+  }
+
+  private static ReadableByteChannel openDecompressed(MatchResult.Metadata file)
+      throws IOException {
     String name = file.resourceId().getFilename();
-    ReadableByteChannel channel =
-        Compression.detect(name == null ? "" : name)
-            .readDecompressed(FileSystems.open(file.resourceId()));
-    return reader(channel);
+    return Compression.detect(name == null ? "" : name)
+        .readDecompressed(FileSystems.open(file.resourceId()));
   }
 
   /** Decodes UTF-8, replacing bytes that are not UTF-8, so they show in the cell they spoil. */
@@ -357,14 +408,31 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     private final Schema schema;
     private final char delimiter;
     private final boolean keepFailures;
+    private final boolean locations;
+    private final Schema located;
+
+    /** Per field: inferred (a value that is not a number may mean a text column). */
+    private final boolean[] inferred;
+
     private final Counter rowsRead = Metrics.counter(ROWS_READ.getNamespace(), ROWS_READ.getName());
     private final Counter recordsFailed =
         Metrics.counter(RECORDS_FAILED.getNamespace(), RECORDS_FAILED.getName());
 
-    ParseFn(Schema schema, char delimiter, boolean keepFailures) {
+    ParseFn(
+        Schema schema,
+        char delimiter,
+        boolean keepFailures,
+        Set<String> inferred,
+        boolean locations) {
       this.schema = schema;
       this.delimiter = delimiter;
       this.keepFailures = keepFailures;
+      this.locations = locations;
+      this.located = locatedSchema(schema);
+      this.inferred = new boolean[schema.getFieldCount()];
+      for (int f = 0; f < this.inferred.length; f++) {
+        this.inferred[f] = inferred.contains(schema.getField(f).getName());
+      }
     }
 
     @ProcessElement
@@ -376,13 +444,16 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
       }
     }
 
-    private void parse(CsvRecords records, String name, MultiOutputReceiver out) {
+    private void parse(CsvRecords records, String name, MultiOutputReceiver out)
+        throws IOException {
       List<String> header;
       try {
         header = records.header();
       } catch (CsvRecords.SyntaxException e) {
         reject(out, name, e.line(), "", "the header does not parse as CSV: " + e.getMessage());
         return;
+      } catch (IOException e) {
+        throw new IOException("Cannot read " + name + ": " + describe(e), e);
       }
       if (header == null) {
         return;
@@ -399,6 +470,7 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
           return;
         }
       }
+      long lastLine = 1;
       while (true) {
         CsvRecords.Record record;
         try {
@@ -412,10 +484,14 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
               "the text does not parse as CSV, so the rest of the file is not read: "
                   + e.getMessage());
           return;
+        } catch (IOException e) {
+          throw new IOException(
+              "Cannot read " + name + " after line " + lastLine + ": " + describe(e), e);
         }
         if (record == null) {
           return;
         }
+        lastLine = record.line();
         List<String> cells = record.cells();
         if (cells.size() != header.size()) {
           reject(
@@ -429,14 +505,37 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
         Object[] values = new Object[cellOfField.length];
         try {
           for (int f = 0; f < values.length; f++) {
-            values[f] = value(cells.get(cellOfField[f]), schema.getField(f));
+            values[f] = value(cells.get(cellOfField[f]), f);
           }
         } catch (IllegalArgumentException e) {
           reject(out, name, record.line(), record.text(), e.getMessage());
           continue;
         }
-        out.get(ReadResult.ROWS).output(Row.withSchema(schema).attachValues(values));
+        Row row = Row.withSchema(schema).attachValues(values);
+        out.get(ReadResult.ROWS)
+            .output(
+                locations
+                    ? Row.withSchema(located).attachValues(name, record.line(), record.text(), row)
+                    : row);
         rowsRead.inc();
+      }
+    }
+
+    /** The value of field {@code f} in {@code cell}. */
+    private @Nullable Object value(String cell, int f) {
+      Field field = schema.getField(f);
+      try {
+        return ReadCsv.value(cell, field);
+      } catch (IllegalArgumentException e) {
+        if (inferred[f] && !cell.isEmpty()) {
+          throw new IllegalArgumentException(
+              e.getMessage()
+                  + ", as most values of the column are; if the column is text, declare it so"
+                  + " (ReadCsv.withColumnType, or --schema "
+                  + field.getName()
+                  + ":string in the beamlink command line)");
+        }
+        throw e;
       }
     }
 

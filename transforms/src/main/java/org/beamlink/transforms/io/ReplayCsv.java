@@ -3,6 +3,7 @@ package org.beamlink.transforms.io;
 import com.google.auto.value.AutoValue;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.Read;
@@ -28,7 +29,7 @@ import org.joda.time.Instant;
  * resumes at the next row (the file is reopened and the rows before it skipped).
  *
  * <p>Parsing is {@link ReadCsv}'s (header, quoting, compression, cell types). The schema is given
- * or inferred from the first {@value ReadCsv#DEFAULT_INFERENCE_LINES} records. The time column is
+ * or inferred from every record of the file, as {@link ReadCsv} infers it. The time column is
  * {@code INT64} milliseconds since the epoch, and must not decrease from one row to the next. A
  * malformed record, a null or decreasing time or a missing file fails the job with the file and
  * line named: a replay is an ordered log, and skipping a row would change what follows.
@@ -117,7 +118,7 @@ public abstract class ReplayCsv extends PTransform<PBegin, PCollection<Row>> {
     }
     Schema schema = schema();
     if (schema == null) {
-      schema = ReadCsv.inferSchema(file(), ',', ReadCsv.DEFAULT_INFERENCE_LINES);
+      schema = ReadCsv.inferSchema(file(), ',', Map.of());
     }
     if (!schema.hasField(timeCol)) {
       throw new IllegalArgumentException(
@@ -189,7 +190,7 @@ public abstract class ReplayCsv extends PTransform<PBegin, PCollection<Row>> {
       } catch (CsvRecords.SyntaxException e) {
         records.close();
         throw new IllegalArgumentException(ReadResult.describe(name, e.line(), e.getMessage()), e);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         records.close();
         throw e;
       }
@@ -218,13 +219,15 @@ public abstract class ReplayCsv extends PTransform<PBegin, PCollection<Row>> {
       }
 
       @Override
-      public boolean next() {
+      public boolean next() throws IOException {
         CsvRecords.Record record;
         try {
           record = records.next();
         } catch (CsvRecords.SyntaxException e) {
           throw new IllegalArgumentException(
               ReadResult.describe(name, e.line(), e.getMessage()), e);
+        } catch (IOException e) {
+          throw new IOException("Cannot read " + name + ": " + ReadCsv.describe(e), e);
         }
         if (record == null) {
           return false;
