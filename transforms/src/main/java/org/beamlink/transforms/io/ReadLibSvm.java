@@ -46,9 +46,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Each file is parsed by one worker from start to end. A malformed line (a label or value that
  * is not a number, an item that is not {@code index:value}, an index that is not an integer, below
- * 1, not greater than the one before, or greater than {@code numFeatures}) fails the pipeline with
- * a message naming the file, the line and the item; {@link #withFailuresOutput()} keeps it instead,
- * as a row of {@link ReadResult#FAILURE_SCHEMA}.
+ * 1, not greater than the one before, or greater than {@code numFeatures}; a label or value that is
+ * NaN or infinite: the format has no missing values) fails the pipeline with a message naming the
+ * file, the line and the item; {@link #withFailuresOutput()} keeps it instead, as a row of {@link
+ * ReadResult#FAILURE_SCHEMA}.
  *
  * <p>Metrics: counters {@link #ROWS_READ} and {@link #RECORDS_FAILED}.
  *
@@ -219,8 +220,10 @@ public abstract class ReadLibSvm extends PTransform<PBegin, PCollection<Row>> {
             row = parse(trimmed);
           } catch (IllegalArgumentException e) {
             if (!keepFailures) {
+              // No cause: the message says all, and tools that print the innermost cause of a
+              // failure would print the one without the file and the line.
               throw new IllegalArgumentException(
-                  ReadResult.describe(name, lineNumber, e.getMessage()), e);
+                  ReadResult.describe(name, lineNumber, e.getMessage()));
             }
             out.get(ReadResult.FAILURES)
                 .output(ReadResult.failure(name, lineNumber, line, e.getMessage()));
@@ -241,6 +244,10 @@ public abstract class ReadLibSvm extends PTransform<PBegin, PCollection<Row>> {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             "label '" + tokens[0] + "' is not a number; expected 'label index:value ...'");
+      }
+      if (!Double.isFinite(label)) {
+        throw new IllegalArgumentException(
+            "label '" + tokens[0] + "' is not a finite number; LibSVM has no missing values");
       }
       int[] indices = new int[tokens.length - 1];
       double[] values = new double[tokens.length - 1];
@@ -280,16 +287,23 @@ public abstract class ReadLibSvm extends PTransform<PBegin, PCollection<Row>> {
           throw new IllegalArgumentException(
               "item '" + item + "' has index " + index + " > numFeatures " + numFeatures);
         }
+        String text = item.substring(colon + 1);
+        double value;
         try {
-          values[n] = NumberText.parseDouble(item.substring(colon + 1));
+          value = NumberText.parseDouble(text);
         } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "item '" + item + "' has value '" + text + "'; expected a number");
+        }
+        if (!Double.isFinite(value)) {
           throw new IllegalArgumentException(
               "item '"
                   + item
                   + "' has value '"
-                  + item.substring(colon + 1)
-                  + "'; expected a number");
+                  + text
+                  + "'; expected a finite number (LibSVM has no missing values)");
         }
+        values[n] = value;
         indices[n++] = index - 1;
       }
       int size = numFeatures >= 0 ? numFeatures : (n == 0 ? 0 : indices[n - 1] + 1);

@@ -131,6 +131,26 @@ class ReadLibSvmTest {
   }
 
   @BoundedRunnerTest
+  void refusesNonFiniteLabelsAndValuesNamingFileAndLine(TestRunner runner) throws IOException {
+    String file = write("nan.svm", "1 1:2\n0 2:NaN\n1 1:1\n");
+    Pipeline p = runner.create();
+    p.apply(ReadLibSvm.from(file));
+    Throwable e = assertThrows(Throwable.class, () -> runner.run(p));
+    assertThat(
+        ReadCsvTest.messages(e),
+        containsString(
+            "nan.svm, line 2: item '2:NaN' has value 'NaN'; expected a finite number (LibSVM has"
+                + " no missing values)"));
+    String label = write("inf.svm", "inf 1:2\n");
+    Pipeline q = runner.create();
+    q.apply(ReadLibSvm.from(label));
+    Throwable f = assertThrows(Throwable.class, () -> runner.run(q));
+    assertThat(
+        ReadCsvTest.messages(f),
+        containsString("inf.svm, line 1: label 'inf' is not a finite number"));
+  }
+
+  @BoundedRunnerTest
   void keepsMalformedLinesInTheFailureOutputAndReadsTheRest(TestRunner runner) throws IOException {
     String file =
         write(
