@@ -27,6 +27,7 @@ import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.FeatureColumnsCoding;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -638,7 +639,7 @@ public final class NaiveBayesModel implements Transformer {
   }
 
   private static String where(Row row) {
-    return row == null ? "" : ", in row " + row;
+    return row == null ? "" : ", in row " + RowText.of(row);
   }
 
   private static double[] normalize(double[] jll) {

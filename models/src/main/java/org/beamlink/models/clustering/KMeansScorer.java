@@ -7,6 +7,7 @@ import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Appends the nearest cluster (INT32) and the distance to it (DOUBLE) to rows of one schema. The
@@ -74,7 +75,7 @@ public final class KMeansScorer implements RowScorer<KMeansModel> {
               + " but the model's centroids have size "
               + model.dimension()
               + ", in row "
-              + row);
+              + RowText.of(row));
     }
     int cluster = model.nearest(x);
     return OutputColumns.row(outputSchema, row, cluster, model.distance(x, cluster));

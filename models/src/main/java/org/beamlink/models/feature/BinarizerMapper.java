@@ -20,6 +20,7 @@ import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Thresholds numbers to 0 or 1, as Spark ML's and scikit-learn's {@code Binarizer}: a value {@code
@@ -127,7 +128,7 @@ public final class BinarizerMapper implements Transformer {
             Object value = row.getValue(indices[i]);
             if (value == null) {
               throw new IllegalArgumentException(
-                  "Binarizer: column '" + name + "' is null in row " + row);
+                  "Binarizer: column '" + name + "' is null in row " + RowText.of(row));
             }
             values[i] = binarize(((Number) value).doubleValue(), name, row);
           }
@@ -140,7 +141,11 @@ public final class BinarizerMapper implements Transformer {
   private double binarize(double x, String name, Row row) {
     if (Double.isNaN(x)) {
       throw new IllegalArgumentException(
-          "Binarizer: column '" + name + "' has value NaN in row " + row + "; expected a number");
+          "Binarizer: column '"
+              + name
+              + "' has value NaN in row "
+              + RowText.of(row)
+              + "; expected a number");
     }
     return x > threshold ? 1.0 : 0.0;
   }

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Maps numbers to bucket indices, as Spark ML's {@code Bucketizer}: with splits {@code s_0 < s_1 <
@@ -218,7 +219,7 @@ public final class BucketizerMapper implements Transformer {
                     + " outside the splits "
                     + Arrays.toString(s)
                     + " (null and NaN included) in row "
-                    + row
+                    + RowText.of(row)
                     + (handleInvalid == HandleInvalid.SKIP
                         ? "; a stage applied row by row cannot skip rows"
                         : "; use handleInvalid KEEP or SKIP to accept it"));

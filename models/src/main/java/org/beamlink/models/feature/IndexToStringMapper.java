@@ -16,6 +16,7 @@ import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Maps an index column back to labels, as Spark ML's {@code IndexToString}: a numeric {@code
@@ -103,7 +104,7 @@ public final class IndexToStringMapper implements Transformer {
                   + "' has value "
                   + value
                   + " in row "
-                  + row
+                  + RowText.of(row)
                   + "; expected an integer index in [0, "
                   + byIndex.length
                   + ")");

@@ -22,6 +22,7 @@ import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -270,12 +271,12 @@ public final class OneHotEncoderModel implements Transformer {
             + "' "
             + what
             + " in row "
-            + row
+            + RowText.of(row)
             + " (handleInvalid="
             + handleInvalid.paramValue()
             + (handleInvalid == HandleInvalid.SKIP
                 ? "; a pipeline stage cannot drop rows, the OneHotEncoder transform can)"
-                : "; use keep, ignore or skip to accept such rows)"));
+                : ")"));
   }
 
   @Override

@@ -18,6 +18,7 @@ import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Expands a vector into all its monomials of degree 1 to {@code degree}, in scikit-learn's {@code
@@ -116,7 +117,7 @@ public final class PolynomialExpansionMapper implements Transformer {
         Vector v = row.getLogicalTypeValue(column, Vector.class);
         if (v == null) {
           throw new IllegalArgumentException(
-              "PolynomialExpansion: column '" + inputCol + "' is null in row " + row);
+              "PolynomialExpansion: column '" + inputCol + "' is null in row " + RowText.of(row));
         }
         long size = outputSize(v.size(), degree);
         if (size < 0) {
@@ -130,7 +131,7 @@ public final class PolynomialExpansionMapper implements Transformer {
                   + " expansion has more than "
                   + Integer.MAX_VALUE
                   + " coordinates, in row "
-                  + row);
+                  + RowText.of(row));
         }
         return OutputColumns.row(output, row, expand(v, (int) size));
       }

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.RowText;
 
 /** Column checks and reads shared by the feature stages, with messages naming stage and column. */
 final class StageColumns {
@@ -83,7 +84,7 @@ final class StageColumns {
     Vector v = row.getLogicalTypeValue(index, Vector.class);
     if (v == null) {
       throw new IllegalArgumentException(
-          stage + ": vector column '" + name + "' is null in row " + row);
+          stage + ": vector column '" + name + "' is null in row " + RowText.of(row));
     }
     return v;
   }
@@ -100,7 +101,7 @@ final class StageColumns {
               + " but the stage was fitted on size "
               + size
               + ", in row "
-              + row);
+              + RowText.of(row));
     }
   }
 

@@ -18,6 +18,7 @@ import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -279,12 +280,12 @@ public final class StringIndexerModel implements Transformer {
             + "' "
             + what
             + " in row "
-            + row
+            + RowText.of(row)
             + " (handleInvalid="
             + handleInvalid.paramValue()
             + (handleInvalid == HandleInvalid.SKIP
                 ? "; a pipeline stage cannot drop rows, the StringIndexer transform can)"
-                : "; use keep or skip to accept such rows)"));
+                : ")"));
   }
 
   @Override

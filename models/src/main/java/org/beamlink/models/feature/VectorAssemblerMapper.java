@@ -19,6 +19,7 @@ import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -174,14 +175,14 @@ public final class VectorAssemblerMapper implements Transformer {
             + "' "
             + what
             + " in row "
-            + row
+            + RowText.of(row)
             + " (handleInvalid="
             + handleInvalid.paramValue()
             + (nullVector
                 ? "; a null vector cannot be kept, its size is unknown)"
                 : handleInvalid == HandleInvalid.SKIP
                     ? "; a pipeline stage cannot drop rows, the VectorAssembler transform can)"
-                    : "; use keep or skip to accept such rows)"));
+                    : ")"));
   }
 
   /** The nonzero coordinates of the assembled vector, and its size so far. */

@@ -20,6 +20,7 @@ import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Picks coordinates of a vector column into a new vector column, as Spark ML's {@code VectorSlicer}
@@ -108,7 +109,7 @@ public final class VectorSlicerMapper implements Transformer {
         Vector v = row.getLogicalTypeValue(column, Vector.class);
         if (v == null) {
           throw new IllegalArgumentException(
-              "VectorSlicer: column '" + inputCol + "' is null in row " + row);
+              "VectorSlicer: column '" + inputCol + "' is null in row " + RowText.of(row));
         }
         if (maxIndex >= v.size()) {
           throw new IllegalArgumentException(
@@ -119,7 +120,7 @@ public final class VectorSlicerMapper implements Transformer {
                   + "' holding a vector of size "
                   + v.size()
                   + " in row "
-                  + row);
+                  + RowText.of(row));
         }
         return OutputColumns.row(output, row, slice(v));
       }

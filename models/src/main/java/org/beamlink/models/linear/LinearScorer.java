@@ -14,6 +14,7 @@ import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -134,7 +135,7 @@ public final class LinearScorer implements RowScorer<LinearModel> {
               + " but the model has "
               + model.numFeatures()
               + " coefficients, in row "
-              + row);
+              + RowText.of(row));
     }
     if (labelType == null) {
       return OutputColumns.row(outputSchema, row, model.predictValue(x));

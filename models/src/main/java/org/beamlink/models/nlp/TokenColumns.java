@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.rows.RowText;
 
 /**
  * The type of a token column, an array of STRING (Spark's {@code array<string>}), and the column
@@ -91,19 +92,10 @@ public final class TokenColumns {
     for (String t : list) {
       if (t == null) {
         throw new IllegalArgumentException(
-            stage + ": column '" + name + "' holds a null token in row " + describe(row));
+            stage + ": column '" + name + "' holds a null token in row " + RowText.of(row));
       }
     }
     return list;
-  }
-
-  /** {@code row} for a message: Beam's {@code Row.toString} fails on a null array element. */
-  private static String describe(Row row) {
-    try {
-      return row.toString();
-    } catch (RuntimeException e) {
-      return String.valueOf(row.getValues());
-    }
   }
 
   /**
@@ -119,7 +111,7 @@ public final class TokenColumns {
               + ": column '"
               + name
               + "' is null in row "
-              + row
+              + RowText.of(row)
               + "; expected tokens (fill missing text before tokenizing)");
     }
     return tokens;

@@ -175,11 +175,14 @@ public final class FeatureColumns implements Serializable {
         Vector v = row.getLogicalTypeValue(indices[0], Vector.class);
         if (v == null) {
           throw new IllegalArgumentException(
-              "Vector column '" + columns.vectorCol + "' is null in row " + row);
+              "Vector column '" + columns.vectorCol + "' is null in row " + RowText.of(row));
         }
         if (v.hasNonFinite()) {
           throw new IllegalArgumentException(
-              "Vector column '" + columns.vectorCol + "' has NaN or infinite values in row " + row);
+              "Vector column '"
+                  + columns.vectorCol
+                  + "' has NaN or infinite values in row "
+                  + RowText.of(row));
         }
         return v;
       }
@@ -201,7 +204,7 @@ public final class FeatureColumns implements Serializable {
                 + " but "
                 + expectedSize
                 + " was expected, in row "
-                + row);
+                + RowText.of(row));
       }
     }
   }
@@ -214,12 +217,18 @@ public final class FeatureColumns implements Serializable {
   public static double numericValue(Row row, int index, String name) {
     Object value = row.getValue(index);
     if (value == null) {
-      throw new IllegalArgumentException("Column '" + name + "' is null in row " + row);
+      throw new IllegalArgumentException("Column '" + name + "' is null in row " + RowText.of(row));
     }
     double d = ((Number) value).doubleValue();
     if (!Double.isFinite(d)) {
       throw new IllegalArgumentException(
-          "Column '" + name + "' has value " + d + " in row " + row + "; expected a finite number");
+          "Column '"
+              + name
+              + "' has value "
+              + d
+              + " in row "
+              + RowText.of(row)
+              + "; expected a finite number");
     }
     return d;
   }

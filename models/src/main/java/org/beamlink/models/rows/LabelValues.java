@@ -44,12 +44,13 @@ public final class LabelValues {
   public static String text(Row row, String col) {
     Object value = row.getValue(col);
     if (value == null) {
-      throw new IllegalArgumentException("Label column '" + col + "' is null in row " + row);
+      throw new IllegalArgumentException(
+          "Label column '" + col + "' is null in row " + RowText.of(row));
     }
     if ((value instanceof Double d && !Double.isFinite(d))
         || (value instanceof Float f && !Float.isFinite(f))) {
       throw new IllegalArgumentException(
-          "Label column '" + col + "' has value " + value + " in row " + row);
+          "Label column '" + col + "' has value " + value + " in row " + RowText.of(row));
     }
     return String.valueOf(value);
   }

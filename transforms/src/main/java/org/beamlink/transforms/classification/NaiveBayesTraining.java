@@ -26,6 +26,7 @@ import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.RowText;
 
 /**
  * The one pass behind {@link NaiveBayes#fit()}: per class, the row count, the total weight and
@@ -147,7 +148,7 @@ final class NaiveBayesTraining {
                 + " have size "
                 + x.size()
                 + " in row "
-                + row
+                + RowText.of(row)
                 + " but size "
                 + acc.d
                 + " in other rows; expected one size");
@@ -202,7 +203,7 @@ final class NaiveBayesTraining {
                 + "' has value "
                 + w
                 + " in row "
-                + row
+                + RowText.of(row)
                 + "; expected a weight >= 0");
       }
       return w;
@@ -223,7 +224,7 @@ final class NaiveBayesTraining {
                 + " has negative value "
                 + v
                 + " in row "
-                + row
+                + RowText.of(row)
                 + "; multinomial and Bernoulli naive Bayes need non-negative features (counts,"
                 + " frequencies or TF-IDF); use GAUSSIAN for real-valued features");
       }

@@ -35,6 +35,7 @@ import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.pipeline.TransformerCoder;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.RowText;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.PipelineStage;
 
@@ -413,7 +414,7 @@ public final class ChiSqSelector {
                 + "' has size "
                 + x.size()
                 + " in row "
-                + row
+                + RowText.of(row)
                 + " but size "
                 + acc.d
                 + " in other rows; expected one size");
@@ -430,7 +431,7 @@ public final class ChiSqSelector {
                       + " at index "
                       + j
                       + " in row "
-                      + row
+                      + RowText.of(row)
                       + "; the chi-squared statistic needs non-negative features"
                       + " (counts or frequencies)");
             }

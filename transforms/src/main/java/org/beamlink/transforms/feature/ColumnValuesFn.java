@@ -5,6 +5,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.ImputerModel;
+import org.beamlink.models.rows.RowText;
 
 /**
  * The non-missing values of numeric columns, as (column number, value) pairs: the input of the
@@ -40,7 +41,7 @@ final class ColumnValuesFn extends DoFn<Row, KV<Integer, Double>> {
                 + "' has value "
                 + d
                 + " in row "
-                + row
+                + RowText.of(row)
                 + "; expected a finite number or a missing value");
       }
       out.output(KV.of(i, d));

@@ -18,6 +18,7 @@ import org.beamlink.models.online.FtrlExample;
 import org.beamlink.models.online.FtrlLearner;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -213,7 +214,7 @@ final class FtrlParseFn extends DoFn<Row, KV<Integer, List<FtrlExample>>> {
               + "' has value "
               + value
               + " in row "
-              + row
+              + RowText.of(row)
               + ", which is not one of the initial model's labels "
               + labels);
     }

@@ -29,6 +29,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.beamlink.models.RowScorer;
 import org.beamlink.models.online.ModelVersion;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.models.rows.RowText;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -305,7 +306,7 @@ final class ScoreWithNewestFn<M> extends DoFn<KV<Integer, RawUnionValue>, Row> {
       }
     }
     for (TimestampedValue<Row> row : rows) {
-      fail(row.getValue(), row.getTimestamp(), error + ": " + row.getValue(), out);
+      fail(row.getValue(), row.getTimestamp(), error + ": " + RowText.of(row.getValue()), out);
     }
     waiting.clear();
     earliestWaiting.clear();

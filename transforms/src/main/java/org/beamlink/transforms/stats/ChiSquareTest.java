@@ -28,6 +28,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.math3.special.Gamma;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -382,7 +383,7 @@ public final class ChiSquareTest {
               + "' has value "
               + value
               + " in row "
-              + row
+              + RowText.of(row)
               + "; expected a category");
     }
     return String.valueOf(value);

@@ -37,6 +37,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -330,7 +331,13 @@ public final class Correlation {
         accumulator.add(x);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "Vector column '" + vectorCol() + "': " + e.getMessage() + ", in row " + row, e);
+            "Vector column '"
+                + vectorCol()
+                + "': "
+                + e.getMessage()
+                + ", in row "
+                + RowText.of(row),
+            e);
       }
       return accumulator;
     }

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.DenseVector;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.rows.RowText;
 
 /**
  * Running statistics of one column: a number, or every coordinate of a vector. Values are added one
@@ -140,7 +141,7 @@ public final class Moments {
     Vector v = row.getLogicalTypeValue(index, Vector.class);
     if (v == null) {
       throw new IllegalArgumentException(
-          stage + ": vector column '" + column + "' is null in row " + row);
+          stage + ": vector column '" + column + "' is null in row " + RowText.of(row));
     }
     v.forEachNonzero(
         (i, x) -> {
@@ -154,7 +155,7 @@ public final class Moments {
                     + " at coordinate "
                     + i
                     + " in row "
-                    + row
+                    + RowText.of(row)
                     + "; expected a finite number or NaN (missing)");
           }
         });
@@ -162,7 +163,14 @@ public final class Moments {
       add(v);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          stage + ": vector column '" + column + "': " + e.getMessage() + ", in row " + row, e);
+          stage
+              + ": vector column '"
+              + column
+              + "': "
+              + e.getMessage()
+              + ", in row "
+              + RowText.of(row),
+          e);
     }
   }
 

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.RowText;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -180,7 +181,13 @@ public final class Summarizer {
             column.add(row.getLogicalTypeValue(indices[i], Vector.class));
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                "Vector column '" + names.get(i) + "': " + e.getMessage() + ", in row " + row, e);
+                "Vector column '"
+                    + names.get(i)
+                    + "': "
+                    + e.getMessage()
+                    + ", in row "
+                    + RowText.of(row),
+                e);
           }
         } else {
           column.add(((Number) value).doubleValue());
