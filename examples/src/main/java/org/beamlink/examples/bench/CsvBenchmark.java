@@ -14,16 +14,15 @@ import java.util.SplittableRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.runners.RunnerOptions;
 import org.beamlink.transforms.io.ReadCsv;
 
@@ -127,31 +126,17 @@ public final class CsvBenchmark {
     PipelineResult result = p.run();
     result.waitUntilFinish();
     double seconds = (System.nanoTime() - start) / 1e9;
-    long counted = counted(result);
+    long counted = ProgressReporter.counter(result, CountFn.ROWS);
     if (counted != rows) {
       throw new IllegalStateException("Expected " + rows + " rows, counted " + counted);
     }
     return new Run(options.getRunner().getSimpleName(), seconds, buildSeconds);
   }
 
-  private static long counted(PipelineResult result) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(CountFn.class, "rows"))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
-  }
-
   /** Counts the rows, reading one value of each so that every row is looked at. */
   private static final class CountFn extends DoFn<Row, Void> {
-    private final Counter rows = Metrics.counter(CountFn.class, "rows");
+    static final MetricName ROWS = MetricName.named(CountFn.class, "rows");
+    private final Counter rows = Metrics.counter(ROWS.getNamespace(), ROWS.getName());
 
     @ProcessElement
     public void process(@Element Row row) {

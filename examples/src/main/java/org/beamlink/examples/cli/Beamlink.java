@@ -2,6 +2,9 @@ package org.beamlink.examples.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.examples.run.SingletonResult;
 import picocli.CommandLine;
@@ -10,21 +13,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
  * The {@code beamlink} command line: one subcommand per task, each its own class.
  *
  * <p>To add a command, write a class like {@link StatsCommand}: a picocli {@code @Command}
- * implementing {@code Callable<Integer>}, with {@link OutputOptions} (table or {@code --json},
- * {@code --quiet}) as a {@code @Mixin}, an {@code @Unmatched} list for the Beam options it passes
- * through to {@link PipelineArgs} (picocli binds {@code @Unmatched} only in the command class), a
- * {@link ProgressReporter} to run the pipeline and {@link SingletonResult} to bring its result
- * back; then list it in {@code subcommands} below. A command with its own subcommands ({@code bench
- * kmeans}) is a {@code @Command} class listing them in its own {@code subcommands}.
+ * implementing {@code Callable<Integer>}, with {@link InputOptions} (the input files) as an
+ * argument group, {@link OutputOptions} (table or {@code --json}, {@code --quiet}) as a
+ * {@code @Mixin}, an {@code @Unmatched} list for the Beam options it passes through to {@link
+ * PipelineArgs} (picocli binds {@code @Unmatched} only in the command class), a {@link
+ * ProgressReporter} to run the pipeline and {@link SingletonResult} to bring its result back; then
+ * list it in {@code subcommands} below. A command with its own subcommands ({@code bench kmeans})
+ * is a {@code @Command} class listing them in its own {@code subcommands}. Every command inherits
+ * {@code -h, --help}.
  *
  * <pre>{@code
  * bin/beamlink stats --input examples/data/iris.csv
+ * bin/beamlink help train logreg
  * java -jar examples/target/beamlink-examples-0.1.0-SNAPSHOT-all.jar stats --help
  * }</pre>
  */
@@ -40,15 +47,16 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       DemoCommand.class,
       OnlineCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     },
-    footer = "%nRun 'beamlink help COMMAND' for a command's options.")
+    footer = "%nRun 'beamlink help COMMAND [SUBCOMMAND]' for a command's options.")
 public final class Beamlink implements Runnable {
   @Spec CommandSpec spec;
 
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
+      scope = ScopeType.INHERIT,
       description = "Show this help and exit.")
   boolean help;
 
@@ -57,9 +65,14 @@ public final class Beamlink implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line, with errors reported as one line instead of a stack trace. */
+  /**
+   * The command line, with errors reported as one line instead of a stack trace. An option's value
+   * may be a subcommand's name ({@code train --pipeline logreg}).
+   */
   static CommandLine commandLine() {
-    return new CommandLine(new Beamlink()).setExecutionExceptionHandler(Beamlink::reportError);
+    return new CommandLine(new Beamlink())
+        .setExecutionExceptionHandler(Beamlink::reportError)
+        .setAllowSubcommandsAsOptionParameters(true);
   }
 
   @Override
@@ -68,26 +81,41 @@ public final class Beamlink implements Runnable {
   }
 
   /**
-   * Prints the innermost message of a failure: runners wrap the error that says what to fix (a
-   * malformed line, a missing file, a bad option) in layers of their own. Any other exception is a
-   * bug, printed with its stack trace.
+   * Prints the message of a failure that says what to fix (a malformed line, a missing file, a bad
+   * option): runners wrap it in layers of their own, and it may wrap the lower-level error it
+   * explains, so the message shown is that of the outermost of the innermost run of user errors
+   * (illegal argument or state, I/O) in the chain of causes. A failure without one is a bug,
+   * printed with its stack trace.
    */
   private static int reportError(Exception e, CommandLine command, ParseResult parsed) {
-    Throwable innermost = e;
-    while (innermost.getCause() != null && innermost.getCause() != innermost) {
-      innermost = innermost.getCause();
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    int shown = chain.size() - 1;
+    while (shown >= 0 && !isUserError(chain.get(shown))) {
+      shown--;
     }
     PrintWriter err = command.getErr();
-    boolean userError =
-        innermost instanceof IllegalArgumentException
-            || innermost instanceof IllegalStateException
-            || innermost instanceof IOException;
-    if (!userError) {
+    if (shown < 0) {
       e.printStackTrace(err);
+      shown = chain.size() - 1;
+    } else {
+      while (shown > 0 && isUserError(chain.get(shown - 1))) {
+        shown--;
+      }
     }
-    String message = innermost.getMessage() != null ? innermost.getMessage() : innermost.toString();
+    Throwable cause = chain.get(shown);
+    String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
     err.println(command.getCommandName() + ": error: " + message);
     err.flush();
     return 1;
+  }
+
+  private static boolean isUserError(Throwable t) {
+    return t instanceof IllegalArgumentException
+        || t instanceof IllegalStateException
+        || t instanceof IOException
+        || t instanceof UncheckedIOException;
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
@@ -12,16 +13,23 @@ import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
 import org.beamlink.iteration.Execution;
 import org.joda.time.Duration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code beamlink bench}: benchmarks, each printing one JSON line per run.
+ * {@code beamlink bench}: benchmarks, each printing one JSON line per run. Each subcommand declares
+ * its options and runs its benchmark ({@link Run#run}); the Beam options, their checks and the
+ * printing are {@link Run}'s.
  *
  * <pre>{@code
  * bin/beamlink bench kmeans                                  # the two standard configurations
  * bin/beamlink bench kmeans --rows 200000 --dims 10 --k 10 --iterations 10
+ * bin/beamlink bench csv                                     # ReadCsv on 3M rows x 6 columns
  * }</pre>
  */
 @Command(
@@ -35,10 +43,35 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.CsvBench.class
     })
 public final class BenchCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing a benchmark: kmeans, logreg, predict, ftrl or csv");
+    CommandLine command = spec.commandLine();
+    throw new ParameterException(
+        command, "Missing a benchmark: " + String.join(", ", command.getSubcommands().keySet()));
+  }
+
+  /**
+   * A benchmark subcommand: checks the Beam options it passes through ({@link PipelineArgs}), then
+   * prints the JSON lines of {@link #lines}.
+   */
+  abstract static class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Unmatched List<String> beamArgs = new ArrayList<>();
+
+    /**
+     * Runs the benchmark with {@code beamArgs}, giving each JSON line to {@code out} as it comes.
+     */
+    abstract void run(String[] beamArgs, Consumer<String> out) throws IOException;
+
+    @Override
+    public Integer call() throws IOException {
+      new PipelineArgs(beamArgs, spec).options();
+      run(beamArgs.toArray(new String[0]), System.out::println);
+      return 0;
+    }
   }
 
   /** {@code beamlink bench kmeans}: see {@link KMeansBenchmark}. */
@@ -50,7 +83,7 @@ public final class BenchCommand implements Runnable {
               + " iterations and 1M x 20, k=10, 20 iterations.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
-  static final class KMeansBench implements Callable<Integer> {
+  static final class KMeansBench extends Run {
     @Option(names = "--rows", description = "Rows (default: the two standard configurations).")
     long rows;
 
@@ -71,10 +104,8 @@ public final class BenchCommand implements Runnable {
         description = "IN_WORKER or DISTRIBUTED to run one path (default: both).")
     Execution execution;
 
-    @Unmatched List<String> beamArgs = new ArrayList<>();
-
     @Override
-    public Integer call() {
+    void run(String[] beamArgs, Consumer<String> out) {
       List<Execution> paths =
           execution == null
               ? List.of(Execution.IN_WORKER, Execution.DISTRIBUTED)
@@ -89,11 +120,8 @@ public final class BenchCommand implements Runnable {
                               c.rows(), c.dims(), c.k(), c.iterations(), seed))
                   .toList();
       for (KMeansBenchmark.Config c : configs) {
-        for (String line : KMeansBenchmark.run(c, paths, beamArgs.toArray(new String[0]))) {
-          System.out.println(line);
-        }
+        KMeansBenchmark.run(c, paths, beamArgs).forEach(out);
       }
-      return 0;
     }
   }
 
@@ -106,7 +134,7 @@ public final class BenchCommand implements Runnable {
               + " non-zeros per row.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
-  static final class LogisticBench implements Callable<Integer> {
+  static final class LogisticBench extends Run {
     @Option(names = "--rows", description = "Rows (default: the two standard configurations).")
     long rows;
 
@@ -134,10 +162,8 @@ public final class BenchCommand implements Runnable {
         description = "AUTO, IN_WORKER or DISTRIBUTED.")
     Execution execution;
 
-    @Unmatched List<String> beamArgs = new ArrayList<>();
-
     @Override
-    public Integer call() {
+    void run(String[] beamArgs, Consumer<String> out) {
       List<LogisticBenchmark.Config> configs =
           rows > 0
               ? List.of(
@@ -155,9 +181,8 @@ public final class BenchCommand implements Runnable {
                               execution))
                   .toList();
       for (LogisticBenchmark.Config c : configs) {
-        System.out.println(LogisticBenchmark.run(c, beamArgs.toArray(new String[0])));
+        out.accept(LogisticBenchmark.run(c, beamArgs));
       }
-      return 0;
     }
   }
 
@@ -169,7 +194,7 @@ public final class BenchCommand implements Runnable {
               + " scored single-threaded in a LocalPredictor and in a Flink pipeline.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
-  static final class PredictBench implements Callable<Integer> {
+  static final class PredictBench extends Run {
     @Option(names = "--dims", defaultValue = "50", description = "Numeric feature columns.")
     int dims;
 
@@ -191,16 +216,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
     long seed;
 
-    @Unmatched List<String> beamArgs = new ArrayList<>();
-
     @Override
-    public Integer call() {
-      PredictBenchmark.Config config =
-          new PredictBenchmark.Config(dims, trainRows, localRows, pipelineRows, 1 << 18, seed);
-      for (String line : PredictBenchmark.run(config, beamArgs.toArray(new String[0]))) {
-        System.out.println(line);
-      }
-      return 0;
+    void run(String[] beamArgs, Consumer<String> out) {
+      PredictBenchmark.run(
+              new PredictBenchmark.Config(dims, trainRows, localRows, pipelineRows, 1 << 18, seed),
+              beamArgs)
+          .forEach(out);
     }
   }
 
@@ -210,11 +231,11 @@ public final class BenchCommand implements Runnable {
       description =
           "FTRL-Proximal on a stream of seeded click-like examples (streaming mode): sustained"
               + " examples per second, then model freshness at a paced rate, beside a"
-              + " single-threaded in-memory FTRL loop. Default: 1M rows, 2^20 hashed dimensions,"
+              + " single-threaded in-memory FTRL loop. Default: 4M rows, 2^20 hashed dimensions,"
               + " 20 non-zeros per row.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
-  static final class FtrlBench implements Callable<Integer> {
+  static final class FtrlBench extends Run {
     @Option(names = "--rows", defaultValue = "4000000", description = "Rows (90% trained on).")
     long rows;
 
@@ -257,10 +278,8 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
     long seed;
 
-    @Unmatched List<String> beamArgs = new ArrayList<>();
-
     @Override
-    public Integer call() {
+    void run(String[] beamArgs, Consumer<String> out) {
       FtrlBenchmark.Config config =
           new FtrlBenchmark.Config(
               rows,
@@ -273,8 +292,7 @@ public final class BenchCommand implements Runnable {
               rate,
               sourceBlock,
               seed);
-      System.out.println(FtrlBenchmark.run(config, beamArgs.toArray(new String[0])));
-      return 0;
+      out.accept(FtrlBenchmark.run(config, beamArgs));
     }
   }
 
@@ -286,7 +304,7 @@ public final class BenchCommand implements Runnable {
               + " schema inferred and declared. Default: 3M rows.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
-  static final class CsvBench implements Callable<Integer> {
+  static final class CsvBench extends Run {
     @Option(names = "--rows", defaultValue = "3000000", description = "Rows of the file.")
     long rows;
 
@@ -303,15 +321,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
     long seed;
 
-    @Unmatched List<String> beamArgs = new ArrayList<>();
-
     @Override
-    public Integer call() throws IOException {
-      CsvBenchmark.Config config = new CsvBenchmark.Config(rows, runs, seed, file);
-      for (String line : CsvBenchmark.run(config, beamArgs.toArray(new String[0]))) {
-        System.out.println(line);
-      }
-      return 0;
+    void run(String[] beamArgs, Consumer<String> out) throws IOException {
+      CsvBenchmark.run(new CsvBenchmark.Config(rows, runs, seed, file), beamArgs).forEach(out);
     }
   }
 }

@@ -118,7 +118,7 @@ public final class DemoTextCommand implements Callable<Integer> {
               + ": run examples/data/fetch-spam-assassin.sh first, or pass --input"
               + " examples/data/spam-assassin-sample.csv (a 10% sample)");
     }
-    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     Path dir = modelDir != null ? modelDir : Files.createTempDirectory("beamlink-demo-text");
     TextDemo.Config config =
         new TextDemo.Config(

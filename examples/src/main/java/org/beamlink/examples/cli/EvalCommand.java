@@ -21,6 +21,7 @@ import org.beamlink.transforms.evaluation.MultiClassEvaluation;
 import org.beamlink.transforms.evaluation.MultiClassMetrics;
 import org.beamlink.transforms.evaluation.RegressionEvaluation;
 import org.beamlink.transforms.io.ReadCsv;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,9 +32,10 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code beamlink eval}: evaluates predictions in CSV files (read with {@link ReadCsv}, schema
- * inferred) and prints the metrics report, or with {@code --json} one line of JSON with every
- * metric; {@code --report DIR} also writes the charts as PNG files and an {@code index.html} that
- * shows them beside the metrics (see {@link EvalReport}).
+ * inferred, every compared column required to have a value: {@link ValueRules}) and prints the
+ * metrics report, or with {@code --json} one line of JSON with every metric; {@code --report DIR}
+ * also writes the charts as PNG files and an {@code index.html} that shows them beside the metrics
+ * (see {@link EvalReport}).
  *
  * <ul>
  *   <li>{@code --type binary} (default): {@code --label} against {@code --score}, the positive
@@ -61,12 +63,8 @@ import picocli.CommandLine.Unmatched;
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-i", "--input"},
-      required = true,
-      paramLabel = "FILE",
-      description = "CSV file, or a pattern like 'data/*.csv', each with a header line.")
-  String input;
+  @ArgGroup(exclusive = false, multiplicity = "1", heading = InputOptions.HEADING)
+  InputOptions input;
 
   @Option(
       names = "--type",
@@ -122,13 +120,6 @@ public final class EvalCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Also write the charts (PNG) and index.html into DIR.")
   Path report;
-
-  @Option(
-      names = "--delimiter",
-      defaultValue = ",",
-      paramLabel = "CHAR",
-      description = "Cell delimiter (default: ${DEFAULT-VALUE}).")
-  char delimiter;
 
   @Mixin OutputOptions output;
 
@@ -250,18 +241,23 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
         output.progress(spec.commandLine().getErr(), "eval", ReadCsv.ROWS_READ, "rows read");
     long start = System.nanoTime();
     EvaluationMetrics metrics = evaluate(options, progress);
     double seconds = (System.nanoTime() - start) / 1e9;
+    String note = logLossNote(metrics);
+    JsonObject json = toJson(metrics, options.getRunner().getSimpleName(), seconds);
+    if (note != null) {
+      json.put("logLossNote", note);
+    }
     output.print(
         spec.commandLine().getOut(),
-        metrics.report(),
-        toJson(metrics, options.getRunner().getSimpleName(), seconds));
+        metrics.report() + (note == null ? "" : "\nNote: " + note + "\n"),
+        json);
     if (report != null) {
-      Path index = EvalReport.write(report, metrics, type.charts(metrics), input);
+      Path index = EvalReport.write(report, metrics, type.charts(metrics), input.input);
       if (!output.quiet) {
         spec.commandLine().getErr().println("eval: report written to " + index);
         spec.commandLine().getErr().flush();
@@ -270,11 +266,47 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Why a binary evaluation has no log loss, or null: the library leaves it NaN when a score is
+   * outside [0, 1] (not a probability), while the ranking metrics stay valid.
+   */
+  private static String logLossNote(EvaluationMetrics metrics) {
+    if (metrics instanceof BinaryMetrics binary
+        && binary.count() > 0
+        && Double.isNaN(binary.logLoss())) {
+      return "logLoss is NaN: some scores are outside [0, 1], so they are not probabilities."
+          + " AUC, KS and the precision-recall areas depend only on the order of the scores and"
+          + " are valid; the threshold metrics compare the scores with --threshold.";
+    }
+    return null;
+  }
+
+  /** The columns every row must have a value in: those the evaluation compares. */
+  private List<String> comparedColumns() {
+    List<String> columns = new ArrayList<>();
+    for (String column : new String[] {label, score, prediction}) {
+      if (column != null) {
+        columns.add(column);
+      }
+    }
+    if (features != null) {
+      columns.addAll(features);
+    }
+    return columns;
+  }
+
   /** Runs the evaluation pipeline on {@code options}' runner and returns its metrics. */
   EvaluationMetrics evaluate(PipelineOptions options, ProgressReporter progress)
       throws IOException {
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<Row> rows = pipeline.apply("ReadCsv", ReadCsv.from(input).withDelimiter(delimiter));
+    PCollection<Row> rows =
+        input
+            .read(pipeline)
+            .apply(
+                ValueRules.finite()
+                    .requiring(
+                        comparedColumns(),
+                        "eval --type " + type + " needs a value in every column it compares"));
     return SingletonResult.run(type.evaluate(rows, this), options, progress);
   }
 
@@ -283,7 +315,7 @@ public final class EvalCommand implements Callable<Integer> {
         new JsonObject()
             .put("command", "eval")
             .put("type", type.toString())
-            .put("input", input)
+            .put("input", input.input)
             .put("runner", runner)
             .put("seconds", Math.round(seconds * 1000) / 1000.0);
     Row row = metrics.toRow();

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.run.ProgressReporter;
@@ -16,10 +15,10 @@ import org.beamlink.iteration.Execution;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.transforms.clustering.InitMode;
 import org.beamlink.transforms.clustering.KMeans;
 import org.beamlink.transforms.io.ReadCsv;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,22 +43,13 @@ import picocli.CommandLine.Unmatched;
 public final class KMeansCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-i", "--input"},
-      required = true,
-      paramLabel = "FILE",
-      description = "CSV file, or a pattern like 'data/*.csv', each with a header line.")
-  String input;
+  @ArgGroup(exclusive = false, multiplicity = "1", heading = InputOptions.HEADING)
+  InputOptions input;
 
   @Option(names = "--k", defaultValue = "2", description = "Clusters (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(
-      names = "--features",
-      split = ",",
-      paramLabel = "COL",
-      description = "Feature columns (default: every numeric column).")
-  List<String> features;
+  @Mixin FeatureOptions features;
 
   @Option(
       names = "--max-iter",
@@ -100,13 +90,20 @@ public final class KMeansCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
         output.progress(spec.commandLine().getErr(), "kmeans", ReadCsv.ROWS_READ, "rows read");
     long start = System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<Row> rows = pipeline.apply("ReadCsv", ReadCsv.from(input));
-    List<String> columns = features != null ? features : numericColumns(rows.getSchema());
+    PCollection<Row> located = input.read(pipeline);
+    List<String> columns = features.columns(InputOptions.valuesSchema(located), List.of());
+    PCollection<Row> rows =
+        located.apply(
+            ValueRules.finite()
+                .requiring(
+                    columns,
+                    "kmeans needs a value in every feature column (fill the missing ones, or"
+                        + " fit 'train --pipeline impute,kmeans=K')"));
     PCollection<KMeansModel> model =
         rows.apply(
             "KMeans",
@@ -126,15 +123,6 @@ public final class KMeansCommand implements Callable<Integer> {
         table(fitted, columns),
         json(fitted, columns, options.getRunner().getSimpleName(), seconds));
     return 0;
-  }
-
-  private static List<String> numericColumns(Schema schema) {
-    List<String> numeric = FeatureColumns.numericColumns(schema, List.of());
-    if (numeric.isEmpty()) {
-      throw new IllegalArgumentException(
-          "No numeric column to cluster on; the input has columns " + schema.getFieldNames());
-    }
-    return numeric;
   }
 
   private static String table(KMeansModel model, List<String> columns) {
@@ -173,7 +161,7 @@ public final class KMeansCommand implements Callable<Integer> {
     }
     return new JsonObject()
         .put("command", "kmeans")
-        .put("input", input)
+        .put("input", input.input)
         .put("runner", runner)
         .put("seconds", Math.round(seconds * 1000) / 1000.0)
         .put("rows", model.provenance().rows())

@@ -192,7 +192,7 @@ public final class OnlineCommand implements Runnable {
                   .withMiniBatchSize(miniBatch)
                   .withThreads(threads),
               emitEvery);
-      PipelineOptions options = new PipelineArgs(streamingArgs()).options();
+      PipelineOptions options = new PipelineArgs(streamingArgs(), spec).options();
       FileSystems.setDefaultPipelineOptions(options);
       String directory = directory(output);
       boolean resuming =
@@ -257,7 +257,7 @@ public final class OnlineCommand implements Runnable {
     private List<String> streamingArgs() {
       List<String> args = new ArrayList<>(beamArgs);
       addIfMissing(args, "streaming", "true");
-      if (new PipelineArgs(args).options().getRunner() == FlinkRunner.class) {
+      if (new PipelineArgs(args, spec).options().getRunner() == FlinkRunner.class) {
         addIfMissing(args, "checkpointingInterval", "5000");
         addIfMissing(args, "shutdownSourcesAfterIdleMs", "5000");
         addIfMissing(args, "enableStableInputDrain", "true");

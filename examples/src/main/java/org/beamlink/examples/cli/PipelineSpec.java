@@ -2,6 +2,7 @@ package org.beamlink.examples.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.beamlink.models.feature.ImputerModel;
 import org.beamlink.transforms.classification.LinearSvm;
 import org.beamlink.transforms.classification.LogisticRegression;
@@ -32,43 +33,136 @@ import org.beamlink.transforms.regression.LinearRegression;
  *       happens before the first vector stage.
  *   <li>Vector stages: {@code standard-scaler}, {@code minmax-scaler}, {@code maxabs-scaler},
  *       {@code normalizer}, {@code pca=K}; each writes a new vector column.
- *   <li>The model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg} (these need a
- *       label) or {@code kmeans=K}.
+ *   <li>Optionally a model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg}
+ *       (these need a label) or {@code kmeans=K}. Without one the pipeline is a feature pipeline,
+ *       as Spark ML allows: {@code beamlink predict} then appends the features it computes.
  * </ul>
  *
  * <pre>{@code
- * MlPipeline p = PipelineSpec.parse("impute,standard-scaler,logreg", List.of("x", "y"), "label", 1e-3, 100);
+ * PipelineSpec spec = PipelineSpec.parse("impute,standard-scaler,logreg");
+ * MlPipeline p = spec.build(List.of("x", "y"), "label", 1e-3, 100);
  * }</pre>
  */
 final class PipelineSpec {
-  private PipelineSpec() {}
+  private static final Set<String> FEATURE_STAGES =
+      Set.of(
+          "impute",
+          "hash",
+          "standard-scaler",
+          "minmax-scaler",
+          "maxabs-scaler",
+          "normalizer",
+          "pca");
+  private static final Set<String> MODELS = Set.of("logreg", "softmax", "svm", "linreg", "kmeans");
+  private static final String STAGES =
+      "impute, hash[=N], standard-scaler, minmax-scaler, maxabs-scaler, normalizer, pca=K, and"
+          + " optionally one model last: logreg, softmax, svm, linreg or kmeans=K";
+
+  /** One stage of the list: its name and its number ({@code pca=3}), or -1. */
+  private record Stage(String name, int arg) {}
+
+  private final String text;
+  private final List<Stage> stages;
+
+  private PipelineSpec(String text, List<Stage> stages) {
+    this.text = text;
+    this.stages = stages;
+  }
 
   /**
-   * The pipeline for {@code spec}.
+   * The stages of {@code text}.
    *
-   * @throws IllegalArgumentException for an unknown stage, a model that is not last, or a
-   *     supervised model without a label
+   * @throws IllegalArgumentException for an unknown stage, a model that is not last, or a stage
+   *     number that is missing or not a positive whole number
    */
-  static MlPipeline parse(
-      String spec, List<String> features, String label, double l2, int maxIter) {
-    List<PipelineStage> stages = new ArrayList<>();
-    List<String> columns = new ArrayList<>(features);
-    String vector = null;
-    String[] names = spec.split(",");
+  static PipelineSpec parse(String text) {
+    List<Stage> stages = new ArrayList<>();
+    String[] names = text.split(",");
     for (int i = 0; i < names.length; i++) {
-      String name = names[i].trim();
+      String name = names[i].strip();
       String arg = null;
       int eq = name.indexOf('=');
       if (eq >= 0) {
         arg = name.substring(eq + 1);
         name = name.substring(0, eq);
       }
-      boolean last = i == names.length - 1;
+      if (!FEATURE_STAGES.contains(name) && !MODELS.contains(name)) {
+        throw new IllegalArgumentException(
+            "Unknown pipeline stage '" + name + "'; expected " + STAGES);
+      }
+      if (MODELS.contains(name) && i < names.length - 1) {
+        throw new IllegalArgumentException(
+            "The model stage '" + name + "' must be the last stage of --pipeline " + text);
+      }
+      boolean needsNumber = name.equals("pca") || name.equals("kmeans");
+      if (arg == null && needsNumber) {
+        throw new IllegalArgumentException(
+            "The stage '" + name + "' needs a number: " + name + "=K");
+      }
+      if (arg != null && !needsNumber && !name.equals("hash")) {
+        throw new IllegalArgumentException("The stage '" + name + "' takes no number");
+      }
+      stages.add(new Stage(name, arg == null ? -1 : number(name, arg)));
+    }
+    return new PipelineSpec(text, stages);
+  }
+
+  private static int number(String name, String arg) {
+    try {
+      int n = Integer.parseInt(arg.strip());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new IllegalArgumentException(
+        "The stage '" + name + "' needs a whole number above 0: " + name + "=K, got '" + arg + "'");
+  }
+
+  /** The model stage's name, or null for a feature pipeline. */
+  String model() {
+    Stage last = stages.get(stages.size() - 1);
+    return MODELS.contains(last.name()) ? last.name() : null;
+  }
+
+  /** True when the model needs a label. */
+  boolean supervised() {
+    return model() != null && !model().equals("kmeans");
+  }
+
+  /**
+   * True when the first stage takes missing values: {@code impute} fills them, {@code hash} skips
+   * nulls. Any other first stage needs a value in every feature column.
+   */
+  boolean takesMissingValues() {
+    String first = stages.get(0).name();
+    return first.equals("impute") || first.equals("hash");
+  }
+
+  /** The text the stages were parsed from. */
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  /**
+   * The pipeline on {@code features}, with the model's {@code label}, {@code l2} and {@code
+   * maxIter}.
+   *
+   * @throws IllegalArgumentException for a supervised model without a label
+   */
+  MlPipeline build(List<String> features, String label, double l2, int maxIter) {
+    List<PipelineStage> built = new ArrayList<>();
+    List<String> columns = new ArrayList<>(features);
+    String vector = null;
+    for (int i = 0; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
       String next = "features_" + (i + 1);
-      switch (name) {
+      switch (stage.name()) {
         case "impute" -> {
           List<String> imputed = columns.stream().map(c -> c + "_imputed").toList();
-          stages.add(
+          built.add(
               Imputer.fit()
                   .withInputCols(columns.toArray(new String[0]))
                   .withOutputCols(imputed.toArray(new String[0]))
@@ -78,65 +172,46 @@ final class PipelineSpec {
         case "hash" -> {
           FeatureHasher hasher =
               FeatureHasher.of(columns.toArray(new String[0])).withOutputCol(next);
-          stages.add(arg == null ? hasher : hasher.withNumFeatures(Integer.parseInt(arg)));
+          built.add(stage.arg() < 0 ? hasher : hasher.withNumFeatures(stage.arg()));
           vector = next;
         }
         case "standard-scaler", "minmax-scaler", "maxabs-scaler", "normalizer", "pca" -> {
           if (vector == null) {
             vector = "features_0";
-            stages.add(VectorAssembler.of(columns.toArray(new String[0])).withOutputCol(vector));
+            built.add(VectorAssembler.of(columns.toArray(new String[0])).withOutputCol(vector));
           }
-          stages.add(vectorStage(name, arg, vector, next));
+          built.add(vectorStage(stage, vector, next));
           vector = next;
         }
-        case "logreg", "softmax", "svm", "linreg", "kmeans" -> {
-          if (!last) {
-            throw new IllegalArgumentException(
-                "The model stage '" + name + "' must be the last stage of --pipeline " + spec);
-          }
-          stages.add(model(name, arg, label, vector, columns, l2, maxIter));
-        }
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown pipeline stage '"
-                    + name
-                    + "'; expected impute, hash[=N], standard-scaler, minmax-scaler,"
-                    + " maxabs-scaler, normalizer, pca=K, logreg, softmax, svm, linreg or"
-                    + " kmeans=K");
+        default -> built.add(model(stage, label, vector, columns, l2, maxIter));
       }
     }
-    return MlPipeline.of(stages);
+    return MlPipeline.of(built);
   }
 
-  private static PipelineStage vectorStage(String name, String arg, String in, String out) {
-    return switch (name) {
+  private static PipelineStage vectorStage(Stage stage, String in, String out) {
+    return switch (stage.name()) {
       case "standard-scaler" -> StandardScaler.fit().withInputCol(in).withOutputCol(out);
       case "minmax-scaler" -> MinMaxScaler.fit().withInputCol(in).withOutputCol(out);
       case "maxabs-scaler" -> MaxAbsScaler.fit().withInputCol(in).withOutputCol(out);
       case "normalizer" -> Normalizer.of(in).withOutputCol(out);
-      default -> Pca.fit().withInputCol(in).withOutputCol(out).withK(intArg(name, arg));
+      default -> Pca.fit().withInputCol(in).withOutputCol(out).withK(stage.arg());
     };
   }
 
   private static PipelineStage model(
-      String name,
-      String arg,
-      String label,
-      String vector,
-      List<String> columns,
-      double l2,
-      int maxIter) {
-    if (name.equals("kmeans")) {
-      KMeans.Fit kmeans = KMeans.fit().withK(intArg(name, arg)).withMaxIter(maxIter);
+      Stage stage, String label, String vector, List<String> columns, double l2, int maxIter) {
+    if (stage.name().equals("kmeans")) {
+      KMeans.Fit kmeans = KMeans.fit().withK(stage.arg()).withMaxIter(maxIter);
       return vector != null
           ? kmeans.withVectorCol(vector)
           : kmeans.withFeatureCols(columns.toArray(new String[0]));
     }
     if (label == null) {
-      throw new IllegalArgumentException("The model stage '" + name + "' needs --label");
+      throw new IllegalArgumentException("The model stage '" + stage.name() + "' needs --label");
     }
     LinearFit fit =
-        switch (name) {
+        switch (stage.name()) {
           case "logreg" -> LogisticRegression.fit();
           case "softmax" -> Softmax.fit();
           case "svm" -> LinearSvm.fit();
@@ -146,12 +221,5 @@ final class PipelineSpec {
     return vector != null
         ? fit.withVectorCol(vector)
         : fit.withFeatureCols(columns.toArray(new String[0]));
-  }
-
-  private static int intArg(String name, String arg) {
-    if (arg == null) {
-      throw new IllegalArgumentException("The stage '" + name + "' needs a number: " + name + "=K");
-    }
-    return Integer.parseInt(arg);
   }
 }

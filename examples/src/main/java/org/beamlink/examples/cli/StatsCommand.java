@@ -34,6 +34,7 @@ import org.beamlink.transforms.stats.Summarizer;
 import org.beamlink.transforms.stats.Summary;
 import org.beamlink.transforms.stats.SummaryCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,13 +45,14 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code beamlink stats}: summary statistics of the numeric columns of CSV files, computed by a
- * pipeline ({@link ReadCsv} with an inferred schema, then {@link Summarizer}) and printed as a
- * table (column, count, missing, mean, stddev, min, max) or, with {@code --json}, as one line of
- * JSON with every statistic. In the same pipeline, on request: the Pearson or Spearman correlation
- * matrix of the numeric columns ({@code --correlation}, {@link Correlation}), the chi-square test
- * of the string and integer columns against a label ({@code --chi2 --label COL}, {@link
- * ChiSquareTest}) and quantiles of the numeric columns ({@code --quantiles 0.25,0.5,0.75}, {@link
- * Quantiles}, relative rank error 0.001), each printed as a table after the summary.
+ * pipeline ({@link ReadCsv} with an inferred schema, {@link ValueRules}, then {@link Summarizer})
+ * and printed as a table (column, count, missing, mean, stddev, min, max) or, with {@code --json},
+ * as one line of JSON with every statistic. In the same pipeline, on request: the Pearson or
+ * Spearman correlation matrix of the numeric columns ({@code --correlation}, {@link Correlation}),
+ * the chi-square test of the string and integer columns against a label ({@code --chi2 --label
+ * COL}, {@link ChiSquareTest}) and quantiles of the numeric columns ({@code --quantiles
+ * 0.25,0.5,0.75}, {@link Quantiles}, relative rank error 0.001), each printed as a table after the
+ * summary.
  *
  * <pre>{@code
  * bin/beamlink stats --input examples/data/iris.csv
@@ -68,19 +70,8 @@ import picocli.CommandLine.Unmatched;
 public final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-i", "--input"},
-      required = true,
-      paramLabel = "FILE",
-      description = "CSV file, or a pattern like 'data/*.csv', each with a header line.")
-  String input;
-
-  @Option(
-      names = "--delimiter",
-      defaultValue = ",",
-      paramLabel = "CHAR",
-      description = "Cell delimiter (default: ${DEFAULT-VALUE}).")
-  char delimiter;
+  @ArgGroup(exclusive = false, multiplicity = "1", heading = InputOptions.HEADING)
+  InputOptions input;
 
   @Option(
       names = "--correlation",
@@ -115,11 +106,11 @@ public final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Request request = request();
-    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
         output.progress(spec.commandLine().getErr(), "stats", ReadCsv.ROWS_READ, "rows read");
     long start = System.nanoTime();
-    Results results = compute(options, input, delimiter, request, progress);
+    Results results = compute(options, input, request, progress);
     double seconds = (System.nanoTime() - start) / 1e9;
     output.print(
         spec.commandLine().getOut(),
@@ -197,22 +188,25 @@ public final class StatsCommand implements Callable<Integer> {
   static Summary summarize(
       PipelineOptions options, String input, char delimiter, ProgressReporter progress)
       throws IOException {
-    return compute(options, input, delimiter, Request.SUMMARY, progress).summary();
+    return compute(options, InputOptions.of(input, delimiter), Request.SUMMARY, progress).summary();
   }
 
   /**
    * Runs one pipeline on {@code options}' runner computing the summary of {@code input} and what
-   * {@code request} asks for besides.
+   * {@code request} asks for besides. Missing values are counted; an infinity fails the run ({@link
+   * ValueRules}).
    */
   static Results compute(
-      PipelineOptions options,
-      String input,
-      char delimiter,
-      Request request,
-      ProgressReporter progress)
+      PipelineOptions options, InputOptions input, Request request, ProgressReporter progress)
       throws IOException {
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<Row> rows = pipeline.apply("ReadCsv", ReadCsv.from(input).withDelimiter(delimiter));
+    ValueRules rules = ValueRules.finite();
+    if (request.chi2Label() != null) {
+      rules =
+          rules.requiring(
+              List.of(request.chi2Label()), "stats --chi2 needs a label in every record");
+    }
+    PCollection<Row> rows = input.read(pipeline).apply(rules);
     PCollection<Summary> summary = rows.apply("Summarize", Summarizer.globally());
     List<PCollectionView<?>> views = new ArrayList<>();
     PCollectionView<CorrelationMatrix> correlation =
@@ -302,7 +296,7 @@ public final class StatsCommand implements Callable<Integer> {
     JsonObject json =
         new JsonObject()
             .put("command", "stats")
-            .put("input", input)
+            .put("input", input.input)
             .put("runner", runner)
             .put("seconds", Math.round(seconds * 1000) / 1000.0)
             .put("rows", summary.rows())

@@ -1,6 +1,7 @@
 package org.beamlink.examples.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.run.ProgressReporter;
@@ -19,23 +19,27 @@ import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.pipeline.PipelineModel;
-import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadLibSvm;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
  * {@code beamlink train}: trains a model and prints its summary; with {@code --pipeline}, fits a
- * pipeline of feature stages and a model (see {@link PipelineSpec}) and writes it to a model file
- * that {@code beamlink predict} and {@code LocalPredictor} load.
+ * pipeline of feature stages and optionally a model (see {@link PipelineSpec}; without a model, a
+ * feature pipeline) and writes it to a model file that {@code beamlink predict} and {@code
+ * LocalPredictor} load. Missing values in the label and, unless the pipeline starts with {@code
+ * impute} or {@code hash}, in the features are errors naming their file and line ({@link
+ * ValueRules}); so is a {@code --model} that is a directory, before anything is trained.
  *
  * <pre>{@code
  * bin/beamlink train logreg --input data.csv --label clicked --l2 0.001
@@ -59,30 +63,26 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "STAGES",
       description =
           "Comma-separated stages: impute, hash[=N], standard-scaler, minmax-scaler,"
-              + " maxabs-scaler, normalizer, pca=K, then one model: logreg, softmax, svm, linreg or"
-              + " kmeans=K.")
+              + " maxabs-scaler, normalizer, pca=K, then optionally one model: logreg, softmax,"
+              + " svm, linreg or kmeans=K. Without a model it is a feature pipeline: predict"
+              + " appends the features it computes.")
   String pipeline;
 
-  @Option(
-      names = {"-i", "--input"},
-      paramLabel = "FILE",
-      description = "CSV file, or a pattern like 'data/*.csv', each with a header line.")
-  String input;
+  @ArgGroup(exclusive = false, multiplicity = "0..1", heading = InputOptions.HEADING)
+  InputOptions input;
 
-  @Option(names = "--label", paramLabel = "COL", description = "The label column.")
+  @Option(
+      names = "--label",
+      paramLabel = "COL",
+      description = "The label column (logreg, softmax, svm, linreg).")
   String label;
 
-  @Option(
-      names = "--features",
-      split = ",",
-      paramLabel = "COL",
-      description = "Feature columns (default: every numeric column but the label).")
-  List<String> features;
+  @Mixin FeatureOptions features;
 
   @Option(
       names = {"-m", "--model"},
       paramLabel = "FILE",
-      description = "The model file to write.")
+      description = "The model file to write (not an existing directory).")
   String modelFile;
 
   @Option(names = "--l2", defaultValue = "0", description = "L2 penalty (default: 0).")
@@ -101,46 +101,58 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (pipeline == null) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "Missing a model (logreg) or --pipeline");
+      throw new ParameterException(spec.commandLine(), "Missing a model (logreg) or --pipeline");
     }
     if (input == null || modelFile == null) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--pipeline needs --input and --model");
+      throw new ParameterException(spec.commandLine(), "--pipeline needs --input and --model");
     }
-    PipelineOptions options = new PipelineArgs(beamArgs).options();
+    PipelineSpec stages = PipelineSpec.parse(pipeline);
+    if (stages.supervised() && label == null) {
+      throw new ParameterException(
+          spec.commandLine(), "The model stage '" + stages.model() + "' needs --label");
+    }
+    Path model = modelPath(modelFile);
+    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
         output.progress(
             spec.commandLine().getErr(), "train --pipeline", ReadCsv.ROWS_READ, "rows read");
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
-    PCollection<Row> rows = p.apply("ReadCsv", ReadCsv.from(input));
-    List<String> columns =
-        features != null
-            ? features
-            : FeatureColumns.numericColumns(
-                rows.getSchema(), label == null ? List.of() : List.of(label));
-    if (columns.isEmpty()) {
-      throw new IllegalArgumentException(
-          "No numeric feature column besides the label; the input has columns "
-              + rows.getSchema().getFieldNames());
+    PCollection<Row> located = input.read(p);
+    String usedLabel = stages.supervised() ? label : null;
+    List<String> excluded = label == null ? List.of() : List.of(label);
+    List<String> columns = features.columns(InputOptions.valuesSchema(located), excluded);
+    List<String> required = new ArrayList<>();
+    if (usedLabel != null) {
+      required.add(usedLabel);
     }
-    MlPipeline stages = PipelineSpec.parse(pipeline, columns, label, l2, maxIter);
-    PipelineModel model =
-        SingletonResult.run(rows.apply("Fit pipeline", stages.fit()), options, progress);
-    ModelFile.write(model, Path.of(modelFile));
+    if (!stages.takesMissingValues()) {
+      required.addAll(columns);
+    }
+    PCollection<Row> rows =
+        located.apply(
+            ValueRules.finite()
+                .requiring(
+                    required,
+                    "the pipeline needs a value in its label and, unless it starts with impute"
+                        + " (which fills missing values) or hash, in every feature column"));
+    MlPipeline fit = stages.build(columns, usedLabel, l2, maxIter);
+    PipelineModel fitted =
+        SingletonResult.run(rows.apply("Fit pipeline", fit.fit()), options, progress);
+    ModelFile.write(fitted, model);
     double seconds = (System.nanoTime() - start) / 1e9;
     StringBuilder table = new StringBuilder();
-    Map<String, String> parameters = model.parameters();
+    Map<String, String> parameters = fitted.parameters();
     for (Map.Entry<String, String> e : parameters.entrySet()) {
       table.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
     table.append(
         String.format(
             Locale.ROOT,
-            "wrote %s (%d stages) in %.1f s%n",
+            "wrote %s (%d stages%s) in %.1f s%n",
             modelFile,
-            model.stages().size(),
+            fitted.stages().size(),
+            stages.model() == null ? "; no model stage: a feature pipeline" : "",
             seconds));
     output.print(
         spec.commandLine().getOut(),
@@ -148,12 +160,33 @@ public final class TrainCommand implements Callable<Integer> {
         new JsonObject()
             .put("command", "train --pipeline")
             .put("pipeline", pipeline)
-            .put("input", input)
+            .put("input", input.input)
             .put("model", modelFile)
             .put("runner", options.getRunner().getSimpleName())
-            .put("stages", model.stages().size())
+            .put("stages", fitted.stages().size())
+            .put("modelStage", stages.model() == null ? "" : stages.model())
             .put("seconds", Math.round(seconds * 1000) / 1000.0));
     return 0;
+  }
+
+  /**
+   * The model file to write, checked before anything is trained: not a directory, in a directory
+   * that exists.
+   */
+  private static Path modelPath(String file) {
+    Path path = Path.of(file).toAbsolutePath();
+    if (Files.isDirectory(path)) {
+      throw new IllegalArgumentException(
+          "--model "
+              + file
+              + " is a directory; name the file to write, such as "
+              + path.resolve("model.blm"));
+    }
+    if (!Files.isDirectory(path.getParent())) {
+      throw new IllegalArgumentException(
+          "--model " + file + ": the directory " + path.getParent() + " does not exist");
+    }
+    return path;
   }
 
   /** {@code beamlink train logreg}: binary logistic regression on CSV or LibSVM files. */
@@ -167,17 +200,15 @@ public final class TrainCommand implements Callable<Integer> {
   static final class Logistic implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(
-        names = {"-i", "--input"},
-        required = true,
-        paramLabel = "FILE",
-        description = "Input file or pattern: CSV with a header line, or LibSVM.")
-    String input;
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = InputOptions.HEADING)
+    InputOptions input;
 
     @Option(
         names = "--format",
         defaultValue = "csv",
-        description = "csv or libsvm (default: ${DEFAULT-VALUE}).")
+        description =
+            "csv or libsvm (default: ${DEFAULT-VALUE}); LibSVM files have columns label and"
+                + " features.")
     String format;
 
     @Option(
@@ -187,12 +218,7 @@ public final class TrainCommand implements Callable<Integer> {
         description = "The label column, with two distinct values ('label' for LibSVM).")
     String label;
 
-    @Option(
-        names = "--features",
-        split = ",",
-        paramLabel = "COL",
-        description = "Feature columns (default: every numeric column but the label).")
-    List<String> features;
+    @Mixin FeatureOptions features;
 
     @Option(names = "--l1", defaultValue = "0", description = "L1 penalty (default: 0).")
     double l1;
@@ -235,11 +261,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      PipelineOptions options = new PipelineArgs(beamArgs).options();
       boolean libsvm = format.equalsIgnoreCase("libsvm");
       if (!libsvm && !format.equalsIgnoreCase("csv")) {
-        throw new IllegalArgumentException("Expected --format csv or libsvm, got " + format);
+        throw new ParameterException(
+            spec.commandLine(), "Expected --format csv or libsvm, got " + format);
       }
+      if (libsvm && !input.schema.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(), "--schema is for CSV input; LibSVM files have a fixed schema");
+      }
+      PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
       ProgressReporter progress =
           output.progress(
               spec.commandLine().getErr(),
@@ -248,7 +279,6 @@ public final class TrainCommand implements Callable<Integer> {
               "rows read");
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
-      PCollection<Row> rows = pipeline.apply(libsvm ? ReadLibSvm.from(input) : ReadCsv.from(input));
       LinearFit fit =
           LogisticRegression.fit()
               .withLabelCol(label)
@@ -260,11 +290,23 @@ public final class TrainCommand implements Callable<Integer> {
               .withOptimMethod(optim)
               .withExecution(execution);
       List<String> names;
+      PCollection<Row> rows;
       if (libsvm) {
+        rows = pipeline.apply("ReadLibSvm", ReadLibSvm.from(input.input));
         fit = fit.withVectorCol("features");
         names = null;
       } else {
-        names = features != null ? features : numericColumns(rows.getSchema());
+        PCollection<Row> located = input.read(pipeline);
+        names = features.columns(InputOptions.valuesSchema(located), List.of(label));
+        List<String> required = new ArrayList<>(names);
+        required.add(label);
+        rows =
+            located.apply(
+                ValueRules.finite()
+                    .requiring(
+                        required,
+                        "train logreg needs a value in the label and every feature column (fill"
+                            + " missing ones with 'train --pipeline impute,logreg')"));
         fit = fit.withFeatureCols(names.toArray(new String[0]));
       }
       LinearModel model =
@@ -275,16 +317,6 @@ public final class TrainCommand implements Callable<Integer> {
           table(model, names),
           json(model, names, options.getRunner().getSimpleName(), seconds));
       return 0;
-    }
-
-    private List<String> numericColumns(Schema schema) {
-      List<String> numeric = FeatureColumns.numericColumns(schema, List.of(label));
-      if (numeric.isEmpty()) {
-        throw new IllegalArgumentException(
-            "No numeric feature column besides the label; the input has columns "
-                + schema.getFieldNames());
-      }
-      return numeric;
     }
 
     private static String name(List<String> names, int j) {
@@ -334,7 +366,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       return new JsonObject()
           .put("command", "train logreg")
-          .put("input", input)
+          .put("input", input.input)
           .put("runner", runner)
           .put("seconds", Math.round(seconds * 1000) / 1000.0)
           .put("rows", model.provenance().rows())

@@ -188,4 +188,69 @@ class EvalCommandTest {
     assertEquals(2, run.code());
     assertThat(run.err(), containsString("Missing --score for --type binary"));
   }
+
+  /**
+   * Before: "logLoss NaN" with exit code 0 and no word of why. The ranking metrics of scores
+   * outside [0, 1] are valid (Alink's example, scores times 10: the same order, the same AUC).
+   */
+  @Test
+  void saysWhyLogLossIsAbsentForScoresOutsideZeroOne() throws IOException {
+    Path csv = dir.resolve("margins.csv");
+    Files.writeString(csv, "label,p\n1,9\n1,8\n1,7\n0,7.5\n0,6\n");
+    CommandLineRun run =
+        CommandLineRun.of(
+            "eval",
+            "--input",
+            csv.toString(),
+            "--label",
+            "label",
+            "--score",
+            "p",
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(hasLine(run.out(), "auc", "0.8333333333"), run.out());
+    assertThat(
+        run.out(),
+        containsString(
+            "Note: logLoss is NaN: some scores are outside [0, 1], so they are not probabilities."));
+    CommandLineRun json =
+        CommandLineRun.of(
+            "eval",
+            "--input",
+            csv.toString(),
+            "--label",
+            "label",
+            "--score",
+            "p",
+            "--json",
+            "-q",
+            "--runner=DirectRunner");
+    assertThat(json.out(), containsString("\"logLoss\":null"));
+    assertThat(json.out(), containsString("\"logLossNote\":\"logLoss is NaN: some scores"));
+  }
+
+  /** A missing label or score is named by file and line, as every command does. */
+  @Test
+  void namesTheLineOfAMissingScore() throws IOException {
+    Path csv = dir.resolve("gap.csv");
+    Files.writeString(csv, "label,p\n1,0.9\n0,\n");
+    CommandLineRun run =
+        CommandLineRun.of(
+            "eval",
+            "--input",
+            csv.toString(),
+            "--label",
+            "label",
+            "--score",
+            "p",
+            "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertThat(
+        run.err(),
+        containsString(
+            "eval: error: In "
+                + csv
+                + ", line 3: column 'p' is empty; eval --type binary needs a value"));
+  }
 }

@@ -1,5 +1,7 @@
 package org.beamlink.examples.cli;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,8 +140,8 @@ class PipelineCommandsTest {
     assertTrue(predict.out().contains("\"rowsFailed\":1"), predict.out());
     List<CSVRecord> failed = csv(failures);
     assertEquals(2, failed.size());
-    assertEquals(List.of("row", "error"), failed.get(0).toList());
-    assertTrue(failed.get(1).get(1).contains("is null in row"), failed.get(1).toString());
+    assertEquals(List.of("file", "line", "error", "text"), failed.get(0).toList());
+    assertTrue(failed.get(1).get(2).contains("is null in row"), failed.get(1).toString());
     assertEquals(3, csv(out).size());
   }
 
@@ -165,5 +167,126 @@ class PipelineCommandsTest {
             "--runner=DirectRunner");
     assertEquals(1, run.code());
     assertTrue(run.err().contains("Unknown pipeline stage 'standard-scalar'"), run.err());
+  }
+
+  private static final String BREAST_CANCER =
+      Path.of("../transforms/src/test/resources/linear/breast_cancer.csv")
+          .toAbsolutePath()
+          .normalize()
+          .toString();
+
+  /**
+   * Before: picocli took 'logreg' for the {@code train logreg} subcommand ("Expected parameter for
+   * option '--pipeline' but found 'logreg'").
+   */
+  @Test
+  void trainsAPipelineOfJustTheModelNamedLikeASubcommand() throws IOException {
+    Path model = dir.resolve("logreg.blm");
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "logreg",
+            "--input",
+            BREAST_CANCER,
+            "--label",
+            "label",
+            "--features",
+            "f0,f1,f2",
+            "--model",
+            model.toString(),
+            "--json",
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("\"stages\":1"), run.out());
+    assertEquals(1, ModelFile.read(model, PipelineModel.class).stages().size());
+  }
+
+  /**
+   * Before: the pipeline was fitted, then writing the model failed. The input here would fail the
+   * fit, so the message shows the check comes first.
+   */
+  @Test
+  void refusesAModelPathThatIsADirectoryBeforeTraining() throws IOException {
+    Path input = dir.resolve("empty-label.csv");
+    Files.writeString(input, "x,label\n1,\n2,\n");
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "logreg",
+            "--input",
+            input.toString(),
+            "--label",
+            "label",
+            "--model",
+            dir.toString(),
+            "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertThat(run.err(), containsString("train: error: --model " + dir + " is a directory"));
+  }
+
+  /**
+   * A pipeline without a model stage is a feature pipeline (as in Spark ML): it trains without a
+   * label, and predict writes the features it computes. Before: help said a model must come last,
+   * yet training took it and predict reported rows "scored" with no prediction column.
+   */
+  @Test
+  void aFeaturePipelineTrainsWithoutALabelAndPredictAddsItsFeatures() throws IOException {
+    Path model = dir.resolve("features.blm");
+    CommandLineRun train =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "standard-scaler",
+            "--input",
+            IRIS,
+            "--model",
+            model.toString(),
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, train.code(), train.err());
+    assertThat(train.out(), containsString("(2 stages; no model stage: a feature pipeline)"));
+    Path out = dir.resolve("features.csv");
+    CommandLineRun predict =
+        CommandLineRun.of(
+            "predict",
+            "--model",
+            model.toString(),
+            "--input",
+            IRIS,
+            "--output",
+            out.toString(),
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, predict.code(), predict.err());
+    assertThat(
+        predict.out(),
+        containsString(
+            "150 rows written to "
+                + out
+                + " with the model's columns features_0,"
+                + " features_1"));
+    List<CSVRecord> lines = csv(out);
+    assertEquals(
+        List.of(
+            "sepal_length",
+            "sepal_width",
+            "petal_length",
+            "petal_width",
+            "species",
+            "features_0",
+            "features_1"),
+        lines.get(0).toList());
+    assertEquals("[5.1, 3.5, 1.4, 0.2]", lines.get(1).get(5));
+  }
+
+  @Test
+  void helpSaysTheModelStageIsOptional() {
+    CommandLineRun run = CommandLineRun.of("train", "--help");
+    assertEquals(0, run.code(), run.err());
+    assertThat(run.out(), containsString("then optionally one model"));
+    assertThat(run.out(), containsString("Without a model it is a feature pipeline"));
   }
 }

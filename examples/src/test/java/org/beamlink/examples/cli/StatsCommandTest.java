@@ -2,14 +2,21 @@ package org.beamlink.examples.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
@@ -227,7 +234,7 @@ class StatsCommandTest {
   @Test
   void rejectsAnArgumentThatIsNotABeamOption() {
     CommandLineRun run = CommandLineRun.of("stats", "--input", IRIS, "DirectRunner");
-    assertEquals(1, run.code());
+    assertEquals(2, run.code());
     assertThat(run.err(), containsString("Unexpected argument 'DirectRunner'"));
   }
 
@@ -237,5 +244,107 @@ class StatsCommandTest {
     assertEquals(2, run.code());
     assertThat(run.err(), containsString("Missing a command"));
     assertThat(run.err(), containsString("stats"));
+  }
+
+  /** The first 100 records of iris with 'abc' for sepal_width on line 78, as in issue 17. */
+  private Path irisWithAWord() throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(IRIS)).subList(0, 101));
+    String[] cells = lines.get(77).split(",");
+    cells[1] = "abc";
+    lines.set(77, String.join(",", cells));
+    Path bad = dir.resolve("bad.csv");
+    Files.write(bad, lines);
+    return bad;
+  }
+
+  /**
+   * Before: 'abc' among the first 1,000 values made sepal_width a text column, which stats left out
+   * with exit code 0.
+   */
+  @Test
+  void failsOnAWordInANumericColumnNamingFileLineColumnAndValue() throws IOException {
+    Path bad = irisWithAWord();
+    CommandLineRun run = CommandLineRun.of("stats", "-i", bad.toString(), "--runner=DirectRunner");
+    assertEquals(1, run.code(), run.out());
+    assertEquals(
+        "stats: error: Malformed record in "
+            + bad
+            + ", line 78: column 'sepal_width' has value 'abc'; expected a number (DOUBLE), as"
+            + " most values of the column are; if the column is text, declare it so"
+            + " (ReadCsv.withColumnType, or --schema sepal_width:string in the beamlink command"
+            + " line)\n",
+        run.err());
+  }
+
+  @Test
+  void readsAColumnDeclaredTextWithSchema() throws IOException {
+    Path bad = irisWithAWord();
+    CommandLineRun run =
+        CommandLineRun.of(
+            "stats",
+            "-i",
+            bad.toString(),
+            "--schema",
+            "sepal_width:string,petal_width:double",
+            "--json",
+            "-q",
+            "--runner=DirectRunner");
+    assertEquals(0, run.code(), run.err());
+    assertThat(run.out(), containsString("\"rows\":100"));
+    assertThat(run.out(), not(containsString("sepal_width")));
+    assertThat(run.out(), containsString("\"column\":\"petal_width\""));
+  }
+
+  @Test
+  void refusesAnUnknownSchemaType() {
+    CommandLineRun run =
+        CommandLineRun.of("stats", "-i", IRIS, "--schema", "species:text", "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertThat(run.err(), containsString("--schema type 'text' is not one of string, double"));
+  }
+
+  /**
+   * Before: the type was guessed from the first 1,000 records, so a decimal after them failed the
+   * job ("expected an integer (INT64)") although the file is valid.
+   */
+  @Test
+  void readsADecimalAfterTheFirstThousandRecordsOfACountColumn() throws IOException {
+    StringBuilder text = new StringBuilder("id,count\n");
+    for (int i = 0; i < 1500; i++) {
+      text.append(i).append(',').append(i % 7).append('\n');
+    }
+    text.append("1500,0.5\n");
+    Path file = dir.resolve("counts.csv");
+    Files.writeString(file, text);
+    CommandLineRun run =
+        CommandLineRun.of("stats", "-i", file.toString(), "--json", "-q", "--runner=DirectRunner");
+    assertEquals(0, run.code(), run.err());
+    assertThat(run.out(), containsString("\"rows\":1501"));
+    assertThat(run.out(), containsString("\"column\":\"count\",\"count\":1501"));
+  }
+
+  /** Before: "the text does not parse as CSV ...: null". */
+  @Test
+  void namesATruncatedGzipFile() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+      gzip.write(Files.readAllBytes(Path.of(IRIS)));
+      for (int i = 0; i < 20; i++) {
+        gzip.write(
+            String.join("\n", Files.readAllLines(Path.of(IRIS)).subList(1, 151))
+                .getBytes(StandardCharsets.UTF_8));
+        gzip.write('\n');
+      }
+    }
+    Path file = dir.resolve("cut.csv.gz");
+    Files.write(file, Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2));
+    CommandLineRun run = CommandLineRun.of("stats", "-i", file.toString(), "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertEquals(
+        "stats: error: Cannot read "
+            + file
+            + " to infer its schema: the file ends in the middle of its data (truncated or still"
+            + " being written?)\n",
+        run.err());
   }
 }

@@ -3,12 +3,17 @@ package org.beamlink.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
+  @TempDir Path dir;
+
   private static final String BREAST_CANCER =
       Path.of("../transforms/src/test/resources/linear/breast_cancer.csv")
           .toAbsolutePath()
@@ -80,5 +85,27 @@ class TrainCommandTest {
             "train", "logreg", "--input", IRIS, "--label", "species", "--runner=DirectRunner");
     assertEquals(1, run.code());
     assertTrue(run.err().contains("at most 2 distinct labels"), run.err());
+  }
+
+  /** Before: "item 'x' is not index:value" without the file or the line. */
+  @Test
+  void namesTheFileAndLineOfAMalformedLibSvmLine() throws IOException {
+    Path file = dir.resolve("bad.svm");
+    Files.writeString(file, "1 1:0.5 2:1\n0 1:0.25 x\n");
+    CommandLineRun run =
+        CommandLineRun.of(
+            "train",
+            "logreg",
+            "--input",
+            file.toString(),
+            "--format",
+            "libsvm",
+            "--label",
+            "label",
+            "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertEquals(
+        "logreg: error: Malformed record in " + file + ", line 2: item 'x' is not index:value\n",
+        run.err());
   }
 }
