@@ -132,6 +132,8 @@ public final class DemoCtrCommand implements Callable<Integer> {
             seed,
             arrivalOrder,
             eventsFile);
+    // Checked here for the command line's messages; the demo makes its own options from them.
+    new PipelineArgs(beamArgs, spec).options();
     CtrDemo.run(config, beamArgs.toArray(new String[0]), out);
     return 0;
   }
