@@ -84,8 +84,8 @@ public final class Beamlink implements Runnable {
    * Prints the message of a failure that says what to fix (a malformed line, a missing file, a bad
    * option): runners wrap it in layers of their own, and it may wrap the lower-level error it
    * explains, so the message shown is that of the outermost of the innermost run of user errors
-   * (illegal argument or state, I/O) in the chain of causes. A failure without one is a bug,
-   * printed with its stack trace.
+   * (illegal argument or state, I/O) in the chain of causes, on one line. A failure without one is
+   * a bug, printed with its stack trace.
    */
   private static int reportError(Exception e, CommandLine command, ParseResult parsed) {
     List<Throwable> chain = new ArrayList<>();
@@ -107,7 +107,8 @@ public final class Beamlink implements Runnable {
     }
     Throwable cause = chain.get(shown);
     String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-    err.println(command.getCommandName() + ": error: " + message);
+    // One line, whatever a lower layer put in its message.
+    err.println(command.getCommandName() + ": error: " + message.replaceAll("\\s*\\R\\s*", " "));
     err.flush();
     return 1;
   }

@@ -116,6 +116,8 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
+    FileSystems.setDefaultPipelineOptions(options);
     checkOutput("--output", outputFile);
     if (failures != null) {
       checkOutput("--failures", failures);
@@ -123,7 +125,6 @@ public final class PredictCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--failures and --output name the same file");
       }
     }
-    PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     Transformer fitted = ReadModel.read(model);
     ProgressReporter progress =
         output.progress(spec.commandLine().getErr(), "predict", ReadCsv.ROWS_READ, "rows read");
