@@ -126,6 +126,20 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
    */
   public abstract void addWeightedGram(double[] r, double[] out);
 
+  /**
+   * Adds the weighted moments of the rows extended by their labels, {@code z_i = (x_i, y_i)} of
+   * size {@code D = numCols() + 1}, about {@code center} ({@code D} values) to {@code out} from
+   * {@code offset}: first the {@code D} first moments {@code sum_i r[i] (z_ij - center_j)}, then
+   * the upper triangle of {@code sum_i r[i] (z_i - center)(z_i - center)^T} packed row by row
+   * ({@code D (D + 1) / 2} values, entry {@code (j, k >= j)} at {@code j (2D - j + 1) / 2 + k -
+   * j}): what least squares needs, in one pass. A dense block subtracts the center row by row, so
+   * the moments keep their precision whatever the columns' means; a sparse block keeps its cost at
+   * its non-zeros and subtracts the center afterwards.
+   *
+   * @throws IllegalStateException when the block has no labels
+   */
+  public abstract void addCenteredMoments(double[] r, double[] center, double[] out, int offset);
+
   /** {@code out += scale * row(i)}. */
   public abstract void addRowTo(int i, double scale, double[] out);
 
@@ -156,6 +170,18 @@ public abstract sealed class Block implements Serializable permits DenseBlock, S
   public abstract long estimatedBytes();
 
   /** Copies the upper triangle of the {@code d x d} row-major {@code m} onto its lower one. */
+  /** Checks the arrays of {@link #addCenteredMoments}. */
+  final void checkMoments(double[] r, double[] center, double[] out, int offset) {
+    if (labels == null) {
+      throw new IllegalStateException("Centered moments need a block with labels");
+    }
+    checkVector("Vector", numRows, r);
+    checkVector("Center", numCols + 1, center);
+    long size = numCols + 1L;
+    checkSlice(
+        "Moments", offset, (int) Math.min(Integer.MAX_VALUE, size + size * (size + 1) / 2), out);
+  }
+
   static void mirrorUpperTriangle(double[] m, int d) {
     for (int j = 0; j < d; j++) {
       for (int k = j + 1; k < d; k++) {

@@ -135,6 +135,31 @@ public final class DenseBlock extends Block {
   }
 
   @Override
+  public void addCenteredMoments(double[] r, double[] center, double[] out, int offset) {
+    checkMoments(r, center, out, offset);
+    int d = numCols;
+    int size = d + 1;
+    double[] z = new double[size];
+    for (int i = 0, off = 0; i < numRows; i++, off += d) {
+      double ri = r[i];
+      if (ri == 0.0) {
+        continue;
+      }
+      for (int j = 0; j < d; j++) {
+        z[j] = values[off + j] - center[j];
+      }
+      z[d] = labels[i] - center[d];
+      for (int j = 0, p = offset + size; j < size; j++) {
+        double v = ri * z[j];
+        out[offset + j] += v;
+        for (int k = j; k < size; k++, p++) {
+          out[p] += v * z[k];
+        }
+      }
+    }
+  }
+
+  @Override
   public void addRowTo(int i, double scale, double[] out) {
     checkVector("Output", numCols, out);
     int off = i * numCols;

@@ -170,6 +170,47 @@ public final class SparseBlock extends Block {
     mirrorUpperTriangle(out, d);
   }
 
+  /**
+   * Adds the raw moments row by row at the cost of the non-zeros, then subtracts the center once
+   * for the block: {@code sum r (z - c)(z - c)^T = sum r z z^T - c s^T - s c^T + (sum r) c c^T}
+   * with {@code s = sum r z}.
+   */
+  @Override
+  public void addCenteredMoments(double[] r, double[] center, double[] out, int offset) {
+    checkMoments(r, center, out, offset);
+    int d = numCols;
+    int size = d + 1;
+    int gram = offset + size;
+    double total = 0.0;
+    double[] sums = new double[size];
+    for (int i = 0; i < numRows; i++) {
+      double ri = r[i];
+      if (ri == 0.0) {
+        continue;
+      }
+      double y = labels[i];
+      total += ri;
+      sums[d] += ri * y;
+      for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++) {
+        int j = colIndices[p];
+        double v = ri * values[p];
+        sums[j] += v;
+        int row = gram + j * (2 * size - j + 1) / 2 - j;
+        for (int q = p; q < rowStarts[i + 1]; q++) {
+          out[row + colIndices[q]] += v * values[q];
+        }
+        out[row + d] += v * y;
+      }
+      out[gram + size * (size + 1) / 2 - 1] += ri * y * y;
+    }
+    for (int j = 0, p = gram; j < size; j++) {
+      out[offset + j] += sums[j] - total * center[j];
+      for (int k = j; k < size; k++, p++) {
+        out[p] += total * center[j] * center[k] - center[j] * sums[k] - sums[j] * center[k];
+      }
+    }
+  }
+
   @Override
   public void addRowTo(int i, double scale, double[] out) {
     checkVector("Output", numCols, out);

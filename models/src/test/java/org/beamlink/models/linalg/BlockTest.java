@@ -106,6 +106,52 @@ class BlockTest {
     }
   }
 
+  /**
+   * The moments of {@code (x, y)} about a center, from dense and sparse blocks, equal a direct sum
+   * over the rows; packed upper triangle after the first moments.
+   */
+  @Test
+  void centeredMomentsOfDenseAndSparseBlocksMatchADirectSum() {
+    double[] center = {0.5, -1, 2, 0.25};
+    double[] r = {0.5, 2};
+    // rows (1, 0, 2 | y 1) and (0, 3, 0 | y 0), as in the fields above
+    double[][] z = {{1, 0, 2, 1}, {0, 3, 0, 0}};
+    double[] expected = new double[4 + 10];
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0, p = 4; j < 4; j++) {
+        expected[j] += r[i] * (z[i][j] - center[j]);
+        for (int k = j; k < 4; k++, p++) {
+          expected[p] += r[i] * (z[i][j] - center[j]) * (z[i][k] - center[k]);
+        }
+      }
+    }
+    for (Block b : new Block[] {dense, sparse}) {
+      double[] out = new double[2 + 14];
+      out[0] = 7.0;
+      b.addCenteredMoments(r, center, out, 2);
+      assertEquals(7.0, out[0], 0.0);
+      assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 2, 16), 1e-12, b.toString());
+    }
+  }
+
+  /** Rows far from the origin: the dense block's moments about the mean keep full precision. */
+  @Test
+  void denseCenteredMomentsKeepPrecisionFarFromTheOrigin() {
+    double[] values = {1e8 + 1, 1e8 - 1, 1e8 + 1, 1e8 - 1};
+    DenseBlock far = DenseBlock.of(4, 1, values, new double[] {1, 2, 3, 4}, null);
+    double[] out = new double[2 + 3];
+    far.addCenteredMoments(new double[] {1, 1, 1, 1}, new double[] {1e8, 2.5}, out, 0);
+    assertArrayEquals(new double[] {0, 0, 4, -2, 5}, out, 0.0);
+  }
+
+  @Test
+  void centeredMomentsNeedLabels() {
+    DenseBlock unlabeled = DenseBlock.of(1, 1, new double[] {1}, null, null);
+    assertThrows(
+        IllegalStateException.class,
+        () -> unlabeled.addCenteredMoments(new double[1], new double[2], new double[5], 0));
+  }
+
   @Test
   void labelsWeightsAndRows() {
     assertEquals(1.0, dense.label(0), 0.0);
