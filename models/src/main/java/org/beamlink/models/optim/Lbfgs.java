@@ -1,12 +1,14 @@
 package org.beamlink.models.optim;
 
+import org.beamlink.models.StopReason;
+
 /**
- * Limited-memory BFGS (Liu and Nocedal 1989) with a strong Wolfe line search, for smooth
- * objectives. Most iterations accept the first trial step, so an iteration costs about one
+ * Limited-memory BFGS (Liu and Nocedal 1989) with a strong Wolfe line search, for smooth objectives
+ * with an L2 penalty. Most iterations accept the first trial step, so an iteration costs about one
  * evaluation; the first step is scaled to length 1.
  *
  * <pre>{@code
- * Minimizer m = new Lbfgs(x0, 100, 1e-6, 210, 10);
+ * Minimizer m = new Lbfgs(x0, Penalty.none(x0.length), 100, 1e-6, 210, 10);
  * }</pre>
  */
 public final class Lbfgs extends Minimizer {
@@ -23,11 +25,11 @@ public final class Lbfgs extends Minimizer {
   private boolean retriedSteepest;
 
   /**
-   * Minimizes from {@code x0} for at most {@code maxIter} iterations and {@code maxEvaluations}
-   * evaluations, remembering {@code m} steps.
+   * Minimizes the data term plus {@code penalty} (no L1 part) from {@code x0} for at most {@code
+   * maxIter} iterations and {@code maxEvaluations} evaluations, remembering {@code m} steps.
    */
-  public Lbfgs(double[] x0, int maxIter, double tol, int maxEvaluations, int m) {
-    super(x0, maxIter, tol, maxEvaluations);
+  public Lbfgs(double[] x0, Penalty penalty, int maxIter, double tol, int maxEvaluations, int m) {
+    super(x0, smooth(penalty, "L-BFGS"), maxIter, tol, maxEvaluations);
     this.memory = new LbfgsMemory(m);
   }
 
@@ -64,7 +66,7 @@ public final class Lbfgs extends Minimizer {
           startSearch(true);
         } else {
           trial = null;
-          stop("no step decreases the loss further (precision limit)");
+          stop(StopReason.PRECISION, "no step decreases the loss further (precision limit)");
         }
       }
     }

@@ -5,6 +5,7 @@ import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.beamlink.models.StopReason;
 
 /**
  * Newton's method with a backtracking (Armijo) line search, for smooth objectives with few
@@ -14,7 +15,7 @@ import org.apache.commons.math3.linear.RealMatrix;
  * handful of iterations; each costs {@code O(n d^2)} and {@code d^2} values to reduce.
  *
  * <pre>{@code
- * Minimizer m = new Newton(new double[n], 100, 1e-6, 210);
+ * Minimizer m = new Newton(new double[n], Penalty.none(n), 100, 1e-6, 210);
  * while (!m.done()) { ... m.tell(f, gradient, hessian); }
  * }</pre>
  */
@@ -30,9 +31,12 @@ public final class Newton extends Minimizer {
   private double alpha;
   private int trials;
 
-  /** Minimizes from {@code x0}; see {@link Minimizer} for the limits. */
-  public Newton(double[] x0, int maxIter, double tol, int maxEvaluations) {
-    super(x0, maxIter, tol, maxEvaluations);
+  /**
+   * Minimizes the data term plus {@code penalty} (no L1 part) from {@code x0}; see {@link
+   * Minimizer} for the limits.
+   */
+  public Newton(double[] x0, Penalty penalty, int maxIter, double tol, int maxEvaluations) {
+    super(x0, smooth(penalty, "Newton's method"), maxIter, tol, maxEvaluations);
   }
 
   @Override
@@ -72,7 +76,7 @@ public final class Newton extends Minimizer {
       trial = axpy(x, alpha, direction);
     } else {
       trial = null;
-      stop("no step decreases the loss further (precision limit)");
+      stop(StopReason.PRECISION, "no step decreases the loss further (precision limit)");
     }
   }
 

@@ -1,15 +1,18 @@
 package org.beamlink.models.optim;
 
+import org.beamlink.models.StopReason;
+
 /**
  * Orthant-wise limited-memory quasi-Newton (Andrew and Gao 2007) for {@code f(x) + sum_i l1[i]
- * |x_i|} with a smooth {@code f}: L-BFGS on the pseudo-gradient, steps kept in the orthant of the
- * current point, and a backtracking line search on the whole objective. Coordinates driven to zero
- * stay exactly zero, which is what makes L1 models sparse.
+ * |x_i|} with a smooth {@code f} (the data term and the penalty's L2 part): L-BFGS on the
+ * pseudo-gradient, steps kept in the orthant of the current point, and a backtracking line search
+ * on the whole objective. Coordinates driven to zero stay exactly zero, which is what makes L1
+ * models sparse.
  *
  * <pre>{@code
  * double[] l1 = new double[n];
  * java.util.Arrays.fill(l1, 0, n - 1, 0.01); // no penalty on the intercept, last
- * Minimizer m = new OwlQn(new double[n], l1, 100, 1e-6, 210, 10);
+ * Minimizer m = new OwlQn(new double[n], Penalty.of(l1, new double[n]), 100, 1e-6, 210, 10);
  * }</pre>
  */
 public final class OwlQn extends Minimizer {
@@ -18,7 +21,6 @@ public final class OwlQn extends Minimizer {
   private static final double C1 = 1e-4;
   private static final int MAX_TRIALS = 30;
 
-  private final double[] l1;
   private final LbfgsMemory memory;
   private double[] gx;
   private double[] pseudo;
@@ -29,18 +31,9 @@ public final class OwlQn extends Minimizer {
   private int trials;
   private boolean retriedSteepest;
 
-  /** As {@link Lbfgs}, with L1 weights {@code l1} (one per coordinate, each >= 0). */
-  public OwlQn(double[] x0, double[] l1, int maxIter, double tol, int maxEvaluations, int m) {
-    super(x0, maxIter, tol, maxEvaluations);
-    if (l1.length != x0.length) {
-      throw new IllegalArgumentException("Expected " + x0.length + " L1 weights, got " + l1.length);
-    }
-    for (double w : l1) {
-      if (!(w >= 0) || Double.isInfinite(w)) {
-        throw new IllegalArgumentException("Expected L1 weights >= 0 and finite, got " + w);
-      }
-    }
-    this.l1 = l1.clone();
+  /** As {@link Lbfgs}, with a penalty that may have an L1 part. */
+  public OwlQn(double[] x0, Penalty penalty, int maxIter, double tol, int maxEvaluations, int m) {
+    super(x0, penalty, maxIter, tol, maxEvaluations);
     this.memory = new LbfgsMemory(m);
   }
 
@@ -51,7 +44,7 @@ public final class OwlQn extends Minimizer {
 
   @Override
   void receive(double smoothF, double[] g, double[] hessian) {
-    double f = smoothF + penalty(point());
+    double f = smoothF + penalty.l1Value(point());
     if (gx == null) {
       gx = g;
       pseudo = pseudoGradient(x, g);
@@ -93,7 +86,7 @@ public final class OwlQn extends Minimizer {
       startSearch(true);
     } else {
       trial = null;
-      stop("no step decreases the loss further (precision limit)");
+      stop(StopReason.PRECISION, "no step decreases the loss further (precision limit)");
     }
   }
 
@@ -120,29 +113,5 @@ public final class OwlQn extends Minimizer {
       }
     }
     return point;
-  }
-
-  private double[] pseudoGradient(double[] at, double[] g) {
-    double[] pg = new double[at.length];
-    for (int i = 0; i < at.length; i++) {
-      if (at[i] > 0) {
-        pg[i] = g[i] + l1[i];
-      } else if (at[i] < 0) {
-        pg[i] = g[i] - l1[i];
-      } else if (g[i] + l1[i] < 0) {
-        pg[i] = g[i] + l1[i];
-      } else if (g[i] - l1[i] > 0) {
-        pg[i] = g[i] - l1[i];
-      }
-    }
-    return pg;
-  }
-
-  private double penalty(double[] at) {
-    double p = 0.0;
-    for (int i = 0; i < at.length; i++) {
-      p += l1[i] * Math.abs(at[i]);
-    }
-    return p;
   }
 }

@@ -31,6 +31,7 @@ import org.beamlink.models.linear.LinearModelType;
 import org.beamlink.models.linear.LinearScorer;
 import org.beamlink.models.optim.HingeLoss;
 import org.beamlink.models.optim.LogisticLoss;
+import org.beamlink.models.optim.NormalEquations;
 import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.optim.PointwiseLoss;
 import org.beamlink.models.optim.SquaredLoss;
@@ -72,11 +73,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       [0, 1]).
  *   <li>{@code withIntercept}, default true; {@code standardization}, default true.
  *   <li>{@code maxIter} >= 1, default 100; {@code tol} >= 0, default 1e-6 (see {@link
- *       org.beamlink.models.optim.Minimizer} for the stopping rules).
- *   <li>{@code optimMethod}, default AUTO (OWL-QN when {@code l1 > 0}, else L-BFGS, with memory
- *       10); NEWTON needs a twice differentiable loss, no L1 and few features; SGD uses {@code
- *       stepSize} (default 1.0), {@code miniBatchFraction} (default 1.0) and {@code seed} (default
- *       0) to sample batches by a hash of each row.
+ *       org.beamlink.models.optim.Minimizer} for the stopping rules: the gradient's norm within
+ *       {@code tol} of the loss, or the loss changing by at most {@code tol} of itself over 10
+ *       iterations). The model's provenance records why training stopped and the gradient norm
+ *       there, and warns when it ran out of iterations or stopped far from a stationary point.
+ *   <li>{@code optimMethod}, default AUTO, as Spark's solver choice: for squared loss with at most
+ *       4096 features the exact normal equations (NORMAL: one pass over the data, then a Cholesky
+ *       solve; OWL-QN on the normal equations when {@code l1 > 0}); otherwise OWL-QN when {@code l1
+ *       > 0}, else L-BFGS, with memory 10. With {@code featureCols} the number of features is known
+ *       when the pipeline is built and NORMAL unrolls two supersteps; with a vector column it is
+ *       known only at run time, so the loop is unrolled for L-BFGS and stops after two (name NORMAL
+ *       to unroll two). NEWTON needs a twice differentiable loss, no L1 and few features; SGD uses
+ *       {@code stepSize} (default 1.0), {@code miniBatchFraction} (default 1.0) and {@code seed}
+ *       (default 0) to sample batches by a hash of each row.
  *   <li>{@code loss}: the pointwise loss, default by model (logistic, hinge for SVM, squared for
  *       regression; for example {@link org.beamlink.models.optim.HuberLoss} for robust regression).
  *   <li>{@code initialModel}: a model of the same type and size to start from (warm start); its
@@ -520,26 +529,26 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
             .apply("Block shape", Combine.globally(new BlockShape()))
             .setCoder(DoubleArrayCoder.of());
     LinearTraining.Params params =
-        new LinearTraining.Params(
-            trainer(),
-            type(),
-            loss,
-            intercept(),
-            standardization(),
-            l1,
-            l2,
-            maxIter(),
-            tol(),
-            optimMethod(),
-            10,
-            stepSize(),
-            miniBatchFraction(),
-            seed(),
-            initialModel() != null,
-            numericLabels,
-            features,
-            labelType,
-            description(l1, l2));
+        LinearTraining.Params.builder()
+            .setTrainer(trainer())
+            .setType(type())
+            .setLoss(loss)
+            .setIntercept(intercept())
+            .setStandardization(standardization())
+            .setL1(l1)
+            .setL2(l2)
+            .setMaxIter(maxIter())
+            .setTol(tol())
+            .setMethod(methodWhenBuilt(loss, l1))
+            .setStepSize(stepSize())
+            .setBatchFraction(miniBatchFraction())
+            .setSeed(seed())
+            .setWarmStart(initialModel() != null)
+            .setFeatures(features)
+            .setLabelNumbers(numericLabels ? labelNumbers(labelType) : null)
+            .setModel(modelMaker(type(), labelType, features))
+            .setDescription(description(l1, l2))
+            .build();
     IterativeComQueue queue =
         IterativeComQueue.create(trainer())
             .initWithPartitionedData(LinearTraining.DATA, blocks)
@@ -568,6 +577,28 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
 
   private FeatureColumns features() {
     return FeatureColumns.of(featureCols(), vectorCol(), trainer());
+  }
+
+  /**
+   * The minimizer as far as it is known when the pipeline is built: resolved for feature columns,
+   * AUTO for a vector column, whose size only the data tell.
+   */
+  private OptimMethod methodWhenBuilt(PointwiseLoss loss, double l1) {
+    return featureCols() == null
+        ? optimMethod()
+        : LinearTraining.resolve(optimMethod(), type(), loss, l1, featureCols().size());
+  }
+
+  /** Reads numeric class labels back from their text (no lambda: it would capture the fit). */
+  private static LinearTraining.LabelNumbers labelNumbers(TypeName labelType) {
+    return label -> ((Number) LabelValues.parse(label, labelType)).doubleValue();
+  }
+
+  private static LinearTraining.ModelMaker modelMaker(
+      LinearModelType type, TypeName labelType, FeatureColumns features) {
+    return (numFeatures, coefficients, intercepts, labels, provenance) ->
+        LinearModel.of(
+            type, numFeatures, coefficients, intercepts, labels, labelType, features, provenance);
   }
 
   /** The label type of a classifier, null for regression (whose label PackBlocks checks). */
@@ -617,6 +648,24 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
       throw new IllegalArgumentException("Loss " + loss() + " does not fit a " + type() + " model");
     }
     switch (optimMethod()) {
+      case NORMAL -> {
+        if (!LinearTraining.leastSquares(type(), loss)) {
+          throw new IllegalArgumentException(
+              "NORMAL solves least squares only (linear regression with SquaredLoss); "
+                  + trainer()
+                  + " with "
+                  + (loss == null ? "the softmax loss" : loss)
+                  + " needs LBFGS, OWLQN or NEWTON");
+        }
+        if (featureCols() != null && featureCols().size() > NormalEquations.MAX_FEATURES) {
+          throw new IllegalArgumentException(
+              "NORMAL takes at most "
+                  + NormalEquations.MAX_FEATURES
+                  + " features (it reduces and solves a d x d system); got "
+                  + featureCols().size()
+                  + " feature columns: use LBFGS or OWLQN");
+        }
+      }
       case LBFGS -> {
         if (l1 > 0) {
           throw new IllegalArgumentException(

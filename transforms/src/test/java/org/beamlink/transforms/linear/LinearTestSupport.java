@@ -26,7 +26,7 @@ import org.beamlink.models.linear.LinearModel;
  */
 public final class LinearTestSupport {
   private static final Map<String, LinearModel> MODELS = new ConcurrentHashMap<>();
-  private static JsonNode reference;
+  private static final Map<String, JsonNode> REFERENCES = new ConcurrentHashMap<>();
 
   private LinearTestSupport() {}
 
@@ -72,20 +72,28 @@ public final class LinearTestSupport {
 
   /** The case {@code name} of linear_reference.json. */
   public static JsonNode reference(String name) {
-    synchronized (LinearTestSupport.class) {
-      if (reference == null) {
-        try (InputStream in =
-            LinearTestSupport.class.getResourceAsStream("/linear/linear_reference.json")) {
-          reference = new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    JsonNode node =
-        reference.path("cases").has(name) ? reference.path("cases").get(name) : reference.get(name);
+    return reference("linear_reference.json", name);
+  }
+
+  /** The case {@code name} of collinear_reference.json ({@link CollinearData}). */
+  public static JsonNode collinearReference(String name) {
+    return reference("collinear_reference.json", name);
+  }
+
+  private static JsonNode reference(String file, String name) {
+    JsonNode root =
+        REFERENCES.computeIfAbsent(
+            file,
+            f -> {
+              try (InputStream in = LinearTestSupport.class.getResourceAsStream("/linear/" + f)) {
+                return new ObjectMapper().readTree(in);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    JsonNode node = root.path("cases").has(name) ? root.path("cases").get(name) : root.get(name);
     if (node == null) {
-      throw new IllegalArgumentException("No reference case " + name);
+      throw new IllegalArgumentException("No reference case " + name + " in " + file);
     }
     return node;
   }
