@@ -2,6 +2,7 @@ package org.beamlink.examples.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +16,13 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.examples.run.SingletonResult;
 import org.beamlink.iteration.Execution;
+import org.beamlink.models.Provenance;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.linear.LinearModelStage;
 import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.pipeline.PipelineModel;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadLibSvm;
@@ -139,6 +143,11 @@ public final class TrainCommand implements Callable<Integer> {
     MlPipeline fit = stages.build(columns, usedLabel, l2, maxIter);
     PipelineModel fitted =
         SingletonResult.run(rows.apply("Fit pipeline", fit.fit()), options, progress);
+    for (Transformer stage : fitted.stages()) {
+      if (stage instanceof LinearModelStage linear) {
+        warnIfNotConverged(spec.commandLine().getErr(), linear.model().provenance());
+      }
+    }
     ModelFile.write(fitted, model);
     double seconds = (System.nanoTime() - start) / 1e9;
     StringBuilder table = new StringBuilder();
@@ -187,6 +196,14 @@ public final class TrainCommand implements Callable<Integer> {
           "--model " + file + ": the directory " + path.getParent() + " does not exist");
     }
     return path;
+  }
+
+  /**
+   * Prints the model's convergence warning, if any, to {@code err}: training ran out of iterations
+   * or stopped far from a stationary point (see {@link Provenance#convergenceWarning()}).
+   */
+  static void warnIfNotConverged(PrintWriter err, Provenance provenance) {
+    provenance.convergenceWarning().ifPresent(w -> err.println("warning: " + w));
   }
 
   /** {@code beamlink train logreg}: binary logistic regression on CSV or LibSVM files. */
@@ -240,7 +257,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
         names = "--tol",
         defaultValue = "1e-6",
-        description = "Relative loss change to stop at (default: ${DEFAULT-VALUE}).")
+        description =
+            "Stop when the gradient norm, or the loss change over 10 iterations, is within this"
+                + " fraction of the loss (default: ${DEFAULT-VALUE}).")
     double tol;
 
     @Option(
@@ -311,6 +330,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       LinearModel model =
           SingletonResult.run(rows.apply("LogisticRegression", fit), options, progress);
+      warnIfNotConverged(spec.commandLine().getErr(), model.provenance());
       double seconds = (System.nanoTime() - start) / 1e9;
       output.print(
           spec.commandLine().getOut(),
@@ -349,10 +369,11 @@ public final class TrainCommand implements Callable<Integer> {
       s.append(
           String.format(
               Locale.ROOT,
-              "loss %.10f after %d iterations over %d rows%n",
+              "loss %.10f after %d iterations over %d rows (%s)%n",
               model.provenance().finalLoss(),
               model.provenance().iterations(),
-              model.provenance().rows()));
+              model.provenance().rows(),
+              model.provenance().stopReason().description()));
       return s.toString();
     }
 
@@ -372,6 +393,7 @@ public final class TrainCommand implements Callable<Integer> {
           .put("rows", model.provenance().rows())
           .put("labels", String.join(",", model.labelValues()))
           .put("iterations", model.provenance().iterations())
+          .put("stopReason", model.provenance().stopReason().name())
           .put("loss", model.provenance().finalLoss())
           .put("intercept", model.intercepts()[0])
           .put("coefficients", coefficients);

@@ -78,6 +78,41 @@ class TrainCommandTest {
     assertTrue(run.out().contains("over 569 rows"), run.out());
   }
 
+  /**
+   * Three iterations on breast cancer cannot reach the optimum: the command says so on stderr and
+   * in its output, and says nothing when the fit converged.
+   */
+  @Test
+  void warnsWhenTheFitStopsAtMaxIter() {
+    CommandLineRun cut = breastCancerWithMaxIter(3);
+    assertEquals(0, cut.code(), cut.err());
+    assertTrue(
+        cut.err().contains("warning: LogisticRegression hit maxIter after 3 iterations"),
+        cut.err());
+    assertTrue(cut.out().contains("after 3 iterations over 569 rows (hit maxIter)"), cut.out());
+    CommandLineRun converged = breastCancerWithMaxIter(500);
+    assertEquals(0, converged.code(), converged.err());
+    assertTrue(!converged.err().contains("warning"), converged.err());
+    assertTrue(
+        converged.out().contains("(converged: gradient norm within tolerance)"), converged.out());
+  }
+
+  private static CommandLineRun breastCancerWithMaxIter(int maxIter) {
+    return CommandLineRun.of(
+        "train",
+        "logreg",
+        "--input",
+        BREAST_CANCER,
+        "--label",
+        "label",
+        "--l2",
+        "0.01",
+        "--max-iter",
+        Integer.toString(maxIter),
+        "--quiet",
+        "--runner=DirectRunner");
+  }
+
   @Test
   void saysWhenTheLabelHasMoreThanTwoValues() {
     CommandLineRun run =
