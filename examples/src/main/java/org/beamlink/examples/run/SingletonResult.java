@@ -24,7 +24,8 @@ public final class SingletonResult {
    *
    * @throws IllegalArgumentException for a remote Flink cluster without {@code --tempLocation}
    */
-  public static <T> T run(PCollection<T> singleton, PipelineOptions options, ProgressReporter progress)
+  public static <T> T run(
+      PCollection<T> singleton, PipelineOptions options, ProgressReporter progress)
       throws IOException {
     String temp = options.getTempLocation();
     if ((temp == null || temp.isEmpty())

@@ -93,8 +93,9 @@ class TrainCommandTest {
     CommandLineRun converged = breastCancerWithMaxIter(500);
     assertEquals(0, converged.code(), converged.err());
     assertTrue(!converged.err().contains("warning"), converged.err());
-    assertTrue(
-        converged.out().contains("(converged: gradient norm within tolerance)"), converged.out());
+    // Which criterion stops the fit first (gradient norm or loss change over 10 iterations)
+    // depends on the order of the partial sums, so on the number of partitions.
+    assertTrue(converged.out().contains("iterations over 569 rows (converged: "), converged.out());
   }
 
   private static CommandLineRun breastCancerWithMaxIter(int maxIter) {
