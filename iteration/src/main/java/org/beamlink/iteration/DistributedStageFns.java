@@ -5,16 +5,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.beamlink.models.linalg.DoubleArrayCoder;
+import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,17 @@ final class DistributedStageFns {
     private final Counter computeMillis;
     private final Counter shippedBytes;
     transient String directory;
+    private transient List<Held> held;
+
+    /** A partition this bundle runs at its end, and where its element came from. */
+    private record Held(Callable<ComContext> prepare, Instant timestamp, BoundedWindow window) {}
+
+    /**
+     * A partition after its stage: its token, its partial (null once finished), the supersteps it
+     * completed, its time in compute functions and the bytes it ships.
+     */
+    private record Routed(
+        ComContext token, double[] partial, int steps, long computeNanos, long bytes) {}
 
     Stage(ComQueueSpec spec, Coder<ComContext> tokenCoder) {
       this.spec = spec;
@@ -56,31 +70,65 @@ final class DistributedStageFns {
     @StartBundle
     public void startBundle(StartBundleContext c) {
       directory = DurableCopy.directory(c.getPipelineOptions(), spec.program.name);
+      held = new ArrayList<>();
+    }
+
+    /**
+     * Holds a partition until the end of the bundle, so that the partitions a runner sends to one
+     * worker run at the same time ({@link PartitionThreads}); {@code prepare} gives its context
+     * with its data attached.
+     */
+    void hold(Callable<ComContext> prepare, Instant timestamp, BoundedWindow window) {
+      held.add(new Held(prepare, timestamp, window));
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) throws Exception {
+      List<Callable<Routed>> work = new ArrayList<>(held.size());
+      for (Held h : held) {
+        work.add(() -> route(h.prepare().call()));
+      }
+      List<Routed> routed = PartitionThreads.runAll(work);
+      long nanos = 0;
+      long bytes = 0;
+      for (int i = 0; i < routed.size(); i++) {
+        Routed r = routed.get(i);
+        Held h = held.get(i);
+        ComContext token = r.token();
+        if (r.partial() == null) {
+          c.output(FINISHED, token, h.timestamp(), h.window());
+        } else {
+          c.output(PARTIALS, KV.of(token.taskId, r.partial()), h.timestamp(), h.window());
+          c.output(CONTINUING, token, h.timestamp(), h.window());
+        }
+        if (token.taskId == 0) {
+          supersteps.inc(r.steps());
+        }
+        nanos += r.computeNanos();
+        bytes += r.bytes();
+      }
+      computeMillis.inc(nanos / 1_000_000);
+      shippedBytes.inc(bytes);
+      held = null;
     }
 
     /**
      * Runs {@code context} to its next AllReduce or to its end, takes its data objects out, and
-     * sends it on with its partial.
+     * gives its token and partial.
      */
-    void route(ComContext context, ProcessContext c) throws CoderException {
+    private Routed route(ComContext context) throws CoderException {
       int stepBefore = context.stepNo;
       long start = System.nanoTime();
       AllReduce reached = spec.program.runUntilCommunication(context);
-      computeMillis.inc((System.nanoTime() - start) / 1_000_000);
-      if (context.taskId == 0) {
-        supersteps.inc(context.stepNo - stepBefore + (context.finished ? 1 : 0));
-      }
+      long nanos = System.nanoTime() - start;
+      int steps = context.stepNo - stepBefore + (context.finished ? 1 : 0);
       double[] partial = reached == null ? null : reached.buffer(context).clone();
       partitions.detach(context, directory);
       long bytes = CoderUtils.encodeToByteArray(tokenCoder, context).length;
-      if (partial == null) {
-        c.output(FINISHED, context);
-      } else {
+      if (partial != null) {
         bytes += CoderUtils.encodeToByteArray(DoubleArrayCoder.of(), partial).length + 1;
-        c.output(PARTIALS, KV.of(context.taskId, partial));
-        c.output(CONTINUING, context);
       }
-      shippedBytes.inc(bytes);
+      return new Routed(context, partial, steps, nanos, bytes);
     }
   }
 
@@ -94,16 +142,21 @@ final class DistributedStageFns {
     }
 
     @ProcessElement
-    public void process(ProcessContext c) throws CoderException {
+    public void process(ProcessContext c, BoundedWindow window) {
       int taskId = c.element().getKey();
       List<ChunkRef> refs = new ArrayList<>();
       c.element().getValue().forEach(refs::add);
-      ComContext context = new ComContext(taskId, spec.numTasks);
-      partitions.assemble(context, refs, directory);
       if (taskId == 0) {
         loopStart.set(System.currentTimeMillis());
       }
-      route(context, c);
+      hold(
+          () -> {
+            ComContext context = new ComContext(taskId, spec.numTasks);
+            partitions.assemble(context, refs, directory);
+            return context;
+          },
+          c.timestamp(),
+          window);
     }
   }
 
@@ -120,7 +173,7 @@ final class DistributedStageFns {
     }
 
     @ProcessElement
-    public void process(ProcessContext c) throws CoderException {
+    public void process(ProcessContext c, BoundedWindow window) {
       ComContext context = c.element().copy();
       List<KV<Integer, double[]>> partials = c.sideInput(partialsView);
       ComQueueProgram program = spec.program;
@@ -136,9 +189,14 @@ final class DistributedStageFns {
         }
         ordered.add(byTask[t]);
       }
-      partitions.attach(context);
-      program.applyReduced(context, program.pending(context).reduce(ordered));
-      route(context, c);
+      hold(
+          () -> {
+            partitions.attach(context);
+            program.applyReduced(context, program.pending(context).reduce(ordered));
+            return context;
+          },
+          c.timestamp(),
+          window);
     }
   }
 
