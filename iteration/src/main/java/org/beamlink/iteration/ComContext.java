@@ -55,19 +55,6 @@ public final class ComContext {
     this.objects = objects;
   }
 
-  /**
-   * A copy to run a stage on, so that the stage's input element stays as it came: the same objects
-   * in a new map.
-   */
-  ComContext copy() {
-    ComContext c = new ComContext(taskId, numTask, stepNo, new HashMap<>(objects));
-    c.pc = pc;
-    c.pendingAllReduce = pendingAllReduce;
-    c.finished = finished;
-    c.partition = partition;
-    return c;
-  }
-
   /** This partition's id, in {@code [0, getNumTask())}. */
   public int getTaskId() {
     return taskId;

@@ -41,7 +41,7 @@ final class DistributedStageFns {
   abstract static class Stage<InputT> extends DoFn<InputT, ComContext> {
     final ComQueueSpec spec;
     final ResidentPartitions partitions;
-    private final Coder<ComContext> tokenCoder;
+    final Coder<ComContext> tokenCoder;
     private final Counter supersteps;
     private final Counter computeMillis;
     private final Counter shippedBytes;
@@ -173,8 +173,8 @@ final class DistributedStageFns {
     }
 
     @ProcessElement
-    public void process(ProcessContext c, BoundedWindow window) {
-      ComContext context = c.element().copy();
+    public void process(ProcessContext c, BoundedWindow window) throws CoderException {
+      ComContext context = CoderUtils.clone(tokenCoder, c.element());
       List<KV<Integer, double[]>> partials = c.sideInput(partialsView);
       ComQueueProgram program = spec.program;
       program.checkAgreement(partials.size(), context.numTask, context.stepNo);
@@ -210,8 +210,14 @@ final class DistributedStageFns {
     private final CompleteResultFunction<OutputT> close;
     private final TupleTag<OutputT> outputTag;
     private final Gauge loopEnd;
+    private final Coder<ComContext> tokenCoder;
 
-    CloseFn(ComQueueSpec spec, CompleteResultFunction<OutputT> close, TupleTag<OutputT> outputTag) {
+    CloseFn(
+        ComQueueSpec spec,
+        Coder<ComContext> tokenCoder,
+        CompleteResultFunction<OutputT> close,
+        TupleTag<OutputT> outputTag) {
+      this.tokenCoder = tokenCoder;
       this.loopEnd = ComQueueMetrics.loopEndMillis(spec.program.name);
       this.spec = spec;
       this.partitions = new ResidentPartitions(spec, true);
@@ -220,8 +226,8 @@ final class DistributedStageFns {
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
-      ComContext context = c.element().copy();
+    public void process(ProcessContext c) throws CoderException {
+      ComContext context = CoderUtils.clone(tokenCoder, c.element());
       if (!context.finished) {
         throw new IllegalStateException(
             "ComQueue '"

@@ -369,7 +369,7 @@ public final class IterativeComQueue {
               .setCoder(tokenCoder)
               .apply(
                   "Close",
-                  ParDo.of(new DistributedStageFns.CloseFn<>(spec, close, results))
+                  ParDo.of(new DistributedStageFns.CloseFn<>(spec, tokenCoder, close, results))
                       .withOutputTags(results, TupleTagList.of(DistributedStageFns.RELEASED)));
       closed
           .get(DistributedStageFns.RELEASED)

@@ -245,6 +245,34 @@ class IterativeComQueueTest {
     assertEquals(4 * 8 * 10_000, shipped[1] - shipped[0], 64);
   }
 
+  /**
+   * A compute function that updates its state in place does not change the stage's input element:
+   * the DirectRunner with Beam's default immutability check (on, as in a user's own pipeline that
+   * does not go through RunnerOptions) runs the distributed path and gives the in-worker result.
+   */
+  @Test
+  void stagesLeaveTheirInputTokensAsTheyCame() {
+    Pipeline p = TestRunner.DIRECT.create("--enforceImmutability=true");
+    PCollection<Double> data = p.apply(Create.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0));
+    List<PCollection<Double>> totals = new ArrayList<>();
+    for (Execution path : PATHS) {
+      totals.add(
+          IterativeComQueue.create("in-place-" + path)
+              .initWithPartitionedData("data", data)
+              .add(new DecayPerRowState())
+              .add(AllReduce.sum("total"))
+              .setMaxIter(3)
+              .withNumTasks(2)
+              .withExecution(path)
+              .closeWith(c -> List.of(c.<double[]>getObj("total")[0]), DoubleCoder.of())
+              .exec());
+    }
+    // 21 halved three times, once per superstep, and summed over the two tasks by each task.
+    PAssert.that(PCollectionList.of(totals).apply(Flatten.pCollections()))
+        .containsInAnyOrder(21.0 / 8, 21.0 / 8, 21.0 / 8, 21.0 / 8);
+    TestRunner.DIRECT.run(p);
+  }
+
   /** Keeps one double per row and halves it every superstep. */
   static final class DecayPerRowState extends ComputeFunction {
     @Override
