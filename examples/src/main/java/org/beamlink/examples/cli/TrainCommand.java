@@ -19,7 +19,6 @@ import org.beamlink.iteration.Execution;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
-import org.beamlink.models.linear.LinearModelStage;
 import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.pipeline.Transformer;
@@ -144,8 +143,8 @@ public final class TrainCommand implements Callable<Integer> {
     PipelineModel fitted =
         SingletonResult.run(rows.apply("Fit pipeline", fit.fit()), options, progress);
     for (Transformer stage : fitted.stages()) {
-      if (stage instanceof LinearModelStage linear) {
-        warnIfNotConverged(spec.commandLine().getErr(), linear.model().provenance());
+      if (stage instanceof LinearModel linear) {
+        warnIfNotConverged(spec.commandLine().getErr(), linear.provenance());
       }
     }
     ModelFile.write(fitted, model);

@@ -33,12 +33,11 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.examples.run.SingletonResult;
 import org.beamlink.models.linear.LinearModel;
-import org.beamlink.models.linear.LinearModelStage;
-import org.beamlink.models.linear.LinearScorer;
 import org.beamlink.models.online.ModelVersion;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.pipeline.TransformerCoder;
+import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.runners.RunnerOptions;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.evaluation.BinaryClassificationEvaluation;
@@ -85,6 +84,9 @@ public final class CtrDemo {
   private static final MetricName PREFIX_EVENTS = MetricName.named(CtrDemo.class, "prefixEvents");
 
   private static final String LIVE_STEP = "Predict with the newest version";
+
+  /** Where the live and the batch model write their predictions and click probabilities. */
+  private static final OutputColumns SCORE_COLS = OutputColumns.of("prediction", "detail");
 
   private CtrDemo() {}
 
@@ -186,7 +188,8 @@ public final class CtrDemo {
     List<Transformer> stages = fitted.stages();
     PipelineModel features =
         PipelineModel.of(fitted.inputSchema(), stages.subList(0, stages.size() - 1));
-    LinearModel initial = ((LinearModelStage) stages.get(stages.size() - 1)).model();
+    // FTRL starts from the fitted coefficients; the columns are the stage's, not the learner's.
+    LinearModel initial = ((LinearModel) stages.get(stages.size() - 1)).withoutOutputCols();
     out.printf(
         Locale.ROOT,
         "Prefix fit (%d features) in %.1f s: %s%n",
@@ -317,7 +320,8 @@ public final class CtrDemo {
             "Predict with the batch model",
             ApplyModel.ofVersions(
                 frozen,
-                schema -> LinearScorer.classifier(schema, labelType, "prediction", "detail")));
+                in -> LinearModel.outputSchema(in, labelType, SCORE_COLS),
+                m -> m.withOutputCols(SCORE_COLS.get(0), SCORE_COLS.get(1))));
     Duration window = Duration.millis(Math.round(config.windowEvents() * timeline.spacing()));
     evaluate(live, "ftrl", initial, window, runId);
     evaluate(fixed, "batch", initial, window, runId);
@@ -385,7 +389,9 @@ public final class CtrDemo {
   private static ApplyModel.Versions<LinearModel> liveScoring(
       PCollection<ModelVersion<LinearModel>> versions, TypeName labelType) {
     return ApplyModel.ofVersions(
-        versions, schema -> LinearScorer.classifier(schema, labelType, "prediction", "detail"));
+        versions,
+        in -> LinearModel.outputSchema(in, labelType, SCORE_COLS),
+        m -> m.withOutputCols(SCORE_COLS.get(0), SCORE_COLS.get(1)));
   }
 
   private static void evaluate(

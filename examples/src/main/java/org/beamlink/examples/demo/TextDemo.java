@@ -30,7 +30,7 @@ import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.examples.run.SingletonResult;
 import org.beamlink.models.classification.NaiveBayesModel;
 import org.beamlink.models.io.ModelFile;
-import org.beamlink.models.linear.LinearModelStage;
+import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.nlp.FeatureType;
 import org.beamlink.models.nlp.Norm;
 import org.beamlink.models.pipeline.PipelineModel;
@@ -252,9 +252,9 @@ public final class TextDemo {
           features = nb.numFeatures();
           trainRows = nb.provenance().rows();
         } else {
-          LinearModelStage lr = (LinearModelStage) classifier;
-          features = lr.model().numFeatures();
-          trainRows = lr.model().provenance().rows();
+          LinearModel lr = (LinearModel) classifier;
+          features = lr.numFeatures();
+          trainRows = lr.provenance().rows();
         }
         BinaryMetrics m = metrics.get(i);
         results.add(

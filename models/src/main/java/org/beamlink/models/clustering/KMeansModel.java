@@ -1,24 +1,41 @@
 package org.beamlink.models.clustering;
 
-import java.io.Serializable;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.OutputColumns;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A trained KMeans model: k centroids of dimension d, the distance measure, the feature columns it
- * was trained on, and its provenance. Immutable.
+ * was trained on, and its provenance; and, as a pipeline stage ({@link Transformer}), the columns
+ * the nearest cluster (INT32) and the distance to it (DOUBLE) go to, by default "prediction" and
+ * "distance". Scoring is {@link KMeansScorer}'s. Immutable.
+ *
+ * <p>Formats: a model fitted by {@code KMeans.fit()} records no output columns and saves as {@code
+ * kmeans-model}; one given columns with {@link #withOutputCols} (as a pipeline stage is) saves as
+ * {@code kmeans-model-stage}, the two column names and the model.
  *
  * <pre>{@code
  * KMeansModel model = ...; // from KMeans.fit()
  * int cluster = model.nearest(Vector.dense(5.1, 3.5, 1.4, 0.2));
  * double d = model.distance(Vector.dense(5.1, 3.5, 1.4, 0.2), cluster);
+ * Row clustered = model.withOutputCols("cluster", "distance").bind(schema).apply(row);
  * }</pre>
  */
-public final class KMeansModel implements Serializable {
+public final class KMeansModel implements Transformer {
   private static final long serialVersionUID = 1L;
+
+  /** The columns of a model that records none: "prediction" and "distance". */
+  public static final OutputColumns DEFAULT_OUTPUT_COLS =
+      OutputColumns.of("prediction", "distance");
 
   private final double[] centroids;
   private final int k;
@@ -26,6 +43,7 @@ public final class KMeansModel implements Serializable {
   private final DistanceMeasure distance;
   private final FeatureColumns features;
   private final Provenance provenance;
+  private final @Nullable OutputColumns outputCols;
 
   private KMeansModel(
       double[] centroids,
@@ -33,13 +51,15 @@ public final class KMeansModel implements Serializable {
       int dimension,
       DistanceMeasure distance,
       FeatureColumns features,
-      Provenance provenance) {
+      Provenance provenance,
+      @Nullable OutputColumns outputCols) {
     this.centroids = centroids;
     this.k = k;
     this.dimension = dimension;
     this.distance = Objects.requireNonNull(distance);
     this.features = Objects.requireNonNull(features);
     this.provenance = Objects.requireNonNull(provenance);
+    this.outputCols = outputCols;
   }
 
   /** A model from {@code k} centroids stored row-major in {@code centroids} (copied). */
@@ -58,7 +78,86 @@ public final class KMeansModel implements Serializable {
               + " values");
     }
     return new KMeansModel(
-        centroids.clone(), k, centroids.length / k, distance, features, provenance);
+        centroids.clone(), k, centroids.length / k, distance, features, provenance, null);
+  }
+
+  /**
+   * The same model, appending the nearest cluster to {@code predictionCol} and the distance to it
+   * to {@code distanceCol}.
+   *
+   * @throws IllegalArgumentException for an empty name or two equal names
+   */
+  public KMeansModel withOutputCols(String predictionCol, String distanceCol) {
+    return new KMeansModel(
+        centroids,
+        k,
+        dimension,
+        distance,
+        features,
+        provenance,
+        OutputColumns.of(predictionCol, distanceCol));
+  }
+
+  /** The same model without recorded output columns, as {@code KMeans.fit()} makes it. */
+  public KMeansModel withoutOutputCols() {
+    return new KMeansModel(centroids, k, dimension, distance, features, provenance, null);
+  }
+
+  /** Whether the model records its output columns ({@link #withOutputCols}). */
+  public boolean hasOutputCols() {
+    return outputCols != null;
+  }
+
+  /** The cluster and distance columns: the recorded ones, else {@link #DEFAULT_OUTPUT_COLS}. */
+  public OutputColumns outputCols() {
+    return outputCols == null ? DEFAULT_OUTPUT_COLS : outputCols;
+  }
+
+  /**
+   * The schema of rows of {@code input} with {@code outputCols} appended, for any model: what a
+   * pipeline knows before the model is fitted.
+   *
+   * @throws IllegalArgumentException when an output column already exists in {@code input}
+   */
+  public static Schema outputSchema(Schema input, OutputColumns outputCols) {
+    return KMeansScorer.of(input, outputCols.get(0), outputCols.get(1)).outputSchema();
+  }
+
+  @Override
+  public Schema outputSchema(Schema input) {
+    return outputSchema(input, outputCols());
+  }
+
+  @Override
+  public Bound bind(Schema input) {
+    OutputColumns cols = outputCols();
+    KMeansScorer scorer = KMeansScorer.of(input, cols.get(0), cols.get(1));
+    features.bind(input);
+    KMeansModel model = this;
+    return new Bound() {
+      @Override
+      public Schema outputSchema() {
+        return scorer.outputSchema();
+      }
+
+      @Override
+      public Row apply(Row row) {
+        return scorer.score(model, row);
+      }
+    };
+  }
+
+  /** The model's parameters, fitted numbers' summary, output columns and provenance. */
+  @Override
+  public Map<String, String> parameters() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("k", Integer.toString(k));
+    p.put("distance", distance.name());
+    p.put("features", features.toString());
+    p.put("predictionCol", outputCols().get(0));
+    p.put("distanceCol", outputCols().get(1));
+    p.put("provenance", provenance.toString());
+    return p;
   }
 
   /** Number of clusters. */
@@ -144,17 +243,21 @@ public final class KMeansModel implements Serializable {
         && Arrays.equals(centroids, m.centroids)
         && distance == m.distance
         && features.equals(m.features)
-        && provenance.equals(m.provenance);
+        && provenance.equals(m.provenance)
+        && Objects.equals(outputCols, m.outputCols);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(k, Arrays.hashCode(centroids), distance, provenance);
+    return Objects.hash(k, Arrays.hashCode(centroids), distance, provenance, outputCols);
   }
 
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder("KMeansModel(k=" + k + ", " + distance + ", " + features);
+    if (outputCols != null) {
+      s.append(", output ").append(outputCols);
+    }
     for (int j = 0; j < k; j++) {
       s.append("\n  ").append(j).append(": ").append(centroid(j));
     }

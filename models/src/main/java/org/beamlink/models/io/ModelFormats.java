@@ -1,187 +1,55 @@
 package org.beamlink.models.io;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.beamlink.models.clustering.KMeansModel;
-import org.beamlink.models.clustering.KMeansModelCoder;
-import org.beamlink.models.clustering.KMeansModelStage;
-import org.beamlink.models.linear.LinearModel;
-import org.beamlink.models.linear.LinearModelCoder;
-import org.beamlink.models.linear.LinearModelStage;
-import org.beamlink.models.pipeline.PipelineModel;
-import org.beamlink.models.pipeline.PipelineModelCoder;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Every model type Beamlink saves, by its stable type name: model files and {@code
- * TransformerCoder} look formats up here. A new model type adds one line to {@link #ALL}; a type
- * name, once released, never changes or goes away, so that old files still load.
+ * TransformerCoder} look formats up here. The formats are not listed here: each family declares its
+ * own in a {@link ModelFormatProvider}, and this class finds the providers on the class path with
+ * {@link ServiceLoader} the first time it is used. A type name, once released, never changes or
+ * goes away, so that old files still load.
  *
  * <pre>{@code
  * ModelFormat<?> f = ModelFormats.forType("pipeline-model");
  * String type = ModelFormats.forModel(model).type();
+ * Set<String> known = ModelFormats.types();
  * }</pre>
  */
 public final class ModelFormats {
   private ModelFormats() {}
 
-  private static final List<ModelFormat<?>> ALL =
-      List.of(
-          ModelFormat.of(
-              "pipeline-model",
-              PipelineModel.class,
-              PipelineModelCoder.of(),
-              PipelineModel::parameters),
-          ModelFormat.of(
-              "linear-model",
-              LinearModel.class,
-              LinearModelCoder.of(null),
-              m -> m.provenance().parameters()),
-          ModelFormat.of(
-              "linear-model-stage",
-              LinearModelStage.class,
-              LinearModelStage.Coder.of(),
-              LinearModelStage::parameters),
-          ModelFormat.of(
-              "kmeans-model",
-              KMeansModel.class,
-              KMeansModelCoder.of(),
-              m -> m.provenance().parameters()),
-          ModelFormat.of(
-              "kmeans-model-stage",
-              KMeansModelStage.class,
-              KMeansModelStage.Coder.of(),
-              KMeansModelStage::parameters),
-          ModelFormat.of(
-              "pca-model",
-              org.beamlink.models.feature.PcaModel.class,
-              org.beamlink.models.feature.PcaModel.Coder.of(),
-              org.beamlink.models.feature.PcaModel::parameters),
-          ModelFormat.of(
-              "chi-sq-selector-model",
-              org.beamlink.models.feature.ChiSqSelectorModel.class,
-              org.beamlink.models.feature.ChiSqSelectorModel.Coder.of(),
-              org.beamlink.models.feature.ChiSqSelectorModel::parameters),
-          ModelFormat.of(
-              "standard-scaler-model",
-              org.beamlink.models.feature.StandardScalerModel.class,
-              org.beamlink.models.feature.StandardScalerModel.Coder.of(),
-              org.beamlink.models.feature.StandardScalerModel::parameters),
-          ModelFormat.of(
-              "min-max-scaler-model",
-              org.beamlink.models.feature.MinMaxScalerModel.class,
-              org.beamlink.models.feature.MinMaxScalerModel.Coder.of(),
-              org.beamlink.models.feature.MinMaxScalerModel::parameters),
-          ModelFormat.of(
-              "max-abs-scaler-model",
-              org.beamlink.models.feature.MaxAbsScalerModel.class,
-              org.beamlink.models.feature.MaxAbsScalerModel.Coder.of(),
-              org.beamlink.models.feature.MaxAbsScalerModel::parameters),
-          ModelFormat.of(
-              "normalizer",
-              org.beamlink.models.feature.NormalizerMapper.class,
-              org.beamlink.models.feature.NormalizerMapper.Coder.of(),
-              org.beamlink.models.feature.NormalizerMapper::parameters),
-          ModelFormat.of(
-              "imputer-model",
-              org.beamlink.models.feature.ImputerModel.class,
-              org.beamlink.models.feature.ImputerModel.Coder.of(),
-              org.beamlink.models.feature.ImputerModel::parameters),
-          ModelFormat.of(
-              "binarizer",
-              org.beamlink.models.feature.BinarizerMapper.class,
-              org.beamlink.models.feature.BinarizerMapper.Coder.of(),
-              org.beamlink.models.feature.BinarizerMapper::parameters),
-          ModelFormat.of(
-              "bucketizer",
-              org.beamlink.models.feature.BucketizerMapper.class,
-              org.beamlink.models.feature.BucketizerMapper.Coder.of(),
-              org.beamlink.models.feature.BucketizerMapper::parameters),
-          ModelFormat.of(
-              "string-indexer-model",
-              org.beamlink.models.feature.StringIndexerModel.class,
-              org.beamlink.models.feature.StringIndexerModel.Coder.of(),
-              org.beamlink.models.feature.StringIndexerModel::parameters),
-          ModelFormat.of(
-              "index-to-string",
-              org.beamlink.models.feature.IndexToStringMapper.class,
-              org.beamlink.models.feature.IndexToStringMapper.Coder.of(),
-              org.beamlink.models.feature.IndexToStringMapper::parameters),
-          ModelFormat.of(
-              "one-hot-encoder-model",
-              org.beamlink.models.feature.OneHotEncoderModel.class,
-              org.beamlink.models.feature.OneHotEncoderModel.Coder.of(),
-              org.beamlink.models.feature.OneHotEncoderModel::parameters),
-          ModelFormat.of(
-              "vector-assembler",
-              org.beamlink.models.feature.VectorAssemblerMapper.class,
-              org.beamlink.models.feature.VectorAssemblerMapper.Coder.of(),
-              org.beamlink.models.feature.VectorAssemblerMapper::parameters),
-          ModelFormat.of(
-              "vector-slicer",
-              org.beamlink.models.feature.VectorSlicerMapper.class,
-              org.beamlink.models.feature.VectorSlicerMapper.Coder.of(),
-              org.beamlink.models.feature.VectorSlicerMapper::parameters),
-          ModelFormat.of(
-              "feature-hasher",
-              org.beamlink.models.feature.FeatureHasherMapper.class,
-              org.beamlink.models.feature.FeatureHasherMapper.Coder.of(),
-              org.beamlink.models.feature.FeatureHasherMapper::parameters),
-          ModelFormat.of(
-              "polynomial-expansion",
-              org.beamlink.models.feature.PolynomialExpansionMapper.class,
-              org.beamlink.models.feature.PolynomialExpansionMapper.Coder.of(),
-              org.beamlink.models.feature.PolynomialExpansionMapper::parameters),
-          ModelFormat.of(
-              "tokenizer",
-              org.beamlink.models.nlp.TokenizerMapper.class,
-              org.beamlink.models.nlp.TokenizerMapper.Coder.of(),
-              org.beamlink.models.nlp.TokenizerMapper::parameters),
-          ModelFormat.of(
-              "regex-tokenizer",
-              org.beamlink.models.nlp.RegexTokenizerMapper.class,
-              org.beamlink.models.nlp.RegexTokenizerMapper.Coder.of(),
-              org.beamlink.models.nlp.RegexTokenizerMapper::parameters),
-          ModelFormat.of(
-              "stop-words-remover",
-              org.beamlink.models.nlp.StopWordsRemoverMapper.class,
-              org.beamlink.models.nlp.StopWordsRemoverMapper.Coder.of(),
-              org.beamlink.models.nlp.StopWordsRemoverMapper::parameters),
-          ModelFormat.of(
-              "ngram",
-              org.beamlink.models.nlp.NGramMapper.class,
-              org.beamlink.models.nlp.NGramMapper.Coder.of(),
-              org.beamlink.models.nlp.NGramMapper::parameters),
-          ModelFormat.of(
-              "segment",
-              org.beamlink.models.nlp.SegmentMapper.class,
-              org.beamlink.models.nlp.SegmentMapper.Coder.of(),
-              org.beamlink.models.nlp.SegmentMapper::parameters),
-          ModelFormat.of(
-              "doc-count-vectorizer-model",
-              org.beamlink.models.nlp.DocCountVectorizerModel.class,
-              org.beamlink.models.nlp.DocCountVectorizerModel.Coder.of(),
-              org.beamlink.models.nlp.DocCountVectorizerModel::parameters),
-          ModelFormat.of(
-              "doc-hash-count-vectorizer-model",
-              org.beamlink.models.nlp.DocHashCountVectorizerModel.class,
-              org.beamlink.models.nlp.DocHashCountVectorizerModel.Coder.of(),
-              org.beamlink.models.nlp.DocHashCountVectorizerModel::parameters),
-          ModelFormat.of(
-              "naive-bayes-model",
-              org.beamlink.models.classification.NaiveBayesModel.class,
-              org.beamlink.models.classification.NaiveBayesModel.Coder.of(),
-              org.beamlink.models.classification.NaiveBayesModel::parameters));
+  /** The discovered formats, found once, when this class is first used. */
+  private static final class Discovered {
+    static final Map<String, ModelFormat<?>> BY_TYPE = new LinkedHashMap<>();
+    static final Map<Class<?>, List<ModelFormat<?>>> BY_CLASS = new LinkedHashMap<>();
 
-  private static final Map<String, ModelFormat<?>> BY_TYPE = new LinkedHashMap<>();
-  private static final Map<Class<?>, ModelFormat<?>> BY_CLASS = new LinkedHashMap<>();
-
-  static {
-    for (ModelFormat<?> f : ALL) {
-      if (BY_TYPE.put(f.type(), f) != null || BY_CLASS.put(f.modelClass(), f) != null) {
-        throw new IllegalStateException("Two model formats for " + f.type());
+    static {
+      Map<String, String> providerOf = new LinkedHashMap<>();
+      for (ModelFormatProvider provider :
+          ServiceLoader.load(ModelFormatProvider.class, ModelFormats.class.getClassLoader())) {
+        String name = provider.getClass().getName();
+        for (ModelFormat<?> f : provider.formats()) {
+          String earlier = providerOf.putIfAbsent(f.type(), name);
+          if (earlier != null) {
+            throw new IllegalStateException(
+                "Two model formats are named '" + f.type() + "': in " + earlier + " and " + name);
+          }
+          BY_TYPE.put(f.type(), f);
+          BY_CLASS.computeIfAbsent(f.modelClass(), c -> new ArrayList<>()).add(f);
+        }
       }
     }
+  }
+
+  /** The names of every format found, in the order the providers list them. */
+  public static Set<String> types() {
+    return Collections.unmodifiableSet(Discovered.BY_TYPE.keySet());
   }
 
   /**
@@ -190,27 +58,34 @@ public final class ModelFormats {
    * @throws IllegalArgumentException for a name this library does not know
    */
   public static ModelFormat<?> forType(String type) {
-    ModelFormat<?> f = BY_TYPE.get(type);
+    ModelFormat<?> f = Discovered.BY_TYPE.get(type);
     if (f == null) {
       throw new IllegalArgumentException(
-          "Unknown model type '" + type + "'; this library knows " + BY_TYPE.keySet());
+          "Unknown model type '" + type + "'; this library knows " + types());
     }
     return f;
   }
 
   /**
-   * The format of {@code model}'s class.
+   * The format that writes {@code model}.
    *
-   * @throws IllegalArgumentException for a class that has no format
+   * @throws IllegalArgumentException for a model no discovered format writes
    */
   public static ModelFormat<?> forModel(Object model) {
-    ModelFormat<?> f = BY_CLASS.get(model.getClass());
-    if (f == null) {
+    List<ModelFormat<?>> candidates = Discovered.BY_CLASS.getOrDefault(model.getClass(), List.of());
+    List<ModelFormat<?>> writing = candidates.stream().filter(f -> f.writes(model)).toList();
+    if (writing.size() == 1) {
+      return writing.get(0);
+    }
+    if (writing.isEmpty()) {
       throw new IllegalArgumentException(
           "No model format for "
               + model.getClass().getName()
-              + "; register one in ModelFormats to save or encode it");
+              + "; declare one in a ModelFormatProvider listed in META-INF/services/"
+              + ModelFormatProvider.class.getName()
+              + " to save or encode it");
     }
-    return f;
+    throw new IllegalStateException(
+        "Formats " + writing.stream().map(ModelFormat::type).toList() + " all write " + model);
   }
 }

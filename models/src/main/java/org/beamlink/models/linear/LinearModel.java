@@ -1,14 +1,20 @@
 package org.beamlink.models.linear;
 
-import java.io.Serializable;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.optim.LogisticLoss;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.OutputColumns;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A trained linear model: coefficients on the original feature scale, intercepts, the label values
@@ -16,14 +22,30 @@ import org.beamlink.models.rows.FeatureColumns;
  * Binary models (logistic, SVM) have one coefficient vector and the second label is the positive
  * class; softmax models have one vector per class. Immutable.
  *
+ * <p>As a pipeline stage ({@link Transformer}, scoring with {@link LinearScorer}) the model also
+ * carries the columns its predictions go to, as Spark's {@code LogisticRegressionModel} carries its
+ * {@code predictionCol}: a classifier appends {@code prediction} (a label, of the label column's
+ * type) and {@code predictionDetail} (a vector), and optionally a binary logistic model's positive
+ * class probability ({@link #withProbabilityCol}); a regression model appends {@code prediction}.
+ *
+ * <p>Formats: a model from {@code fit()} records no output columns and saves as {@code
+ * linear-model}; one given columns with {@link #withOutputCols} saves as {@code linear-model-stage}
+ * (version 1: the prediction and detail column names and the model; version 2, written only for a
+ * model with a probability column, adds its name).
+ *
  * <pre>{@code
  * LinearModel model = ...; // from LogisticRegression.fit()
  * double[] p = model.probabilities(x); // {P(labels[0]), P(labels[1])}
  * String label = model.labelValues().get(model.predictIndex(x));
+ * Row scored = model.withOutputCols("label", "p").withProbabilityCol("pYes").bind(schema).apply(row);
  * }</pre>
  */
-public final class LinearModel implements Serializable {
+public final class LinearModel implements Transformer {
   private static final long serialVersionUID = 1L;
+
+  /** The columns of a model that records none: "prediction" and "predictionDetail". */
+  public static final OutputColumns DEFAULT_OUTPUT_COLS =
+      OutputColumns.of("prediction", "predictionDetail");
 
   private final LinearModelType type;
   private final int numFeatures;
@@ -33,6 +55,7 @@ public final class LinearModel implements Serializable {
   private final TypeName labelType;
   private final FeatureColumns features;
   private final Provenance provenance;
+  private final @Nullable OutputColumns outputCols;
 
   private LinearModel(
       LinearModelType type,
@@ -42,7 +65,8 @@ public final class LinearModel implements Serializable {
       List<String> labelValues,
       TypeName labelType,
       FeatureColumns features,
-      Provenance provenance) {
+      Provenance provenance,
+      @Nullable OutputColumns outputCols) {
     this.type = type;
     this.numFeatures = numFeatures;
     this.coefficients = coefficients;
@@ -51,6 +75,7 @@ public final class LinearModel implements Serializable {
     this.labelType = labelType;
     this.features = features;
     this.provenance = provenance;
+    this.outputCols = outputCols;
   }
 
   /**
@@ -105,7 +130,136 @@ public final class LinearModel implements Serializable {
         List.copyOf(labelValues),
         labelType,
         Objects.requireNonNull(features),
-        Objects.requireNonNull(provenance));
+        Objects.requireNonNull(provenance),
+        null);
+  }
+
+  /**
+   * The same model, appending its prediction to {@code predictionCol} and, for a classifier, the
+   * class probabilities (or an SVM's decision values) to {@code predictionDetailCol}, which a
+   * regression model records but does not append.
+   *
+   * @throws IllegalArgumentException for an empty name or two equal names
+   */
+  public LinearModel withOutputCols(String predictionCol, String predictionDetailCol) {
+    return withOutputCols(OutputColumns.of(predictionCol, predictionDetailCol));
+  }
+
+  /**
+   * The same model, also appending {@code probabilityCol}: a DOUBLE column with the probability of
+   * the positive class (the model's second label), {@code predictionDetail[1]}; null for none.
+   *
+   * @throws IllegalArgumentException when the model is not a binary logistic regression model, or
+   *     the name is one of the other output columns
+   */
+  public LinearModel withProbabilityCol(@Nullable String probabilityCol) {
+    OutputColumns cols = outputCols();
+    if (probabilityCol == null) {
+      return outputCols == null ? this : withOutputCols(OutputColumns.of(cols.get(0), cols.get(1)));
+    }
+    if (type != LinearModelType.LOGISTIC) {
+      throw new IllegalArgumentException(
+          "A probability column needs a binary logistic regression model; this is a "
+              + type
+              + " model");
+    }
+    return withOutputCols(OutputColumns.of(cols.get(0), cols.get(1), probabilityCol));
+  }
+
+  private LinearModel withOutputCols(@Nullable OutputColumns cols) {
+    return new LinearModel(
+        type,
+        numFeatures,
+        coefficients,
+        intercepts,
+        labelValues,
+        labelType,
+        features,
+        provenance,
+        cols);
+  }
+
+  /** The same model without recorded output columns, as {@code fit()} makes it. */
+  public LinearModel withoutOutputCols() {
+    return withOutputCols((OutputColumns) null);
+  }
+
+  /** Whether the model records its output columns ({@link #withOutputCols}). */
+  public boolean hasOutputCols() {
+    return outputCols != null;
+  }
+
+  /**
+   * The prediction, detail and (when there is one) probability columns: the recorded ones, else
+   * {@link #DEFAULT_OUTPUT_COLS}.
+   */
+  public OutputColumns outputCols() {
+    return outputCols == null ? DEFAULT_OUTPUT_COLS : outputCols;
+  }
+
+  /** The column of the positive class's probability, or null when the model appends none. */
+  public @Nullable String probabilityCol() {
+    return outputCols().size() > 2 ? outputCols().get(2) : null;
+  }
+
+  /**
+   * The schema of rows of {@code input} scored by a model of this kind into {@code outputCols}: a
+   * classifier of labels of {@code labelType}, or a regression model when it is null. What a
+   * pipeline knows before the model is fitted.
+   *
+   * @throws IllegalArgumentException when an output column already exists in {@code input}
+   */
+  public static Schema outputSchema(
+      Schema input, @Nullable TypeName labelType, OutputColumns outputCols) {
+    return scorer(input, labelType, outputCols).outputSchema();
+  }
+
+  private static LinearScorer scorer(
+      Schema input, @Nullable TypeName labelType, OutputColumns cols) {
+    return labelType == null
+        ? LinearScorer.regression(input, cols.get(0))
+        : LinearScorer.classifier(
+            input, labelType, cols.get(0), cols.get(1), cols.size() > 2 ? cols.get(2) : null);
+  }
+
+  @Override
+  public Schema outputSchema(Schema input) {
+    return outputSchema(input, type.isClassifier() ? labelType : null, outputCols());
+  }
+
+  @Override
+  public Bound bind(Schema input) {
+    LinearScorer scorer = scorer(input, type.isClassifier() ? labelType : null, outputCols());
+    features.bind(input);
+    LinearModel model = this;
+    return new Bound() {
+      @Override
+      public Schema outputSchema() {
+        return scorer.outputSchema();
+      }
+
+      @Override
+      public Row apply(Row row) {
+        return scorer.score(model, row);
+      }
+    };
+  }
+
+  /** The model's kind, features, labels, output columns and provenance. */
+  @Override
+  public Map<String, String> parameters() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("type", type.name());
+    p.put("features", features.toString());
+    p.put("numFeatures", Integer.toString(numFeatures));
+    p.put("labels", labelValues.toString());
+    p.put("predictionCol", outputCols().get(0));
+    p.put("predictionDetailCol", outputCols().get(1));
+    if (probabilityCol() != null) {
+      p.put("probabilityCol", probabilityCol());
+    }
+    p.put("provenance", provenance.toString());
+    return p;
   }
 
   /** The kind of model. */
@@ -243,12 +397,14 @@ public final class LinearModel implements Serializable {
         && labelValues.equals(other.labelValues)
         && labelType == other.labelType
         && features.equals(other.features)
-        && provenance.equals(other.provenance);
+        && provenance.equals(other.provenance)
+        && Objects.equals(outputCols, other.outputCols);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(type, numFeatures, Arrays.hashCode(coefficients), labelValues, provenance);
+    return Objects.hash(
+        type, numFeatures, Arrays.hashCode(coefficients), labelValues, provenance, outputCols);
   }
 
   @Override
@@ -269,6 +425,9 @@ public final class LinearModel implements Serializable {
       if (shown < numFeatures) {
         s.append(" ... (").append(numFeatures).append(" in all)");
       }
+    }
+    if (outputCols != null) {
+      s.append("\n  output ").append(outputCols);
     }
     return s.append("\n  ").append(provenance).toString();
   }

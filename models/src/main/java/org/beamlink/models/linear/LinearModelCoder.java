@@ -15,15 +15,19 @@ import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.rows.FeatureColumnsCoding;
+import org.beamlink.models.rows.OutputColumns;
 
 /**
- * Deterministic, versioned coder for {@link LinearModel}. The coder also records, when the pipeline
- * is built, the label type the models in its PCollection predict (null for regression), so that
- * prediction knows its output schema before any model exists.
+ * Deterministic, versioned coder for {@link LinearModel}s without output columns (the body of
+ * format {@code linear-model}). The coder also records, when the pipeline is built, the label type
+ * the models in its PCollection predict (null for regression), so that prediction knows its output
+ * schema before any model exists. {@link #withOutputCols()} codes models with output columns
+ * (format {@code linear-model-stage}).
  *
  * <pre>{@code
  * models.setCoder(LinearModelCoder.of(TypeName.STRING));
  * TypeName predicted = LinearModelCoder.labelTypeOf(models); // STRING
+ * LinearModelCoder.withOutputCols().encode(model.withOutputCols("label", "detail"), out);
  * }</pre>
  */
 public final class LinearModelCoder extends CustomCoder<LinearModel> {
@@ -42,6 +46,16 @@ public final class LinearModelCoder extends CustomCoder<LinearModel> {
   }
 
   /**
+   * The coder of models with output columns ({@link LinearModel#withOutputCols}): version 1, the
+   * prediction and detail column names, then the model as {@link #of} writes it; a model with a
+   * probability column is written as version 2, which adds its name after the other two, so a model
+   * without one keeps the bytes of version 1.
+   */
+  public static CustomCoder<LinearModel> withOutputCols() {
+    return new WithOutputCols();
+  }
+
+  /**
    * The label type recorded in the coder of {@code models}, null for regression models.
    *
    * @throws IllegalArgumentException when the coder is not a {@code LinearModelCoder}
@@ -56,8 +70,19 @@ public final class LinearModelCoder extends CustomCoder<LinearModel> {
             + " predicts: set its coder to LinearModelCoder.of(labelType), as fit() does");
   }
 
+  /**
+   * Encodes {@code value}, a model without output columns.
+   *
+   * @throws CoderException for a model with output columns, which this coder would lose
+   */
   @Override
   public void encode(LinearModel value, OutputStream out) throws IOException {
+    if (value.hasOutputCols()) {
+      throw new CoderException(
+          "LinearModelCoder.of(..) codes models without output columns; this one has "
+              + value.outputCols()
+              + ": code it with LinearModelCoder.withOutputCols() or a TransformerCoder");
+    }
     DataOutputStream data = new DataOutputStream(out);
     data.writeByte(VERSION);
     data.writeUTF(value.type().name());
@@ -126,5 +151,49 @@ public final class LinearModelCoder extends CustomCoder<LinearModel> {
   @Override
   public int hashCode() {
     return Objects.hashCode(labelType);
+  }
+
+  private static final class WithOutputCols extends CustomCoder<LinearModel> {
+    private static final long serialVersionUID = 1L;
+    private static final int VERSION = 1;
+    private static final int WITH_PROBABILITY = 2;
+
+    @Override
+    public void encode(LinearModel value, OutputStream out) throws IOException {
+      OutputColumns cols = value.outputCols();
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeByte(cols.size() > 2 ? WITH_PROBABILITY : VERSION);
+      for (String col : cols.names()) {
+        data.writeUTF(col);
+      }
+      data.flush();
+      LinearModelCoder.of(value.labelType()).encode(value.withoutOutputCols(), out);
+    }
+
+    @Override
+    public LinearModel decode(InputStream in) throws IOException {
+      int version = ArrayEncoding.readVersion(in, VERSION, WITH_PROBABILITY, "linear model stage");
+      DataInputStream data = new DataInputStream(in);
+      String prediction = data.readUTF();
+      String detail = data.readUTF();
+      String probability = version == WITH_PROBABILITY ? data.readUTF() : null;
+      return LinearModelCoder.of(null)
+          .decode(in)
+          .withOutputCols(prediction, detail)
+          .withProbabilityCol(probability);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof WithOutputCols;
+    }
+
+    @Override
+    public int hashCode() {
+      return WithOutputCols.class.hashCode();
+    }
   }
 }

@@ -23,7 +23,7 @@ import org.joda.time.Instant;
  * ModelVersion<LinearModel> v = ModelVersion.of(3, model, 30_000, first, last, "FTRL");
  * v.version();   // 3
  * v.examples();  // 30000
- * ModelVersion<LinearModelStage> stage = v.map(m -> LinearModelStage.of(m, "pred", "detail"));
+ * ModelVersion<LinearModel> stage = v.map(m -> m.withOutputCols("pred", "detail"));
  * }</pre>
  *
  * @param <M> the model type

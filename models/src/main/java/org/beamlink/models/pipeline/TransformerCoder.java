@@ -13,7 +13,7 @@ import org.beamlink.models.io.ModelFormat;
 import org.beamlink.models.io.ModelFormats;
 
 /**
- * Coder for fitted stages of any registered type ({@link ModelFormats}): the type name, then the
+ * Coder for fitted stages of any discovered type ({@link ModelFormats}): the type name, then the
  * type's own versioned coder. The coder also records, when the pipeline is built, the {@link
  * SchemaMapping} of the stages in its PCollection, so that applying them knows the output schema
  * before any stage is fitted (as {@code LinearModelCoder} records a label type).

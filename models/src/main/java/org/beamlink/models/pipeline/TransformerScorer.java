@@ -1,31 +1,42 @@
 package org.beamlink.models.pipeline;
 
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.RowScorer;
 
 /**
- * Scores rows with whichever fitted stage arrives, for rows of one schema: binds each new stage
- * once and keeps it. The output schema comes from the stage's {@link SchemaMapping}, known before
- * any stage is fitted.
+ * Scores rows with whichever model arrives, for rows of one schema, through the model's {@link
+ * Transformer} contract: makes each new model a stage (itself, or itself given output columns, as
+ * {@code KMeans.predict} does), binds it once and keeps it. The output schema comes from the
+ * stage's {@link SchemaMapping}, known before any model is fitted. This is the one path by which
+ * Beamlink applies a fitted model to rows in a pipeline, bounded or unbounded, with a fixed model
+ * or a model stream.
  *
  * <pre>{@code
  * TransformerScorer<PipelineModel> scorer = TransformerScorer.of(mapping, rows.getSchema());
  * Row out = scorer.score(pipelineModel, row);
+ * TransformerScorer<KMeansModel> clusters = TransformerScorer.of(
+ *     in -> KMeansModel.outputSchema(in, cols), rows.getSchema(), m -> m.withOutputCols("c", "d"));
  * }</pre>
  *
- * @param <T> the stage type
+ * @param <M> the model type
  */
-public final class TransformerScorer<T extends Transformer> implements RowScorer<T> {
+public final class TransformerScorer<M> implements RowScorer<M> {
   private static final long serialVersionUID = 1L;
 
   private final Schema inputSchema;
   private final Schema outputSchema;
+  private final SerializableFunction<M, ? extends Transformer> asStage;
   private transient volatile BoundStage cache;
 
-  private TransformerScorer(Schema inputSchema, Schema outputSchema) {
+  private TransformerScorer(
+      Schema inputSchema,
+      Schema outputSchema,
+      SerializableFunction<M, ? extends Transformer> asStage) {
     this.inputSchema = inputSchema;
     this.outputSchema = outputSchema;
+    this.asStage = asStage;
   }
 
   /**
@@ -35,7 +46,20 @@ public final class TransformerScorer<T extends Transformer> implements RowScorer
    */
   public static <T extends Transformer> TransformerScorer<T> of(
       SchemaMapping mapping, Schema inputSchema) {
-    return new TransformerScorer<>(inputSchema, mapping.outputSchema(inputSchema));
+    return of(mapping, inputSchema, t -> t);
+  }
+
+  /**
+   * A scorer of rows of {@code inputSchema} by the stage {@code asStage} makes of each model (the
+   * model given its output columns), a stage that maps schemas as {@code mapping} does.
+   *
+   * @throws IllegalArgumentException as {@link SchemaMapping#outputSchema}
+   */
+  public static <M> TransformerScorer<M> of(
+      SchemaMapping mapping,
+      Schema inputSchema,
+      SerializableFunction<M, ? extends Transformer> asStage) {
+    return new TransformerScorer<>(inputSchema, mapping.outputSchema(inputSchema), asStage);
   }
 
   @Override
@@ -44,9 +68,10 @@ public final class TransformerScorer<T extends Transformer> implements RowScorer
   }
 
   @Override
-  public Row score(T stage, Row row) {
+  public Row score(M model, Row row) {
     BoundStage c = cache;
-    if (c == null || c.stage() != stage) {
+    if (c == null || c.model() != model) {
+      Transformer stage = asStage.apply(model);
       Transformer.Bound bound = stage.bind(inputSchema);
       if (!bound.outputSchema().equals(outputSchema)) {
         throw new IllegalArgumentException(
@@ -57,12 +82,12 @@ public final class TransformerScorer<T extends Transformer> implements RowScorer
                 + " but the pipeline was built for "
                 + outputSchema.getFieldNames());
       }
-      c = new BoundStage(stage, bound);
+      c = new BoundStage(model, bound);
       cache = c;
     }
     return c.bound().apply(row);
   }
 
-  /** The last stage seen, bound to the input: one value, so threads share it safely. */
-  private record BoundStage(Transformer stage, Transformer.Bound bound) {}
+  /** The last model seen, as a stage bound to the input: one value, so threads share it safely. */
+  private record BoundStage(Object model, Transformer.Bound bound) {}
 }

@@ -1,5 +1,6 @@
 package org.beamlink.models.rows;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -8,17 +9,96 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Columns a stage appends to its input: the output schema, checked when the pipeline is built, and
- * output rows built without a second type check of every value (the stage made them of the right
- * type), which keeps scoring one row fast.
+ * Columns a stage appends to its input. As a value, the names a fitted model writes its outputs to
+ * (a KMeans model's cluster and distance, a classifier's prediction, detail and probability), in
+ * the order the model appends them; the model gives their types. Statically, the output schema,
+ * checked when the pipeline is built, and output rows built without a second type check of every
+ * value (the stage made them of the right type), which keeps scoring one row fast.
  *
  * <pre>{@code
- * Schema out = OutputColumns.append(input, Schema.Field.of("scaled", VectorLogicalType.FIELD_TYPE));
- * Row scaled = OutputColumns.row(out, row, Vector.dense(0.5, -1));
+ * OutputColumns cols = OutputColumns.of("cluster", "distance");
+ * Schema out = cols.appendTo(input, FieldType.INT32, FieldType.DOUBLE);
+ * Schema scaledOut = OutputColumns.append(input, Schema.Field.of("scaled", VectorLogicalType.FIELD_TYPE));
+ * Row scaled = OutputColumns.row(scaledOut, row, Vector.dense(0.5, -1));
  * }</pre>
  */
-public final class OutputColumns {
-  private OutputColumns() {}
+public final class OutputColumns implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> names;
+
+  private OutputColumns(List<String> names) {
+    this.names = names;
+  }
+
+  /**
+   * The columns named {@code names}, in order.
+   *
+   * @throws IllegalArgumentException for no names, an empty or null name, or a name given twice
+   */
+  public static OutputColumns of(String... names) {
+    if (names.length == 0) {
+      throw new IllegalArgumentException("Expected at least one output column, got none");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException(
+            "Expected output column names, got " + Arrays.toString(names));
+      }
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("Two output columns are both named '" + name + "'");
+      }
+    }
+    return new OutputColumns(List.of(names));
+  }
+
+  /** The names, in order. */
+  public List<String> names() {
+    return names;
+  }
+
+  /** The name of column {@code i}. */
+  public String get(int i) {
+    return names.get(i);
+  }
+
+  /** How many columns. */
+  public int size() {
+    return names.size();
+  }
+
+  /**
+   * {@code input} with these columns appended, column {@code i} of type {@code types[i]}.
+   *
+   * @throws IllegalArgumentException when a column already exists in {@code input}
+   */
+  public Schema appendTo(Schema input, Schema.FieldType... types) {
+    if (types.length != names.size()) {
+      throw new IllegalArgumentException(
+          "Expected a type for each of the columns " + names + ", got " + types.length);
+    }
+    Schema.Field[] fields = new Schema.Field[types.length];
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] = Schema.Field.of(names.get(i), types[i]);
+    }
+    return append(input, fields);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof OutputColumns c && names.equals(c.names);
+  }
+
+  @Override
+  public int hashCode() {
+    return names.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return names.toString();
+  }
 
   /**
    * {@code input} with {@code fields} appended.

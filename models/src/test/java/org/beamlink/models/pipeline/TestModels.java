@@ -7,9 +7,7 @@ import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
-import org.beamlink.models.clustering.KMeansModelStage;
 import org.beamlink.models.linear.LinearModel;
-import org.beamlink.models.linear.LinearModelStage;
 import org.beamlink.models.linear.LinearModelType;
 import org.beamlink.models.rows.FeatureColumns;
 
@@ -26,7 +24,7 @@ public final class TestModels {
       Schema.builder().addDoubleField("x").addDoubleField("y").addStringField("label").build();
 
   /** A KMeans stage with centroids (0, 0) and (4, 4). */
-  public static KMeansModelStage kmeansStage() {
+  public static KMeansModel kmeansStage() {
     KMeansModel model =
         KMeansModel.of(
             new double[] {0, 0, 4, 4},
@@ -34,11 +32,11 @@ public final class TestModels {
             DistanceMeasure.EUCLIDEAN,
             FeatureColumns.of(List.of("x", "y")),
             Provenance.of("KMeans", Map.of("k", "2"), 7L, 3, 12.5, 100));
-    return KMeansModelStage.of(model, "cluster", "distance");
+    return model.withOutputCols("cluster", "distance");
   }
 
   /** A logistic stage on (x, y, distance) with labels "no" and "yes". */
-  public static LinearModelStage logisticStage() {
+  public static LinearModel logisticStage() {
     LinearModel model =
         LinearModel.of(
             LinearModelType.LOGISTIC,
@@ -50,7 +48,7 @@ public final class TestModels {
             FeatureColumns.of(List.of("x", "y", "distance")),
             Provenance.of("LogisticRegression", Map.of("l2", "0.01"), 0L, 17, 0.31, 100)
                 .withLossCurve(new double[] {0.69, 0.4, 0.31}));
-    return LinearModelStage.of(model, "prediction", "probability");
+    return model.withOutputCols("prediction", "probability");
   }
 
   /** The two stages as a pipeline model of {@link #INPUT} rows. */

@@ -7,12 +7,10 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.beamlink.iteration.AllReduce;
 import org.beamlink.iteration.Execution;
 import org.beamlink.iteration.IterativeComQueue;
@@ -20,14 +18,13 @@ import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.clustering.KMeansModelCoder;
-import org.beamlink.models.clustering.KMeansModelStage;
-import org.beamlink.models.clustering.KMeansScorer;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -291,29 +288,23 @@ public final class KMeans {
     }
 
     /**
-     * Fits the model and makes it a pipeline stage ({@link KMeansModelStage}) that appends {@code
-     * predictionCol} and {@code distanceCol}.
+     * Fits the model and makes it a pipeline stage: the model with output columns {@code
+     * predictionCol} and {@code distanceCol} ({@link KMeansModel#withOutputCols}).
      */
     @Override
     public PCollection<Transformer> fitStage(PCollection<Row> input) {
       FeatureColumns features = features();
       String prediction = predictionCol();
       String distance = distanceCol();
+      OutputColumns cols = OutputColumns.of(prediction, distance);
       SchemaMapping mapping =
           in -> {
             features.bind(in);
-            return KMeansScorer.of(in, prediction, distance).outputSchema();
+            return KMeansModel.outputSchema(in, cols);
           };
       mapping.outputSchema(input.getSchema());
       return PipelineStage.fitted(
-          input
-              .apply(this)
-              .apply(
-                  "As stage",
-                  MapElements.into(TypeDescriptor.of(KMeansModelStage.class))
-                      .via(m -> KMeansModelStage.of(m, prediction, distance)))
-              .setCoder(KMeansModelStage.Coder.of()),
-          mapping);
+          input.apply(this), mapping, m -> m.withOutputCols(prediction, distance));
     }
 
     @Override
@@ -479,7 +470,11 @@ public final class KMeans {
     private ApplyModel<KMeansModel> applyModel() {
       String prediction = predictionCol();
       String distance = distanceCol();
-      return ApplyModel.of(model(), schema -> KMeansScorer.of(schema, prediction, distance));
+      OutputColumns cols = OutputColumns.of(prediction, distance);
+      return ApplyModel.of(
+          model(),
+          in -> KMeansModel.outputSchema(in, cols),
+          m -> m.withOutputCols(prediction, distance));
     }
   }
 }

@@ -16,7 +16,6 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.beamlink.iteration.AllReduce;
 import org.beamlink.iteration.Execution;
@@ -26,9 +25,7 @@ import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelCoder;
-import org.beamlink.models.linear.LinearModelStage;
 import org.beamlink.models.linear.LinearModelType;
-import org.beamlink.models.linear.LinearScorer;
 import org.beamlink.models.optim.HingeLoss;
 import org.beamlink.models.optim.LogisticLoss;
 import org.beamlink.models.optim.NormalEquations;
@@ -39,6 +36,7 @@ import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -414,9 +412,9 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
   }
 
   /**
-   * Fits the model and makes it a pipeline stage ({@link LinearModelStage}) that appends {@code
+   * Fits the model and makes it a pipeline stage: the model with output columns {@code
    * predictionCol} and, for classifiers, {@code predictionDetailCol} (and {@code probabilityCol}
-   * when set).
+   * when set), as {@link LinearModel#withOutputCols} gives them.
    */
   @Override
   public PCollection<Transformer> fitStage(PCollection<Row> input) {
@@ -426,26 +424,18 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     String prediction = predictionCol();
     String detail = predictionDetailCol();
     String probability = probabilityCol();
+    OutputColumns cols =
+        probability == null
+            ? OutputColumns.of(prediction, detail)
+            : OutputColumns.of(prediction, detail, probability);
     SchemaMapping mapping =
         in -> {
           features.bind(in);
-          return labelType == null
-              ? LinearScorer.regression(in, prediction).outputSchema()
-              : LinearScorer.classifier(in, labelType, prediction, detail, probability)
-                  .outputSchema();
+          return LinearModel.outputSchema(in, labelType, cols);
         };
     mapping.outputSchema(input.getSchema());
     return PipelineStage.fitted(
-        model
-            .apply(
-                "As stage",
-                MapElements.into(TypeDescriptor.of(LinearModelStage.class))
-                    .via(
-                        m ->
-                            LinearModelStage.of(m, prediction, detail)
-                                .withProbabilityCol(probability)))
-            .setCoder(LinearModelStage.Coder.of()),
-        mapping);
+        model, mapping, m -> m.withOutputCols(prediction, detail).withProbabilityCol(probability));
   }
 
   /** The trainer's name ({@code LogisticRegression}, ...) names the transform in a graph. */

@@ -7,7 +7,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelCoder;
-import org.beamlink.models.linear.LinearScorer;
+import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -105,11 +105,13 @@ public abstract class LinearPredict extends PTransform<PCollection<Row>, PCollec
       throw new IllegalArgumentException(
           "probabilityCol is for binary logistic regression; the model is a regression model");
     }
+    OutputColumns cols =
+        probability == null
+            ? OutputColumns.of(prediction, detail)
+            : OutputColumns.of(prediction, detail, probability);
     return ApplyModel.of(
         model(),
-        schema ->
-            labelType == null
-                ? LinearScorer.regression(schema, prediction)
-                : LinearScorer.classifier(schema, labelType, prediction, detail, probability));
+        in -> LinearModel.outputSchema(in, labelType, cols),
+        m -> m.withOutputCols(prediction, detail).withProbabilityCol(probability));
   }
 }

@@ -45,12 +45,19 @@ import org.beamlink.models.rows.OutputColumns;
  * with a message naming the column and row; with {@link #withFailures()} it goes to a failure
  * output instead, whole, beside the error ({@link #failureSchema}).
  *
+ * <p>Fitted models are {@link Transformer}s that carry their output columns: {@link
+ * #of(PCollection)} applies one as it is (a pipeline model, a scaler model), {@link
+ * #of(PCollection, SchemaMapping, SerializableFunction)} first gives it the columns to write (what
+ * {@code KMeans.predict} and {@code LinearPredict} do). Both score through {@link
+ * TransformerScorer}, as model streams ({@link #ofVersions}) do.
+ *
  * <pre>{@code
  * PCollection<KMeansModel> model = rows.apply(KMeans.fit().withK(3));
- * PCollection<Row> scored =
- *     stream.apply(ApplyModel.of(model, schema -> KMeansScorer.of(schema, "prediction", "distance")));
+ * OutputColumns cols = OutputColumns.of("cluster", "distance");
+ * PCollection<Row> scored = stream.apply(ApplyModel.of(model,
+ *     in -> KMeansModel.outputSchema(in, cols), m -> m.withOutputCols("cluster", "distance")));
  * WithFailures.Result<PCollection<Row>, Row> result =
- *     stream.apply(ApplyModel.of(model, factory).withFailures());
+ *     stream.apply(ApplyModel.of(pipelineModel).withFailures());
  * result.failures(); // rows with fields "row" (the input row) and "error"
  * }</pre>
  *
@@ -82,6 +89,17 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
   }
 
   /**
+   * Scores with the one model in {@code model} as the stage {@code asStage} makes of it (the model
+   * given its output columns), a stage that maps schemas as {@code mapping} does.
+   */
+  public static <M> ApplyModel<M> of(
+      PCollection<M> model,
+      SchemaMapping mapping,
+      SerializableFunction<M, ? extends Transformer> asStage) {
+    return new ApplyModel<>(model, schema -> TransformerScorer.of(mapping, schema, asStage));
+  }
+
+  /**
    * Scores with a model stream: each row with the newest version of the model that has reached it,
    * its number in an appended column {@code modelVersion}. See {@link Versions}.
    */
@@ -106,6 +124,18 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
     }
     SchemaMapping mapping = TransformerCoder.mappingOf(coder.modelCoder(), versions.toString());
     return ofVersions(versions, schema -> TransformerScorer.of(mapping, schema));
+  }
+
+  /**
+   * Scores with a model stream, each version as the stage {@code asStage} makes of it (the model
+   * given its output columns), a stage that maps schemas as {@code mapping} does. See {@link
+   * Versions}.
+   */
+  public static <M> Versions<M> ofVersions(
+      PCollection<ModelVersion<M>> versions,
+      SchemaMapping mapping,
+      SerializableFunction<M, ? extends Transformer> asStage) {
+    return ofVersions(versions, schema -> TransformerScorer.of(mapping, schema, asStage));
   }
 
   /** The same scoring, with rows the model cannot score kept in a failure output. */

@@ -1,6 +1,7 @@
 package org.beamlink.transforms.pipeline;
 
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
@@ -32,10 +33,22 @@ public interface PipelineStage {
    */
   static PCollection<Transformer> fitted(
       PCollection<? extends Transformer> models, SchemaMapping mapping) {
+    return fitted(models, mapping, m -> m);
+  }
+
+  /**
+   * {@code models}, each made a stage by {@code asStage} (the model given its output columns), as a
+   * PCollection of fitted stages recording {@code mapping}.
+   */
+  static <M> PCollection<Transformer> fitted(
+      PCollection<M> models,
+      SchemaMapping mapping,
+      SerializableFunction<M, ? extends Transformer> asStage) {
     return models
         .apply(
             "As pipeline stage",
-            MapElements.into(TypeDescriptor.of(Transformer.class)).via(m -> (Transformer) m))
+            MapElements.into(TypeDescriptor.of(Transformer.class))
+                .via((M m) -> (Transformer) asStage.apply(m)))
         .setCoder(TransformerCoder.of(Transformer.class, mapping));
   }
 }

@@ -15,9 +15,9 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
-import org.beamlink.models.clustering.KMeansModelStage;
+import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.io.ModelFile;
-import org.beamlink.models.linear.LinearModelStage;
+import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.pipeline.LocalPredictor;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.runners.testing.TestRunner;
@@ -96,10 +96,10 @@ class MlPipelineTest {
       PipelineModel fitted = Kept.<PipelineModel>get("model-" + runner).get(0);
       assertEquals(List.of(file), Kept.get("written-" + runner));
       assertEquals(fitted, ModelFile.read(Path.of(file), PipelineModel.class));
-      assertTrue(fitted.stages().get(0) instanceof KMeansModelStage);
-      LinearModelStage softmax = (LinearModelStage) fitted.stages().get(1);
-      assertEquals(5, softmax.model().numFeatures());
-      assertEquals(List.of("setosa", "versicolor", "virginica"), softmax.model().labelValues());
+      assertTrue(fitted.stages().get(0) instanceof KMeansModel);
+      LinearModel softmax = (LinearModel) fitted.stages().get(1);
+      assertEquals(5, softmax.numFeatures());
+      assertEquals(List.of("setosa", "versicolor", "virginica"), softmax.labelValues());
 
       LocalPredictor local = LocalPredictor.load(Path.of(file));
       List<Row> rowsOut = Kept.get("scored-" + runner);

@@ -21,8 +21,11 @@ import org.beamlink.models.pipeline.TestModels;
 import org.beamlink.models.rows.FeatureColumns;
 import org.junit.jupiter.api.Test;
 
-/** {@link LinearModelStage}: the probability column and the two versions of its format. */
-class LinearModelStageTest {
+/**
+ * {@link LinearModel} as a pipeline stage: its output columns, the probability column and the two
+ * versions of the {@code linear-model-stage} format.
+ */
+class LinearModelOutputColsTest {
   private static final Schema INPUT =
       Schema.builder().addDoubleField("x").addDoubleField("y").addDoubleField("distance").build();
 
@@ -30,20 +33,20 @@ class LinearModelStageTest {
     return Row.withSchema(INPUT).addValues(x, y, distance).build();
   }
 
-  private static byte[] encode(LinearModelStage stage) throws IOException {
+  private static byte[] encode(LinearModel stage) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LinearModelStage.Coder.of().encode(stage, out);
+    LinearModelCoder.withOutputCols().encode(stage, out);
     return out.toByteArray();
   }
 
-  private static LinearModelStage decode(byte[] bytes) throws IOException {
-    return LinearModelStage.Coder.of().decode(new ByteArrayInputStream(bytes));
+  private static LinearModel decode(byte[] bytes) throws IOException {
+    return LinearModelCoder.withOutputCols().decode(new ByteArrayInputStream(bytes));
   }
 
   /** TestModels' logistic stage: P(yes) = sigmoid(-0.25 + 0.75 x - 0.5 y + 0.125 distance). */
   @Test
   void probabilityColumnIsThePositiveClassProbability() {
-    LinearModelStage stage = TestModels.logisticStage().withProbabilityCol("pYes");
+    LinearModel stage = TestModels.logisticStage().withProbabilityCol("pYes");
     Row out = stage.bind(INPUT).apply(row(3, 5, 1.5));
     assertEquals(
         List.of("x", "y", "distance", "prediction", "probability", "pYes"),
@@ -67,10 +70,10 @@ class LinearModelStageTest {
 
   @Test
   void stageWithProbabilityColumnRoundTripsAsVersionTwo() throws IOException {
-    LinearModelStage stage = TestModels.logisticStage().withProbabilityCol("pYes");
+    LinearModel stage = TestModels.logisticStage().withProbabilityCol("pYes");
     byte[] bytes = encode(stage);
     assertEquals(2, bytes[0]);
-    LinearModelStage back = decode(bytes);
+    LinearModel back = decode(bytes);
     assertEquals(stage, back);
     assertEquals("pYes", back.probabilityCol());
     assertEquals(stage, ModelFile.fromBytes(ModelFile.toBytes(stage), "stage.blm"));
@@ -95,7 +98,7 @@ class LinearModelStageTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> LinearModelStage.of(svm, "prediction", "detail").withProbabilityCol("p"));
+            () -> svm.withOutputCols("prediction", "detail").withProbabilityCol("p"));
     assertEquals(
         "A probability column needs a binary logistic regression model; this is a SVM model",
         e.getMessage());
@@ -103,9 +106,10 @@ class LinearModelStageTest {
 
   @Test
   void refusesAProbabilityColumnNamedAsAnotherOutput() {
-    LinearModelStage stage = TestModels.logisticStage().withProbabilityCol("prediction");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> stage.outputSchema(INPUT));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TestModels.logisticStage().withProbabilityCol("prediction"));
     assertEquals("Two output columns are both named 'prediction'", e.getMessage());
   }
 }
