@@ -75,6 +75,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class NaiveBayesModel implements Transformer {
   private static final long serialVersionUID = 1L;
 
+  /** The columns of a fitted model until told others: "prediction" and "predictionDetail". */
+  public static final OutputColumns DEFAULT_OUTPUT_COLS =
+      OutputColumns.of("prediction", "predictionDetail");
+
   /** The smallest smoothing used, as scikit-learn's {@code force_alpha=False}. */
   public static final double MIN_SMOOTHING = 1e-10;
 
@@ -95,9 +99,7 @@ public final class NaiveBayesModel implements Transformer {
   private final double binarize;
   private final double epsilon;
   private final Provenance provenance;
-  private final String predictionCol;
-  private final String predictionDetailCol;
-  private final @Nullable String probabilityCol;
+  private final OutputColumns outputCols;
 
   private final double[] classLogPrior;
 
@@ -122,9 +124,7 @@ public final class NaiveBayesModel implements Transformer {
       double binarize,
       double epsilon,
       Provenance provenance,
-      String predictionCol,
-      String predictionDetailCol,
-      @Nullable String probabilityCol) {
+      OutputColumns outputCols) {
     this.type = Objects.requireNonNull(type);
     this.features = Objects.requireNonNull(features);
     this.labelValues = List.copyOf(labelValues);
@@ -136,16 +136,13 @@ public final class NaiveBayesModel implements Transformer {
     this.binarize = binarize;
     this.epsilon = epsilon;
     this.provenance = Objects.requireNonNull(provenance);
-    this.predictionCol = checkName(predictionCol, "predictionCol");
-    this.predictionDetailCol = checkName(predictionDetailCol, "predictionDetailCol");
-    this.probabilityCol =
-        probabilityCol == null ? null : checkName(probabilityCol, "probabilityCol");
+    this.outputCols = outputCols;
     int k = labelValues.size();
     if (k < 1 || new HashSet<>(labelValues).size() != k) {
       throw new IllegalArgumentException(
           "Expected one or more distinct label values, got " + labelValues);
     }
-    if (probabilityCol != null && k != 2) {
+    if (outputCols.size() > 2 && k != 2) {
       throw new IllegalArgumentException(
           "A probability column needs a model of two labels; this one has "
               + k
@@ -316,9 +313,7 @@ public final class NaiveBayesModel implements Transformer {
         binarize,
         0.0,
         provenance,
-        "prediction",
-        "predictionDetail",
-        null);
+        DEFAULT_OUTPUT_COLS);
   }
 
   /**
@@ -349,9 +344,7 @@ public final class NaiveBayesModel implements Transformer {
         0.0,
         epsilon,
         provenance,
-        "prediction",
-        "predictionDetail",
-        null);
+        DEFAULT_OUTPUT_COLS);
   }
 
   /**
@@ -359,7 +352,7 @@ public final class NaiveBayesModel implements Transformer {
    * to {@code predictionDetailCol}; by default "prediction" and "predictionDetail".
    */
   public NaiveBayesModel withPredictionCols(String predictionCol, String predictionDetailCol) {
-    return withOutputCols(predictionCol, predictionDetailCol, probabilityCol);
+    return withOutputCols(predictionCol, predictionDetailCol, probabilityCol());
   }
 
   /**
@@ -369,11 +362,15 @@ public final class NaiveBayesModel implements Transformer {
    * @throws IllegalArgumentException when the model does not have exactly two labels
    */
   public NaiveBayesModel withProbabilityCol(@Nullable String probabilityCol) {
-    return withOutputCols(predictionCol, predictionDetailCol, probabilityCol);
+    return withOutputCols(predictionCol(), predictionDetailCol(), probabilityCol);
   }
 
   private NaiveBayesModel withOutputCols(
       String predictionCol, String predictionDetailCol, @Nullable String probabilityCol) {
+    OutputColumns cols =
+        probabilityCol == null
+            ? OutputColumns.of(predictionCol, predictionDetailCol)
+            : OutputColumns.of(predictionCol, predictionDetailCol, probabilityCol);
     return new NaiveBayesModel(
         type,
         features,
@@ -386,9 +383,7 @@ public final class NaiveBayesModel implements Transformer {
         binarize,
         epsilon,
         provenance,
-        predictionCol,
-        predictionDetailCol,
-        probabilityCol);
+        cols);
   }
 
   private static double[] flatten(double[][] rows) {
@@ -413,13 +408,6 @@ public final class NaiveBayesModel implements Transformer {
       rows[c] = Arrays.copyOfRange(flat, c * numFeatures, (c + 1) * numFeatures);
     }
     return rows;
-  }
-
-  private static String checkName(String name, String param) {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("Expected a column name for " + param + ", got " + name);
-    }
-    return name;
   }
 
   /** The event model. */
@@ -519,19 +507,24 @@ public final class NaiveBayesModel implements Transformer {
     return provenance;
   }
 
+  /** The prediction, detail and (when there is one) probability columns, in that order. */
+  public OutputColumns outputCols() {
+    return outputCols;
+  }
+
   /** The column the predicted label goes to. */
   public String predictionCol() {
-    return predictionCol;
+    return outputCols.get(0);
   }
 
   /** The column the class probabilities go to. */
   public String predictionDetailCol() {
-    return predictionDetailCol;
+    return outputCols.get(1);
   }
 
   /** The column of the positive class's probability, or null when the model appends none. */
   public @Nullable String probabilityCol() {
-    return probabilityCol;
+    return outputCols.size() > 2 ? outputCols.get(2) : null;
   }
 
   private void requireDiscrete(String what) {
@@ -708,7 +701,7 @@ public final class NaiveBayesModel implements Transformer {
   @Override
   public Schema outputSchema(Schema input) {
     return outputSchema(
-        input, features, labelType, predictionCol, predictionDetailCol, probabilityCol);
+        input, features, labelType, predictionCol(), predictionDetailCol(), probabilityCol());
   }
 
   @Override
@@ -730,7 +723,7 @@ public final class NaiveBayesModel implements Transformer {
         double[] jll = jointLogLikelihood(bound.extract(row), row);
         double[] p = normalize(jll);
         Object label = labels[argmax(jll)];
-        return probabilityCol == null
+        return outputCols.size() == 2
             ? OutputColumns.row(output, row, label, Vector.dense(p))
             : OutputColumns.row(output, row, label, Vector.dense(p), p[1]);
       }
@@ -753,10 +746,10 @@ public final class NaiveBayesModel implements Transformer {
     if (type == NaiveBayesModelType.BERNOULLI) {
       p.put("binarize", Double.toString(binarize));
     }
-    p.put("predictionCol", predictionCol);
-    p.put("predictionDetailCol", predictionDetailCol);
-    if (probabilityCol != null) {
-      p.put("probabilityCol", probabilityCol);
+    p.put("predictionCol", predictionCol());
+    p.put("predictionDetailCol", predictionDetailCol());
+    if (probabilityCol() != null) {
+      p.put("probabilityCol", probabilityCol());
     }
     p.put("provenance", provenance.toString());
     return p;
@@ -776,9 +769,7 @@ public final class NaiveBayesModel implements Transformer {
         && Double.compare(binarize, m.binarize) == 0
         && Double.compare(epsilon, m.epsilon) == 0
         && provenance.equals(m.provenance)
-        && predictionCol.equals(m.predictionCol)
-        && predictionDetailCol.equals(m.predictionDetailCol)
-        && Objects.equals(probabilityCol, m.probabilityCol);
+        && outputCols.equals(m.outputCols);
   }
 
   @Override
@@ -790,7 +781,7 @@ public final class NaiveBayesModel implements Transformer {
         Arrays.hashCode(classCounts),
         Arrays.hashCode(featureStats),
         provenance,
-        predictionCol);
+        outputCols);
   }
 
   @Override
@@ -822,7 +813,7 @@ public final class NaiveBayesModel implements Transformer {
     @Override
     public void encode(NaiveBayesModel value, OutputStream out) throws IOException {
       DataOutputStream data = new DataOutputStream(out);
-      data.writeByte(value.probabilityCol == null ? VERSION : WITH_PROBABILITY);
+      data.writeByte(value.outputCols.size() == 2 ? VERSION : WITH_PROBABILITY);
       data.writeUTF(value.type.name());
       data.writeUTF(value.labelType.name());
       data.writeInt(value.labelValues.size());
@@ -832,10 +823,8 @@ public final class NaiveBayesModel implements Transformer {
       data.writeDouble(value.smoothing);
       data.writeDouble(value.binarize);
       data.writeDouble(value.epsilon);
-      data.writeUTF(value.predictionCol);
-      data.writeUTF(value.predictionDetailCol);
-      if (value.probabilityCol != null) {
-        data.writeUTF(value.probabilityCol);
+      for (String col : value.outputCols.names()) {
+        data.writeUTF(col);
       }
       data.flush();
       ArrayEncoding.writeDoubles(value.classCounts, out);
@@ -889,9 +878,9 @@ public final class NaiveBayesModel implements Transformer {
             binarize,
             epsilon,
             provenance,
-            prediction,
-            detail,
-            probability);
+            probability == null
+                ? OutputColumns.of(prediction, detail)
+                : OutputColumns.of(prediction, detail, probability));
       } catch (IllegalArgumentException e) {
         throw new CoderException("Corrupt naive Bayes model: " + e.getMessage(), e);
       }

@@ -6,18 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.rows.RowText;
 
 /**
@@ -39,16 +34,13 @@ import org.beamlink.models.rows.RowText;
  * Row out = m.bind(schema).apply(row); // (2, 3) -> (2, 3, 4, 6, 9)
  * }</pre>
  */
-public final class PolynomialExpansionMapper implements Transformer {
+public final class PolynomialExpansionMapper extends VectorColumnStage {
   private static final long serialVersionUID = 1L;
 
-  private final String inputCol;
-  private final String outputCol;
   private final int degree;
 
   private PolynomialExpansionMapper(String inputCol, String outputCol, int degree) {
-    this.inputCol = inputCol;
-    this.outputCol = outputCol;
+    super(inputCol, outputCol);
     this.degree = degree;
   }
 
@@ -63,16 +55,6 @@ public final class PolynomialExpansionMapper implements Transformer {
     }
     return new PolynomialExpansionMapper(
         Objects.requireNonNull(inputCol), Objects.requireNonNull(outputCol), degree);
-  }
-
-  /** The input vector column. */
-  public String inputCol() {
-    return inputCol;
-  }
-
-  /** The output vector column. */
-  public String outputCol() {
-    return outputCol;
   }
 
   /** The highest degree. */
@@ -97,45 +79,27 @@ public final class PolynomialExpansionMapper implements Transformer {
   }
 
   @Override
-  public Schema outputSchema(Schema input) {
-    StageColumns.vectorColumn(input, inputCol, "PolynomialExpansion");
-    return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
+  String stageName() {
+    return "PolynomialExpansion";
   }
 
   @Override
-  public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    int column = input.indexOf(inputCol);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        Vector v = row.getLogicalTypeValue(column, Vector.class);
-        if (v == null) {
-          throw new IllegalArgumentException(
-              "PolynomialExpansion: column '" + inputCol + "' is null in row " + RowText.of(row));
-        }
-        long size = outputSize(v.size(), degree);
-        if (size < 0) {
-          throw new IllegalArgumentException(
-              "PolynomialExpansion: column '"
-                  + inputCol
-                  + "' holds a vector of size "
-                  + v.size()
-                  + " whose degree-"
-                  + degree
-                  + " expansion has more than "
-                  + Integer.MAX_VALUE
-                  + " coordinates, in row "
-                  + RowText.of(row));
-        }
-        return OutputColumns.row(output, row, expand(v, (int) size));
-      }
-    };
+  Vector map(Vector v, Row row) {
+    long size = outputSize(v.size(), degree);
+    if (size < 0) {
+      throw new IllegalArgumentException(
+          "PolynomialExpansion: column '"
+              + inputCol
+              + "' holds a vector of size "
+              + v.size()
+              + " whose degree-"
+              + degree
+              + " expansion has more than "
+              + Integer.MAX_VALUE
+              + " coordinates, in row "
+              + RowText.of(row));
+    }
+    return expand(v, (int) size);
   }
 
   /** The expansion of {@code v}, with {@code size} coordinates. */
@@ -217,12 +181,8 @@ public final class PolynomialExpansionMapper implements Transformer {
   }
 
   @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCol", inputCol);
-    p.put("outputCol", outputCol);
+  void addParameters(Map<String, String> p) {
     p.put("degree", Integer.toString(degree));
-    return p;
   }
 
   @Override

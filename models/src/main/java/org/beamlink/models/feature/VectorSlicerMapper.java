@@ -7,19 +7,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.rows.RowText;
 
 /**
@@ -37,16 +32,13 @@ import org.beamlink.models.rows.RowText;
  * Row out = m.bind(schema).apply(row); // picked = (features[2], features[0])
  * }</pre>
  */
-public final class VectorSlicerMapper implements Transformer {
+public final class VectorSlicerMapper extends VectorColumnStage {
   private static final long serialVersionUID = 1L;
 
-  private final String inputCol;
-  private final String outputCol;
   private final int[] indices;
 
   private VectorSlicerMapper(String inputCol, String outputCol, int[] indices) {
-    this.inputCol = inputCol;
-    this.outputCol = outputCol;
+    super(inputCol, outputCol);
     this.indices = indices;
   }
 
@@ -72,59 +64,31 @@ public final class VectorSlicerMapper implements Transformer {
         Objects.requireNonNull(inputCol), Objects.requireNonNull(outputCol), indices.clone());
   }
 
-  /** The input vector column. */
-  public String inputCol() {
-    return inputCol;
-  }
-
-  /** The output vector column. */
-  public String outputCol() {
-    return outputCol;
-  }
-
   /** The picked indices, in output order. */
   public int[] indices() {
     return indices.clone();
   }
 
   @Override
-  public Schema outputSchema(Schema input) {
-    StageColumns.vectorColumn(input, inputCol, "VectorSlicer");
-    return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
+  String stageName() {
+    return "VectorSlicer";
   }
 
   @Override
-  public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    int column = input.indexOf(inputCol);
+  Vector map(Vector v, Row row) {
     int maxIndex = Arrays.stream(indices).max().getAsInt();
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        Vector v = row.getLogicalTypeValue(column, Vector.class);
-        if (v == null) {
-          throw new IllegalArgumentException(
-              "VectorSlicer: column '" + inputCol + "' is null in row " + RowText.of(row));
-        }
-        if (maxIndex >= v.size()) {
-          throw new IllegalArgumentException(
-              "VectorSlicer: index "
-                  + maxIndex
-                  + " is out of range for column '"
-                  + inputCol
-                  + "' holding a vector of size "
-                  + v.size()
-                  + " in row "
-                  + RowText.of(row));
-        }
-        return OutputColumns.row(output, row, slice(v));
-      }
-    };
+    if (maxIndex >= v.size()) {
+      throw new IllegalArgumentException(
+          "VectorSlicer: index "
+              + maxIndex
+              + " is out of range for column '"
+              + inputCol
+              + "' holding a vector of size "
+              + v.size()
+              + " in row "
+              + RowText.of(row));
+    }
+    return slice(v);
   }
 
   private Vector slice(Vector v) {
@@ -150,12 +114,8 @@ public final class VectorSlicerMapper implements Transformer {
   }
 
   @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCol", inputCol);
-    p.put("outputCol", outputCol);
+  void addParameters(Map<String, String> p) {
     p.put("indices", StageColumns.preview(indices));
-    return p;
   }
 
   @Override
