@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.Transformer;
@@ -133,18 +132,7 @@ public final class KMeansModel implements Transformer {
     OutputColumns cols = outputCols();
     KMeansScorer scorer = KMeansScorer.of(input, cols.get(0), cols.get(1));
     features.bind(input);
-    KMeansModel model = this;
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return scorer.outputSchema();
-      }
-
-      @Override
-      public Row apply(Row row) {
-        return scorer.score(model, row);
-      }
-    };
+    return Bound.scoring(scorer, this);
   }
 
   /** The model's parameters, fitted numbers' summary, output columns and provenance. */

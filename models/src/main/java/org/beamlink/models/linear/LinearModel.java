@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.optim.LogisticLoss;
@@ -231,18 +230,7 @@ public final class LinearModel implements Transformer {
   public Bound bind(Schema input) {
     LinearScorer scorer = scorer(input, type.isClassifier() ? labelType : null, outputCols());
     features.bind(input);
-    LinearModel model = this;
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return scorer.outputSchema();
-      }
-
-      @Override
-      public Row apply(Row row) {
-        return scorer.score(model, row);
-      }
-    };
+    return Bound.scoring(scorer, this);
   }
 
   /** The model's kind, features, labels, output columns and provenance. */

@@ -3,6 +3,7 @@ package org.beamlink.models.pipeline;
 import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.RowScorer;
 
 /**
  * A fitted pipeline stage, as Spark ML's {@code Transformer} or Alink's mappers: model data (if
@@ -44,5 +45,20 @@ public interface Transformer extends SchemaMapping {
      *     is needed, a vector of the wrong size, an unseen category), naming column and value
      */
     Row apply(Row row);
+
+    /** The binding that maps rows with {@code scorer} and {@code model}: a model's own scorer. */
+    static <M> Bound scoring(RowScorer<M> scorer, M model) {
+      return new Bound() {
+        @Override
+        public Schema outputSchema() {
+          return scorer.outputSchema();
+        }
+
+        @Override
+        public Row apply(Row row) {
+          return scorer.score(model, row);
+        }
+      };
+    }
   }
 }
