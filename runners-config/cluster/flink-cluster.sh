@@ -161,8 +161,10 @@ parallelism.default: 1
 # A killed TaskManager is noticed within seconds, not the default 50 s.
 heartbeat.interval: 1000
 heartbeat.timeout: 5000
+# A batch job discovers the results a dead TaskManager held one consumer at a time, and each
+# discovery is a failed attempt: a deep unrolled loop lost 6 of them to one kill (5 was too few).
 restart-strategy.type: fixed-delay
-restart-strategy.fixed-delay.attempts: 5
+restart-strategy.fixed-delay.attempts: 20
 restart-strategy.fixed-delay.delay: 1 s
 # The REST API serves a job's state from a cache this old (default 3 s): short tasks of an unrolled
 # loop, each running a fraction of a second, would otherwise seldom show as RUNNING to a script.
