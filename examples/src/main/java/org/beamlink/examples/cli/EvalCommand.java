@@ -243,7 +243,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
-        output.progress(spec.commandLine().getErr(), "eval", ReadCsv.ROWS_READ, "rows read");
+        output.progress(spec.commandLine().getErr(), "eval", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     EvaluationMetrics metrics = evaluate(options, progress);
     double seconds = (System.nanoTime() - start) / 1e9;

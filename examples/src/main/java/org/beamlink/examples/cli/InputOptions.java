@@ -7,30 +7,71 @@ import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.transforms.io.ReadAvro;
 import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadParquet;
 import picocli.CommandLine.Option;
 
 /**
- * The input options of the commands that read CSV files ({@code --input}, {@code --delimiter},
- * {@code --schema}), as a picocli argument group: a command holds it as {@code @ArgGroup(exclusive
- * = false, multiplicity = "1")} (with {@code "0..1"} where the input is optional, as in {@code
+ * The input options of the commands that read tables ({@code --input}, {@code --delimiter}, {@code
+ * --schema}), as a picocli argument group: a command holds it as {@code @ArgGroup(exclusive =
+ * false, multiplicity = "1")} (with {@code "0..1"} where the input is optional, as in {@code
  * train}, whose {@code logreg} subcommand has its own), then reads the located rows with {@link
  * #read} and checks them with {@link ValueRules}.
+ *
+ * <p>The input is CSV ({@link ReadCsv}), or Parquet ({@link ReadParquet}) or Avro ({@link
+ * ReadAvro}) when {@code --input} (a file or a pattern) ends with {@code .parquet} or {@code
+ * .avro}. Parquet and Avro files are read for the columns the command needs only ({@link
+ * #read(Pipeline, ColumnChoice)}), and a row's place is its number in its file ({@link
+ * Format#place}).
  *
  * <pre>{@code
  * @ArgGroup(exclusive = false, multiplicity = "1", heading = InputOptions.HEADING)
  * InputOptions input;
  * ...
- * PCollection<Row> located = input.read(pipeline);
+ * PCollection<Row> located = input.read(pipeline, schema -> features.columns(schema, List.of()));
  * PCollection<Row> rows = located.apply(ValueRules.finite().requiring(columns, "kmeans"));
  * }</pre>
  */
 final class InputOptions {
+  /** The formats of {@code --input}, by its extension. */
+  enum Format {
+    CSV("line"),
+    PARQUET("row"),
+    AVRO("record");
+
+    private final String place;
+
+    Format(String place) {
+      this.place = place;
+    }
+
+    /** The format of a file or a pattern: by its extension, CSV unless .parquet or .avro. */
+    static Format of(String input) {
+      String name = input.toLowerCase(Locale.ROOT);
+      if (name.endsWith(".parquet")) {
+        return PARQUET;
+      }
+      return name.endsWith(".avro") ? AVRO : CSV;
+    }
+
+    /** A record's place in a file of this format, in words: {@code line 3}, {@code row 3}. */
+    String place(long line) {
+      return place + " " + line;
+    }
+  }
+
+  /** The columns a command needs, given the schema of the columns the input can give. */
+  interface ColumnChoice {
+    List<String> columns(Schema readable);
+  }
+
   /** The heading of the group in a command's help. */
   static final String HEADING = "Input:%n";
 
@@ -40,14 +81,15 @@ final class InputOptions {
       paramLabel = "FILE",
       description =
           "CSV file, or a pattern like 'data/*.csv', each with a header line; .gz and other"
-              + " compressed files are read by their extension.")
+              + " compressed files are read by their extension. Parquet or Avro files when it"
+              + " ends with .parquet or .avro (only the columns needed are read).")
   String input;
 
   @Option(
       names = "--delimiter",
       defaultValue = ",",
       paramLabel = "CHAR",
-      description = "Cell delimiter (default: ${DEFAULT-VALUE}).")
+      description = "Cell delimiter of CSV (default: ${DEFAULT-VALUE}).")
   char delimiter;
 
   @Option(
@@ -55,7 +97,7 @@ final class InputOptions {
       split = ",",
       paramLabel = "COL:TYPE",
       description =
-          "Declare column types instead of inferring them, e.g. zip:string,count:double. Types:"
+          "Declare CSV column types instead of inferring them, e.g. zip:string,count:double. Types:"
               + " string, double, int64, int32, boolean, decimal. Undeclared columns are inferred"
               + " from every value: numeric when most values are numbers (int64 if all are"
               + " integers), else string.")
@@ -69,19 +111,62 @@ final class InputOptions {
     return options;
   }
 
-  /**
-   * Reads the input as rows of {@link ReadCsv#locatedSchema}: each record's values with its file,
-   * line and text, for {@link ValueRules} to report a bad value where it is.
-   *
-   * @throws IllegalArgumentException when no file matches {@code --input}, or for a malformed
-   *     {@code --schema}
-   */
-  PCollection<Row> read(Pipeline pipeline) {
-    return pipeline.apply("ReadCsv", readCsv().withLocations());
+  /** The format of the input. */
+  Format format() {
+    return Format.of(input);
   }
 
-  /** {@link ReadCsv} configured by the options. */
-  ReadCsv readCsv() {
+  /** The counter of rows read by the input's reader, for progress. */
+  MetricName rowsRead() {
+    return switch (format()) {
+      case CSV -> ReadCsv.ROWS_READ;
+      case PARQUET -> ReadParquet.ROWS_READ;
+      case AVRO -> ReadAvro.ROWS_READ;
+    };
+  }
+
+  /**
+   * Reads every column of the input (of Parquet and Avro, every column of a type Beamlink reads) as
+   * rows of {@link ReadCsv#locatedSchema}: each record's values with its file, line (CSV) or number
+   * in the file (Parquet, Avro) and text (CSV), for {@link ValueRules} to report a bad value where
+   * it is.
+   *
+   * @throws IllegalArgumentException when no file matches {@code --input}, a file cannot be read,
+   *     or for a malformed {@code --schema}
+   */
+  PCollection<Row> read(Pipeline pipeline) {
+    return read(pipeline, readable -> readable.getFieldNames());
+  }
+
+  /**
+   * Reads the input as {@link #read(Pipeline)} does, of Parquet and Avro files only the columns
+   * {@code choice} takes from the schema of those Beamlink can read; CSV files are read whole.
+   */
+  PCollection<Row> read(Pipeline pipeline, ColumnChoice choice) {
+    checkMatches();
+    switch (format()) {
+      case PARQUET:
+        {
+          checkNoSchema();
+          ReadParquet all = ReadParquet.from(input);
+          ReadParquet readable = all.withColumns(readable(all.readableColumns()));
+          return pipeline.apply(
+              "ReadParquet", all.withColumns(choice.columns(readable.schema())).withLocations());
+        }
+      case AVRO:
+        {
+          checkNoSchema();
+          ReadAvro all = ReadAvro.from(input);
+          ReadAvro readable = all.withColumns(readable(all.readableColumns()));
+          return pipeline.apply(
+              "ReadAvro", all.withColumns(choice.columns(readable.schema())).withLocations());
+        }
+      default:
+        return pipeline.apply("ReadCsv", readCsv().withLocations());
+    }
+  }
+
+  private void checkMatches() {
     try {
       if (FileSystems.match(input, EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
         throw new IllegalArgumentException("No file matches --input " + input);
@@ -89,6 +174,34 @@ final class InputOptions {
     } catch (IOException e) {
       throw new IllegalArgumentException("Cannot list the files of --input " + input + ": " + e);
     }
+  }
+
+  /** {@code columns}, the readable columns of the input, unless there is none. */
+  private List<String> readable(List<String> columns) {
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--input "
+              + input
+              + " has no column of a type beamlink reads (boolean, int, long, float, double,"
+              + " string)");
+    }
+    return columns;
+  }
+
+  private void checkNoSchema() {
+    if (!schema.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--schema declares the types of CSV columns; "
+              + format()
+              + " files such as --input "
+              + input
+              + " have their own");
+    }
+  }
+
+  /** {@link ReadCsv} configured by the options. */
+  ReadCsv readCsv() {
+    checkMatches();
     ReadCsv read = ReadCsv.from(input).withDelimiter(delimiter);
     for (String declaration : schema) {
       int colon = declaration.lastIndexOf(':');

@@ -17,7 +17,6 @@ import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.transforms.clustering.InitMode;
 import org.beamlink.transforms.clustering.KMeans;
-import org.beamlink.transforms.io.ReadCsv;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,10 +91,11 @@ public final class KMeansCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
-        output.progress(spec.commandLine().getErr(), "kmeans", ReadCsv.ROWS_READ, "rows read");
+        output.progress(spec.commandLine().getErr(), "kmeans", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<Row> located = input.read(pipeline);
+    PCollection<Row> located =
+        input.read(pipeline, readable -> features.columns(readable, List.of()));
     List<String> columns = features.columns(InputOptions.valuesSchema(located), List.of());
     PCollection<Row> rows =
         located.apply(

@@ -35,7 +35,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.models.rows.RowText;
 import org.beamlink.transforms.io.ReadResult;
 import org.beamlink.transforms.pipeline.ReadModel;
 import picocli.CommandLine.ArgGroup;
@@ -127,20 +127,29 @@ public final class PredictCommand implements Callable<Integer> {
     }
     Transformer fitted = ReadModel.read(model);
     ProgressReporter progress =
-        output.progress(spec.commandLine().getErr(), "predict", ReadCsv.ROWS_READ, "rows read");
+        output.progress(spec.commandLine().getErr(), "predict", input.rowsRead(), "rows read");
     Pipeline pipeline = Pipeline.create(options);
-    ReadResult read =
-        pipeline.apply("ReadCsv", input.readCsv().withLocations().withFailuresOutput());
-    Schema values = InputOptions.valuesSchema(read.getRows());
+    PCollection<Row> located;
+    PCollectionList<Row> allFailures;
+    if (input.format() == InputOptions.Format.CSV) {
+      ReadResult read =
+          pipeline.apply("ReadCsv", input.readCsv().withLocations().withFailuresOutput());
+      located = read.getRows();
+      allFailures = PCollectionList.of(read.getFailures());
+    } else {
+      // Parquet and Avro values are typed: every record reads, so failures come from scoring.
+      located = input.read(pipeline);
+      allFailures = PCollectionList.empty(pipeline);
+    }
+    Schema values = InputOptions.valuesSchema(located);
     Schema scoredSchema = fitted.outputSchema(values);
     PCollectionTuple scored =
-        read.getRows()
-            .apply(
-                "Score",
-                ParDo.of(
-                        new ScoreFn(
-                            fitted, values, ValueRules.finite().checker(values), failures != null))
-                    .withOutputTags(SCORED, TupleTagList.of(FAILED)));
+        located.apply(
+            "Score",
+            ParDo.of(
+                    new ScoreFn(
+                        fitted, values, ValueRules.finite().checker(values), failures != null))
+                .withOutputTags(SCORED, TupleTagList.of(FAILED)));
     scored.get(SCORED).setRowSchema(scoredSchema);
     scored.get(FAILED).setRowSchema(ReadResult.FAILURE_SCHEMA);
     ResourceId temp = temporaryDirectory(outputFile);
@@ -153,9 +162,7 @@ public final class PredictCommand implements Callable<Integer> {
           temp);
       if (failures != null) {
         PCollection<Row> all =
-            PCollectionList.of(read.getFailures())
-                .and(scored.get(FAILED))
-                .apply("All failures", Flatten.pCollections());
+            allFailures.and(scored.get(FAILED)).apply("All failures", Flatten.pCollections());
         write(
             all.apply("Format failures", ParDo.of(new FailureLineFn())),
             failures,
@@ -306,12 +313,15 @@ public final class PredictCommand implements Callable<Integer> {
           .output(
               Row.withSchema(ReadResult.FAILURE_SCHEMA)
                   .addValues(
-                      located.getString("file"),
-                      located.getInt64("line"),
-                      located.getString("text"),
-                      error)
+                      located.getString("file"), located.getInt64("line"), text(located), error)
                   .build());
     }
+  }
+
+  /** The text of a located record: CSV's own text, else (Parquet, Avro) its values on one line. */
+  private static String text(Row located) {
+    String text = located.getString("text");
+    return text.isEmpty() ? RowText.of(located.getRow("row")) : text;
   }
 
   /** A failure row as a line of the failures file: file, line, error, text; counts them. */

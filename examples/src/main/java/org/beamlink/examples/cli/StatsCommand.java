@@ -108,7 +108,7 @@ public final class StatsCommand implements Callable<Integer> {
     Request request = request();
     PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
-        output.progress(spec.commandLine().getErr(), "stats", ReadCsv.ROWS_READ, "rows read");
+        output.progress(spec.commandLine().getErr(), "stats", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     Results results = compute(options, input, request, progress);
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -23,7 +23,6 @@ import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.classification.LogisticRegression;
-import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadLibSvm;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
@@ -118,12 +117,13 @@ public final class TrainCommand implements Callable<Integer> {
     PipelineOptions options = new PipelineArgs(beamArgs, spec).options();
     ProgressReporter progress =
         output.progress(
-            spec.commandLine().getErr(), "train --pipeline", ReadCsv.ROWS_READ, "rows read");
+            spec.commandLine().getErr(), "train --pipeline", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
-    PCollection<Row> located = input.read(p);
     String usedLabel = stages.supervised() ? label : null;
     List<String> excluded = label == null ? List.of() : List.of(label);
+    PCollection<Row> located =
+        input.read(p, readable -> withLabel(features.columns(readable, excluded), usedLabel));
     List<String> columns = features.columns(InputOptions.valuesSchema(located), excluded);
     List<String> required = new ArrayList<>();
     if (usedLabel != null) {
@@ -195,6 +195,15 @@ public final class TrainCommand implements Callable<Integer> {
           "--model " + file + ": the directory " + path.getParent() + " does not exist");
     }
     return path;
+  }
+
+  /** The columns {@code features} and then {@code label}, when there is one. */
+  static List<String> withLabel(List<String> features, String label) {
+    List<String> columns = new ArrayList<>(features);
+    if (label != null && !columns.contains(label)) {
+      columns.add(label);
+    }
+    return columns;
   }
 
   /**
@@ -293,7 +302,7 @@ public final class TrainCommand implements Callable<Integer> {
           output.progress(
               spec.commandLine().getErr(),
               "train logreg",
-              libsvm ? ReadLibSvm.ROWS_READ : ReadCsv.ROWS_READ,
+              libsvm ? ReadLibSvm.ROWS_READ : input.rowsRead(),
               "rows read");
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
@@ -314,7 +323,9 @@ public final class TrainCommand implements Callable<Integer> {
         fit = fit.withVectorCol("features");
         names = null;
       } else {
-        PCollection<Row> located = input.read(pipeline);
+        PCollection<Row> located =
+            input.read(
+                pipeline, readable -> withLabel(features.columns(readable, List.of(label)), label));
         names = features.columns(InputOptions.valuesSchema(located), List.of(label));
         List<String> required = new ArrayList<>(names);
         required.add(label);

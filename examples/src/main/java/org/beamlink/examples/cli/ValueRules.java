@@ -23,8 +23,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       {@code impute} stage fills them).
  * </ul>
  *
- * <p>Input: rows of {@code ReadCsv.locatedSchema} ({@link InputOptions#read}); output: their
- * values.
+ * <p>Input: rows of {@code ReadCsv.locatedSchema} ({@link InputOptions#read}), from CSV, Parquet or
+ * Avro files; output: their values.
  *
  * <pre>{@code
  * PCollection<Row> rows =
@@ -135,8 +135,16 @@ final class ValueRules extends PTransform<PCollection<Row>, PCollection<Row>> {
     }
   }
 
-  /** The start of a message about a located row: {@code "In FILE, line N: "}. */
+  /**
+   * The start of a message about a located row: {@code "In FILE, line N: "}, or {@code row N}
+   * (Parquet), {@code record N} (Avro): its number in the file.
+   */
   static String where(Row located) {
-    return "In " + located.getString("file") + ", line " + located.getInt64("line") + ": ";
+    String file = located.getString("file");
+    return "In "
+        + file
+        + ", "
+        + InputOptions.Format.of(file).place(located.getInt64("line"))
+        + ": ";
   }
 }
