@@ -133,8 +133,11 @@ public final class CsvBenchmark {
     return new Run(options.getRunner().getSimpleName(), seconds, buildSeconds);
   }
 
-  /** Counts the rows, reading one value of each so that every row is looked at. */
-  private static final class CountFn extends DoFn<Row, Void> {
+  /**
+   * Counts the rows, reading one value of each so that every row is looked at (also {@link
+   * ColumnarBenchmark}'s).
+   */
+  static final class CountFn extends DoFn<Row, Void> {
     static final MetricName ROWS = MetricName.named(CountFn.class, "rows");
     private final Counter rows = Metrics.counter(ROWS.getNamespace(), ROWS.getName());
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.beamlink.examples.bench.ColumnarBenchmark;
 import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Unmatched;
  * bin/beamlink bench kmeans                                  # the two standard configurations
  * bin/beamlink bench kmeans --rows 200000 --dims 10 --k 10 --iterations 10
  * bin/beamlink bench csv                                     # ReadCsv on 3M rows x 6 columns
+ * bin/beamlink bench columnar                                # 1M x 50 from CSV, Parquet, Avro
  * }</pre>
  */
 @Command(
@@ -40,7 +42,8 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.LogisticBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
-      BenchCommand.CsvBench.class
+      BenchCommand.CsvBench.class,
+      BenchCommand.ColumnarBench.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -324,6 +327,56 @@ public final class BenchCommand implements Runnable {
     @Override
     void run(String[] beamArgs, Consumer<String> out) throws IOException {
       CsvBenchmark.run(new CsvBenchmark.Config(rows, runs, seed, file), beamArgs).forEach(out);
+    }
+  }
+
+  /** {@code beamlink bench columnar}: see {@link ColumnarBenchmark}. */
+  @Command(
+      name = "columnar",
+      description =
+          "Reads a seeded table of double columns from CSV (ReadCsv, schema declared), Parquet"
+              + " (ReadParquet) and Avro (ReadAvro): rows a second and CSV-equivalent MB a"
+              + " second. Default: 1M rows x 50 columns.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class ColumnarBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows of the table.")
+    long rows;
+
+    @Option(names = "--columns", defaultValue = "50", description = "Double columns.")
+    int columns;
+
+    @Option(
+        names = "--read-columns",
+        description = "Columns the Parquet and Avro readers read, from the first (default: all).")
+    Integer readColumns;
+
+    @Option(
+        names = "--formats",
+        split = ",",
+        defaultValue = "CSV,PARQUET,AVRO",
+        description = "Formats to read, in this order (default: ${DEFAULT-VALUE}).")
+    List<ColumnarBenchmark.Format> formats;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each format.")
+    int runs;
+
+    @Option(
+        names = "--dir",
+        description =
+            "Where the files are, written first when missing (default: the temporary"
+                + " directory).")
+    Path dir;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) throws IOException {
+      ColumnarBenchmark.Config config =
+          new ColumnarBenchmark.Config(
+              rows, columns, readColumns == null ? columns : readColumns, formats, runs, seed, dir);
+      ColumnarBenchmark.run(config, beamArgs).forEach(out);
     }
   }
 }
