@@ -101,16 +101,8 @@ public final class NaiveBayesModel implements Transformer {
   private final Provenance provenance;
   private final OutputColumns outputCols;
 
-  private final double[] classLogPrior;
-
-  /** MULTINOMIAL, BERNOULLI: log P(j|c); GAUSSIAN: the variances plus epsilon. */
-  private final double[] perFeature;
-
-  /** BERNOULLI: log P(j|c) - log(1 - P(j|c)), what a present feature adds; empty otherwise. */
-  private final double[] presentGain;
-
-  /** The per-class constant of the joint log likelihood, prior included. */
-  private final double[] base;
+  /** The scoring tables derived from the statistics above. */
+  private final NaiveBayesLikelihood likelihood;
 
   private NaiveBayesModel(
       NaiveBayesModelType type,
@@ -174,106 +166,17 @@ public final class NaiveBayesModel implements Transformer {
     if (numFeatures < 1) {
       throw new IllegalArgumentException("Expected at least one feature, got none");
     }
-    double total = 0.0;
-    for (double count : classCounts) {
-      total += count;
-    }
-    this.classLogPrior = new double[k];
-    for (int c = 0; c < k; c++) {
-      classLogPrior[c] = Math.log(classCounts[c]) - Math.log(total);
-    }
-    this.base = classLogPrior.clone();
-    this.perFeature = new double[featureStats.length];
-    if (type == NaiveBayesModelType.GAUSSIAN) {
-      this.presentGain = new double[0];
-      initGaussian();
-    } else {
-      if (!(smoothing >= 0) || Double.isInfinite(smoothing)) {
-        throw new IllegalArgumentException("Expected smoothing >= 0 and finite, got " + smoothing);
-      }
-      if (!(binarize >= 0) || Double.isInfinite(binarize)) {
-        throw new IllegalArgumentException("Expected binarize >= 0 and finite, got " + binarize);
-      }
-      for (double f : featureStats) {
-        if (!(f >= 0) || Double.isInfinite(f)) {
-          throw new IllegalArgumentException("Expected feature counts >= 0 and finite, got " + f);
-        }
-      }
-      this.presentGain =
-          type == NaiveBayesModelType.BERNOULLI ? new double[featureStats.length] : new double[0];
-      initDiscrete();
-    }
-  }
-
-  private void initDiscrete() {
-    double a = Math.max(smoothing, MIN_SMOOTHING);
-    int d = numFeatures;
-    for (int c = 0; c < classCounts.length; c++) {
-      double denominator;
-      if (type == NaiveBayesModelType.MULTINOMIAL) {
-        denominator = 0.0;
-        for (int j = 0; j < d; j++) {
-          denominator += featureStats[c * d + j] + a;
-        }
-      } else {
-        denominator = classCounts[c] + 2 * a;
-      }
-      double logDenominator = Math.log(denominator);
-      for (int j = 0; j < d; j++) {
-        perFeature[c * d + j] = Math.log(featureStats[c * d + j] + a) - logDenominator;
-      }
-      if (type == NaiveBayesModelType.BERNOULLI) {
-        for (int j = 0; j < d; j++) {
-          double logAbsent = Math.log1p(-Math.exp(perFeature[c * d + j]));
-          base[c] += logAbsent;
-          presentGain[c * d + j] = perFeature[c * d + j] - logAbsent;
-        }
-      }
-    }
-  }
-
-  private void initGaussian() {
-    if (variances.length != featureStats.length) {
-      throw new IllegalArgumentException(
-          "Expected as many variances as means, got "
-              + variances.length
-              + " and "
-              + featureStats.length);
-    }
-    if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("Expected epsilon >= 0 and finite, got " + epsilon);
-    }
-    int d = numFeatures;
-    for (int c = 0; c < classCounts.length; c++) {
-      double logNorm = 0.0;
-      for (int j = 0; j < d; j++) {
-        double mean = featureStats[c * d + j];
-        double v = variances[c * d + j];
-        if (!Double.isFinite(mean) || !(v >= 0) || Double.isInfinite(v)) {
-          throw new IllegalArgumentException(
-              "Expected finite means and variances >= 0, got mean "
-                  + mean
-                  + " and variance "
-                  + v
-                  + " for feature "
-                  + j
-                  + " of label "
-                  + labelValues.get(c));
-        }
-        double smoothed = v + epsilon;
-        if (smoothed == 0.0) {
-          throw new IllegalArgumentException(
-              "Feature "
-                  + j
-                  + " has variance 0 in class "
-                  + labelValues.get(c)
-                  + " and epsilon is 0: its likelihood is undefined; use varSmoothing > 0");
-        }
-        perFeature[c * d + j] = smoothed;
-        logNorm += Math.log(2.0 * Math.PI * smoothed);
-      }
-      base[c] -= 0.5 * logNorm;
-    }
+    this.likelihood =
+        new NaiveBayesLikelihood(
+            type,
+            labelValues,
+            numFeatures,
+            classCounts,
+            featureStats,
+            variances,
+            smoothing,
+            binarize,
+            epsilon);
   }
 
   /**
@@ -442,7 +345,7 @@ public final class NaiveBayesModel implements Transformer {
 
   /** {@code log(count_c / sum(count))}: scikit-learn's {@code class_log_prior_}. */
   public double[] classLogPrior() {
-    return classLogPrior.clone();
+    return likelihood.classLogPrior();
   }
 
   /**
@@ -464,7 +367,7 @@ public final class NaiveBayesModel implements Transformer {
    */
   public double[][] featureLogProb() {
     requireDiscrete("feature log-probabilities");
-    return unflatten(perFeature);
+    return unflatten(likelihood.perFeature());
   }
 
   /**
@@ -484,7 +387,7 @@ public final class NaiveBayesModel implements Transformer {
    */
   public double[][] var() {
     requireGaussian("variances");
-    return unflatten(perFeature);
+    return unflatten(likelihood.perFeature());
   }
 
   /** GAUSSIAN: the variance added to every class variance ({@code epsilon_}); 0 otherwise. */
@@ -552,12 +455,12 @@ public final class NaiveBayesModel implements Transformer {
 
   /** Class probabilities in label order: the joint log likelihoods normalized by log-sum-exp. */
   public double[] probabilities(Vector x) {
-    return normalize(jointLogLikelihood(x));
+    return NaiveBayesLikelihood.normalize(jointLogLikelihood(x));
   }
 
   /** The index in {@link #labelValues()} of the most likely class, the first on ties. */
   public int predictIndex(Vector x) {
-    return argmax(jointLogLikelihood(x));
+    return NaiveBayesLikelihood.argmax(jointLogLikelihood(x));
   }
 
   private double[] jointLogLikelihood(Vector x, Row row) {
@@ -576,39 +479,10 @@ public final class NaiveBayesModel implements Transformer {
       throw new IllegalArgumentException(
           "Features from " + features + " have NaN or infinite values" + where(row));
     }
-    double[] jll = base.clone();
-    int d = numFeatures;
-    switch (type) {
-      case MULTINOMIAL -> {
-        checkNonNegative(x, row);
-        for (int c = 0; c < jll.length; c++) {
-          jll[c] += x.dot(perFeature, c * d);
-        }
-      }
-      case BERNOULLI -> {
-        checkNonNegative(x, row);
-        x.forEachNonzero(
-            (j, v) -> {
-              if (v > binarize) {
-                for (int c = 0; c < jll.length; c++) {
-                  jll[c] += presentGain[c * d + j];
-                }
-              }
-            });
-      }
-      case GAUSSIAN -> {
-        double[] values = x.toArray();
-        for (int c = 0; c < jll.length; c++) {
-          double sum = 0.0;
-          for (int j = 0; j < d; j++) {
-            double diff = values[j] - featureStats[c * d + j];
-            sum += diff * diff / perFeature[c * d + j];
-          }
-          jll[c] -= 0.5 * sum;
-        }
-      }
+    if (type != NaiveBayesModelType.GAUSSIAN) {
+      checkNonNegative(x, row);
     }
-    return jll;
+    return likelihood.jointLogLikelihood(x);
   }
 
   private void checkNonNegative(Vector x, Row row) {
@@ -633,33 +507,6 @@ public final class NaiveBayesModel implements Transformer {
 
   private static String where(Row row) {
     return row == null ? "" : ", in row " + RowText.of(row);
-  }
-
-  private static double[] normalize(double[] jll) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : jll) {
-      max = Math.max(max, v);
-    }
-    double sum = 0.0;
-    for (double v : jll) {
-      sum += Math.exp(v - max);
-    }
-    double logZ = max + Math.log(sum);
-    double[] p = new double[jll.length];
-    for (int c = 0; c < p.length; c++) {
-      p[c] = Math.exp(jll[c] - logZ);
-    }
-    return p;
-  }
-
-  private static int argmax(double[] values) {
-    int best = 0;
-    for (int c = 1; c < values.length; c++) {
-      if (values[c] > values[best]) {
-        best = c;
-      }
-    }
-    return best;
   }
 
   /**
@@ -721,8 +568,8 @@ public final class NaiveBayesModel implements Transformer {
       @Override
       public Row apply(Row row) {
         double[] jll = jointLogLikelihood(bound.extract(row), row);
-        double[] p = normalize(jll);
-        Object label = labels[argmax(jll)];
+        double[] p = NaiveBayesLikelihood.normalize(jll);
+        Object label = labels[NaiveBayesLikelihood.argmax(jll)];
         return outputCols.size() == 2
             ? OutputColumns.row(output, row, label, Vector.dense(p))
             : OutputColumns.row(output, row, label, Vector.dense(p), p[1]);
