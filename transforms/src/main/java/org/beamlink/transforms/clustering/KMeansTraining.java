@@ -8,7 +8,7 @@ import java.util.Map;
 import org.beamlink.iteration.ComContext;
 import org.beamlink.iteration.CompareCriterionFunction;
 import org.beamlink.iteration.CompleteResultFunction;
-import org.beamlink.iteration.ComputeFunction;
+import org.beamlink.iteration.StatefulComputeFunction;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.SeededHash;
 import org.beamlink.models.clustering.DistanceMeasure;
@@ -107,32 +107,18 @@ final class KMeansTraining {
   }
 
   /** Superstep 1 builds the state; every superstep fills {@code comm} from this partition. */
-  static final class Prepare extends ComputeFunction {
+  static final class Prepare extends StatefulComputeFunction<State> {
     private static final long serialVersionUID = 1L;
     private final Params params;
 
     Prepare(Params params) {
+      super(STATE);
       this.params = params;
     }
 
     @Override
-    public void calc(ComContext context) {
-      State state = context.getObj(STATE);
+    protected void calc(ComContext context, State state) {
       List<Block> blocks = context.getObj(DATA);
-      if (state == null) {
-        state = start(context);
-        context.putObj(STATE, state);
-        for (Block b : blocks) {
-          if (b.numCols() != state.d) {
-            throw new IllegalArgumentException(
-                "Features have size "
-                    + b.numCols()
-                    + " in some rows but the centroids have size "
-                    + state.d
-                    + "; expected one size");
-          }
-        }
-      }
       switch (state.phase) {
         case LLOYD -> context.putObj(COMM, lloydSums(state, blocks));
         case INIT_COST -> context.putObj(COMM, new double[] {updateCosts(context, state, blocks)});
@@ -141,7 +127,23 @@ final class KMeansTraining {
       }
     }
 
-    private State start(ComContext context) {
+    @Override
+    protected State start(ComContext context) {
+      State state = seedState(context);
+      for (Block b : context.<List<Block>>getObj(DATA)) {
+        if (b.numCols() != state.d) {
+          throw new IllegalArgumentException(
+              "Features have size "
+                  + b.numCols()
+                  + " in some rows but the centroids have size "
+                  + state.d
+                  + "; expected one size");
+        }
+      }
+      return state;
+    }
+
+    private State seedState(ComContext context) {
       List<double[]> seeds = context.getObj(SEEDS);
       double[] seed = seeds.get(0);
       State state = new State();
@@ -299,17 +301,17 @@ final class KMeansTraining {
   }
 
   /** Applies the reduced {@code comm} buffer: the same on every partition. */
-  static final class Consume extends ComputeFunction {
+  static final class Consume extends StatefulComputeFunction<State> {
     private static final long serialVersionUID = 1L;
     private final Params params;
 
     Consume(Params params) {
+      super(STATE);
       this.params = params;
     }
 
     @Override
-    public void calc(ComContext context) {
-      State state = context.getObj(STATE);
+    protected void calc(ComContext context, State state) {
       double[] comm = context.getObj(COMM);
       switch (state.phase) {
         case LLOYD -> updateCentroids(state, comm);

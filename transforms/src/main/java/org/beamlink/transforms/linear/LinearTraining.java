@@ -10,7 +10,7 @@ import java.util.Map;
 import org.beamlink.iteration.ComContext;
 import org.beamlink.iteration.CompareCriterionFunction;
 import org.beamlink.iteration.CompleteResultFunction;
-import org.beamlink.iteration.ComputeFunction;
+import org.beamlink.iteration.StatefulComputeFunction;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.SeededHash;
 import org.beamlink.models.StopReason;
@@ -259,26 +259,18 @@ final class LinearTraining {
   }
 
   /** Fills {@code comm} with this partition's statistics, moments, or loss and gradient. */
-  static final class Evaluate extends ComputeFunction {
+  static final class Evaluate extends StatefulComputeFunction<State> {
     private static final long serialVersionUID = 1L;
     private final Params params;
 
     Evaluate(Params params) {
+      super(STATE);
       this.params = params;
     }
 
     @Override
-    public void calc(ComContext context) {
-      State state = context.getObj(STATE);
+    protected void calc(ComContext context, State state) {
       List<Block> blocks = context.getObj(DATA);
-      if (state == null) {
-        state = start(context);
-        context.putObj(STATE, state);
-        if (params.labelNumbers() != null) {
-          blocks = toClassIndices(blocks, state.labels);
-          context.putObj(DATA, blocks);
-        }
-      }
       double[] comm =
           switch (state.phase) {
             case STATS -> stats(state, blocks);
@@ -289,7 +281,17 @@ final class LinearTraining {
       context.putObj(COMM, comm);
     }
 
-    private State start(ComContext context) {
+    /** The state from the broadcast shape; the labels of a classifier become class indices. */
+    @Override
+    protected State start(ComContext context) {
+      State state = newState(context);
+      if (params.labelNumbers() != null) {
+        context.putObj(DATA, toClassIndices(context.getObj(DATA), state.labels));
+      }
+      return state;
+    }
+
+    private State newState(ComContext context) {
       State state = new State();
       double[] shape = context.<List<double[]>>getObj(SHAPE).get(0);
       state.d = (int) shape[1];
@@ -418,17 +420,17 @@ final class LinearTraining {
   }
 
   /** Applies the reduced {@code comm} buffer: the same on every partition. */
-  static final class Update extends ComputeFunction {
+  static final class Update extends StatefulComputeFunction<State> {
     private static final long serialVersionUID = 1L;
     private final Params params;
 
     Update(Params params) {
+      super(STATE);
       this.params = params;
     }
 
     @Override
-    public void calc(ComContext context) {
-      State state = context.getObj(STATE);
+    protected void calc(ComContext context, State state) {
       double[] comm = context.getObj(COMM);
       switch (state.phase) {
         case STATS -> startOptimizing(context, state, comm);
