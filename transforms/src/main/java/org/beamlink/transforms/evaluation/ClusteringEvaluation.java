@@ -1,30 +1,17 @@
 package org.beamlink.transforms.evaluation;
 
 import com.google.auto.value.AutoValue;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
-import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -32,18 +19,14 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.DoubleArrayCoder;
-import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
-import org.beamlink.transforms.stats.ColumnSummary;
 import org.beamlink.transforms.stats.Moments;
-import org.beamlink.transforms.stats.MomentsCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -251,7 +234,7 @@ public abstract class ClusteringEvaluation
             .apply(
                 "Cluster moments",
                 Combine.globally(new ClusterMomentsFn(predictionType.getTypeName(), features)))
-            .setCoder(new ClusterStatsCoder());
+            .setCoder(new ClusterStats.Coder());
     PCollectionView<ClusterStats> statsView = stats.apply("Moments view", View.asSingleton());
     PCollectionView<Map<String, Double>> distances =
         points
@@ -265,9 +248,11 @@ public abstract class ClusteringEvaluation
         KvCoder.of(VarLongCoder.of(), KvCoder.of(StringUtf8Coder.of(), DoubleArrayCoder.of()));
     PCollectionView<List<KV<Long, KV<String, double[]>>>> sample =
         points
-            .apply("Sample keys", ParDo.of(new SampleKeyFn(seed())))
+            .apply("Sample keys", ParDo.of(new SilhouetteSample.SampleKeyFn(seed())))
             .setCoder(keyedCoder)
-            .apply("Silhouette sample", Top.of(silhouetteSampleSize(), new SmallestKeyFirst()))
+            .apply(
+                "Silhouette sample",
+                Top.of(silhouetteSampleSize(), new SilhouetteSample.SmallestKeyFirst()))
             .apply("Sample view", View.asSingleton());
     return stats
         .apply(
@@ -317,201 +302,6 @@ public abstract class ClusteringEvaluation
     }
   }
 
-  /**
-   * What the first pass learns: the clusters in label order, their sizes and means, the inertia and
-   * the Calinski-Harabasz index; {@code rows == 0} for empty input.
-   */
-  static final class ClusterStats implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    final long rows;
-    final List<String> clusters;
-    final long[] sizes;
-    final double[][] means;
-    final double inertia;
-    final double calinskiHarabasz;
-
-    ClusterStats(
-        long rows,
-        List<String> clusters,
-        long[] sizes,
-        double[][] means,
-        double inertia,
-        double calinskiHarabasz) {
-      this.rows = rows;
-      this.clusters = clusters;
-      this.sizes = sizes;
-      this.means = means;
-      this.inertia = inertia;
-      this.calinskiHarabasz = calinskiHarabasz;
-    }
-
-    int indexOf(String cluster) {
-      return clusters.indexOf(cluster);
-    }
-  }
-
-  /** Moments of every cluster and of all rows, by cluster text. */
-  static final class Accumulator {
-    final Moments all;
-    final TreeMap<String, Moments> byCluster;
-
-    Accumulator(Moments all, TreeMap<String, Moments> byCluster) {
-      this.all = all;
-      this.byCluster = byCluster;
-    }
-  }
-
-  /** The first pass: per-cluster moments into {@link ClusterStats}. */
-  static final class ClusterMomentsFn
-      extends CombineFn<KV<String, double[]>, Accumulator, ClusterStats> {
-    private final TypeName clusterType;
-    private final FeatureColumns features;
-
-    ClusterMomentsFn(TypeName clusterType, FeatureColumns features) {
-      this.clusterType = clusterType;
-      this.features = features;
-    }
-
-    @Override
-    public Accumulator createAccumulator() {
-      return new Accumulator(Moments.ofVector(), new TreeMap<>());
-    }
-
-    @Override
-    public Accumulator addInput(Accumulator acc, KV<String, double[]> point) {
-      Vector x = Vector.dense(point.getValue());
-      try {
-        acc.all.add(x);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "Features from " + features + ": " + e.getMessage() + ", in cluster " + point.getKey(),
-            e);
-      }
-      acc.byCluster.computeIfAbsent(point.getKey(), k -> Moments.ofVector()).add(x);
-      return acc;
-    }
-
-    @Override
-    public Accumulator mergeAccumulators(Iterable<Accumulator> accumulators) {
-      Accumulator merged = createAccumulator();
-      for (Accumulator a : accumulators) {
-        try {
-          merged.all.merge(a.all);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "Features from " + features + ": " + e.getMessage(), e);
-        }
-        for (Map.Entry<String, Moments> e : a.byCluster.entrySet()) {
-          merged.byCluster.computeIfAbsent(e.getKey(), k -> Moments.ofVector()).merge(e.getValue());
-        }
-      }
-      return merged;
-    }
-
-    @Override
-    public ClusterStats extractOutput(Accumulator acc) {
-      List<String> clusters = new ArrayList<>(acc.byCluster.keySet());
-      clusters.sort(LabelValues.order(clusterType));
-      int k = clusters.size();
-      int d = Math.max(acc.all.size(), 0);
-      long n = acc.all.rows();
-      long[] sizes = new long[k];
-      double[][] means = new double[k][d];
-      double[] mean = new double[d];
-      for (int j = 0; j < d; j++) {
-        mean[j] = acc.all.summary(j, "x").mean();
-      }
-      double inertia = 0;
-      double between = 0;
-      for (int c = 0; c < k; c++) {
-        Moments m = acc.byCluster.get(clusters.get(c));
-        sizes[c] = m.rows();
-        for (int j = 0; j < d; j++) {
-          ColumnSummary s = m.summary(j, "x");
-          means[c][j] = s.mean();
-          if (s.count() > 1) {
-            inertia += s.variance() * (s.count() - 1);
-          }
-          double gap = s.mean() - mean[j];
-          between += sizes[c] * gap * gap;
-        }
-      }
-      double ch = inertia == 0.0 ? 1.0 : between * (n - k) / (inertia * (k - 1.0));
-      return new ClusterStats(n, List.copyOf(clusters), sizes, means, inertia, ch);
-    }
-
-    @Override
-    public Coder<Accumulator> getAccumulatorCoder(
-        CoderRegistry registry, Coder<KV<String, double[]>> inputCoder) {
-      return new AccumulatorCoder();
-    }
-  }
-
-  /** Coder of {@link Accumulator}: the moments of all rows, then each cluster's. */
-  static final class AccumulatorCoder extends CustomCoder<Accumulator> {
-    @Override
-    public void encode(Accumulator value, OutputStream out) throws IOException {
-      MomentsCoder.of().encode(value.all, out);
-      VarInt.encode(value.byCluster.size(), out);
-      for (Map.Entry<String, Moments> e : value.byCluster.entrySet()) {
-        StringUtf8Coder.of().encode(e.getKey(), out);
-        MomentsCoder.of().encode(e.getValue(), out);
-      }
-    }
-
-    @Override
-    public Accumulator decode(InputStream in) throws IOException {
-      Moments all = MomentsCoder.of().decode(in);
-      int k = VarInt.decodeInt(in);
-      TreeMap<String, Moments> byCluster = new TreeMap<>();
-      for (int i = 0; i < k; i++) {
-        String cluster = StringUtf8Coder.of().decode(in);
-        byCluster.put(cluster, MomentsCoder.of().decode(in));
-      }
-      return new Accumulator(all, byCluster);
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
-  /** Coder of {@link ClusterStats}. */
-  static final class ClusterStatsCoder extends CustomCoder<ClusterStats> {
-    @Override
-    public void encode(ClusterStats value, OutputStream out) throws IOException {
-      VarInt.encode(value.rows, out);
-      VarInt.encode(value.clusters.size(), out);
-      for (int c = 0; c < value.clusters.size(); c++) {
-        StringUtf8Coder.of().encode(value.clusters.get(c), out);
-        VarInt.encode(value.sizes[c], out);
-        DoubleArrayCoder.of().encode(value.means[c], out);
-      }
-      DoubleCoder.of().encode(value.inertia, out);
-      DoubleCoder.of().encode(value.calinskiHarabasz, out);
-    }
-
-    @Override
-    public ClusterStats decode(InputStream in) throws IOException {
-      long rows = VarInt.decodeLong(in);
-      int k = VarInt.decodeInt(in);
-      List<String> clusters = new ArrayList<>(k);
-      long[] sizes = new long[k];
-      double[][] means = new double[k][];
-      for (int c = 0; c < k; c++) {
-        clusters.add(StringUtf8Coder.of().decode(in));
-        sizes[c] = VarInt.decodeLong(in);
-        means[c] = DoubleArrayCoder.of().decode(in);
-      }
-      double inertia = DoubleCoder.of().decode(in);
-      double ch = DoubleCoder.of().decode(in);
-      return new ClusterStats(rows, List.copyOf(clusters), sizes, means, inertia, ch);
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
-
   /** Each row's Euclidean distance to its cluster's mean, keyed by cluster. */
   static final class DistanceToMeanFn extends DoFn<KV<String, double[]>, KV<String, Double>> {
     private final PCollectionView<ClusterStats> stats;
@@ -525,150 +315,8 @@ public abstract class ClusteringEvaluation
       ClusterStats s = c.sideInput(stats);
       KV<String, double[]> point = c.element();
       double[] mean = s.means[s.indexOf(point.getKey())];
-      c.output(KV.of(point.getKey(), distance(point.getValue(), mean)));
+      c.output(KV.of(point.getKey(), ClusterIndices.distance(point.getValue(), mean)));
     }
-  }
-
-  /** The Euclidean distance of two points of one size. */
-  static double distance(double[] a, double[] b) {
-    double sum = 0;
-    for (int j = 0; j < a.length; j++) {
-      double d = a[j] - b[j];
-      sum += d * d;
-    }
-    return Math.sqrt(sum);
-  }
-
-  /** The sample key of a point: a 64-bit hash of the seed, its cluster and its features. */
-  static long sampleKey(long seed, String cluster, double[] x) {
-    long h = mix(seed ^ 0x9e3779b97f4a7c15L);
-    h = mix(h ^ cluster.hashCode());
-    h = mix(h ^ x.length);
-    for (double v : x) {
-      h = mix(h ^ Double.doubleToLongBits(v == 0.0 ? 0.0 : v));
-    }
-    return h;
-  }
-
-  /** SplitMix64's finalizer. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
-  }
-
-  /** Each point keyed by its sample key. */
-  static final class SampleKeyFn
-      extends DoFn<KV<String, double[]>, KV<Long, KV<String, double[]>>> {
-    private final long seed;
-
-    SampleKeyFn(long seed) {
-      this.seed = seed;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, double[]> point, OutputReceiver<KV<Long, KV<String, double[]>>> out) {
-      out.output(KV.of(sampleKey(seed, point.getKey(), point.getValue()), point));
-    }
-  }
-
-  /**
-   * Orders keyed points so that {@code Top} keeps the smallest keys: by key descending, ties (equal
-   * hashes) by cluster and features, so that the sample is the same on every runner.
-   */
-  static final class SmallestKeyFirst
-      implements Comparator<KV<Long, KV<String, double[]>>>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public int compare(KV<Long, KV<String, double[]>> a, KV<Long, KV<String, double[]>> b) {
-      int byKey = Long.compare(b.getKey(), a.getKey());
-      if (byKey != 0) {
-        return byKey;
-      }
-      int byCluster = b.getValue().getKey().compareTo(a.getValue().getKey());
-      if (byCluster != 0) {
-        return byCluster;
-      }
-      return Arrays.compare(b.getValue().getValue(), a.getValue().getValue());
-    }
-  }
-
-  /** The mean silhouette of {@code points} (cluster text, features); NaN unless 2 <= k < n. */
-  static double silhouette(List<KV<String, double[]>> points) {
-    Map<String, Integer> index = new HashMap<>();
-    int n = points.size();
-    int[] cluster = new int[n];
-    for (int i = 0; i < n; i++) {
-      cluster[i] = index.computeIfAbsent(points.get(i).getKey(), c -> index.size());
-    }
-    int k = index.size();
-    if (k < 2 || k > n - 1) {
-      return Double.NaN;
-    }
-    long[] counts = new long[k];
-    for (int c : cluster) {
-      counts[c]++;
-    }
-    double[][] sums = new double[n][k];
-    for (int i = 0; i < n; i++) {
-      double[] xi = points.get(i).getValue();
-      for (int j = i + 1; j < n; j++) {
-        double d = distance(xi, points.get(j).getValue());
-        sums[i][cluster[j]] += d;
-        sums[j][cluster[i]] += d;
-      }
-    }
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      int own = cluster[i];
-      if (counts[own] < 2) {
-        continue;
-      }
-      double a = sums[i][own] / (counts[own] - 1);
-      double b = Double.POSITIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        if (c != own) {
-          b = Math.min(b, sums[i][c] / counts[c]);
-        }
-      }
-      double spread = Math.max(a, b);
-      total += spread == 0.0 ? 0.0 : (b - a) / spread;
-    }
-    return total / n;
-  }
-
-  /**
-   * scikit-learn's Davies-Bouldin index from the clusters' mean distances to their means and the
-   * means themselves.
-   */
-  static double daviesBouldin(double[] spread, double[][] means) {
-    int k = spread.length;
-    double[][] between = new double[k][k];
-    boolean spreadsZero = true;
-    boolean centresZero = true;
-    for (int i = 0; i < k; i++) {
-      spreadsZero &= Math.abs(spread[i]) <= 1e-8;
-      for (int j = 0; j < k; j++) {
-        between[i][j] = distance(means[i], means[j]);
-        centresZero &= between[i][j] <= 1e-8;
-      }
-    }
-    // numpy's allclose(x, 0): |x| <= 1e-8 everywhere.
-    if (spreadsZero || centresZero) {
-      return 0.0;
-    }
-    double sum = 0;
-    for (int i = 0; i < k; i++) {
-      double worst = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        double d = between[i][j] == 0.0 ? Double.POSITIVE_INFINITY : between[i][j];
-        worst = Math.max(worst, (spread[i] + spread[j]) / d);
-      }
-      sum += worst;
-    }
-    return sum / k;
   }
 
   /** Assembles the metrics from the first pass, the distance sums and the sample. */
@@ -715,9 +363,9 @@ public abstract class ClusteringEvaluation
               s.clusters,
               s.sizes,
               s.inertia,
-              silhouette(points),
+              ClusterIndices.silhouette(points),
               s.calinskiHarabasz,
-              daviesBouldin(spread, s.means),
+              ClusterIndices.daviesBouldin(spread, s.means),
               points.size()));
     }
   }

@@ -241,16 +241,16 @@ class BinaryClassificationEvaluationTest {
     List<Double> quantiles = List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8);
     assertEquals(
         List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
-        java.util.Arrays.stream(BinaryClassificationEvaluation.cuts(quantiles, 1000, 1))
+        java.util.Arrays.stream(BucketedBinaryEvaluation.cuts(quantiles, 1000, 1))
             .boxed()
             .toList());
     assertEquals(
         List.of(0.2, 0.4, 0.6),
-        java.util.Arrays.stream(BinaryClassificationEvaluation.cuts(quantiles, 1000, 250))
+        java.util.Arrays.stream(BucketedBinaryEvaluation.cuts(quantiles, 1000, 250))
             .boxed()
             .toList());
-    assertEquals(0, BinaryClassificationEvaluation.cuts(quantiles, 1000, 5000).length);
-    assertEquals(0, BinaryClassificationEvaluation.cuts(List.of(), 0, 1).length);
+    assertEquals(0, BucketedBinaryEvaluation.cuts(quantiles, 1000, 5000).length);
+    assertEquals(0, BucketedBinaryEvaluation.cuts(List.of(), 0, 1).length);
   }
 
   @Test

@@ -134,7 +134,7 @@ class BinaryRankingTest {
     for (ScoreCount c : distinct) {
       buckets
           .computeIfAbsent(
-              BinaryClassificationEvaluation.bucketOf(c.score(), cuts), b -> new ArrayList<>())
+              BucketedBinaryEvaluation.bucketOf(c.score(), cuts), b -> new ArrayList<>())
           .add(c);
     }
     long positives = 0;

@@ -144,14 +144,14 @@ class ClusteringEvaluationTest {
     for (Row r : irisVectors()) {
       double[] x = r.getLogicalTypeValue("features", Vector.class).toArray();
       String c = r.getString("species");
-      keyed.add(KV.of(ClusteringEvaluation.sampleKey(7, c, x), KV.of(c, x)));
+      keyed.add(KV.of(SilhouetteSample.sampleKey(7, c, x), KV.of(c, x)));
     }
     keyed.sort(Comparator.comparing(KV::getKey));
     List<KV<String, double[]>> smallest = new ArrayList<>();
     for (KV<Long, KV<String, double[]>> k : keyed.subList(0, 100)) {
       smallest.add(k.getValue());
     }
-    double expected = ClusteringEvaluation.silhouette(smallest);
+    double expected = ClusterIndices.silhouette(smallest);
     double exact =
         RegressionClusteringReference.get("clustering", "species", "silhouette").asDouble();
     Pipeline p = TestRunner.DIRECT.create();
@@ -243,7 +243,7 @@ class ClusteringEvaluationTest {
   @Test
   void daviesBouldinIsZeroWhenEveryClusterIsAPoint() {
     double[][] means = {{0, 0}, {1, 1}};
-    assertEquals(0.0, ClusteringEvaluation.daviesBouldin(new double[] {0, 0}, means));
+    assertEquals(0.0, ClusterIndices.daviesBouldin(new double[] {0, 0}, means));
   }
 
   @Test
