@@ -110,8 +110,8 @@ class CorrelationTest {
   @Test
   void pearsonOfDiabetesMatchesNumpyInOnePass() {
     List<Row> rows = diabetes();
-    Correlation.RowsFn fn =
-        new Correlation.RowsFn(
+    CorrelationMatrixFn.RowsFn fn =
+        new CorrelationMatrixFn.RowsFn(
             FeatureColumns.of(rows.get(0).getSchema().getFieldNames())
                 .bind(rows.get(0).getSchema()),
             "pearson",
