@@ -2,9 +2,12 @@ package org.beamlink.transforms.clustering;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,14 +26,20 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.PackBlocks;
+import org.beamlink.models.Provenance;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
+import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linalg.Vector;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KMeansTest {
   /**
@@ -409,6 +418,73 @@ class KMeansTest {
         MODELS.get("repeated").provenance().finalLoss(),
         MODELS.get("weighted").provenance().finalLoss(),
         1e-12);
+  }
+
+  @Test
+  void parametersHaveDefaults() {
+    KMeans.Fit fit = KMeans.fit();
+    assertEquals(2, fit.k());
+    assertEquals(20, fit.maxIter());
+    assertEquals(1e-4, fit.tol());
+    assertEquals(0L, fit.seed());
+    assertEquals(InitMode.K_MEANS_PARALLEL, fit.initMode());
+    assertEquals(2, fit.initSteps());
+    assertEquals(DistanceMeasure.EUCLIDEAN, fit.distance());
+    assertEquals(Execution.AUTO, fit.execution());
+    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.blockSize());
+    assertEquals("prediction", fit.predictionCol());
+    assertEquals("distance", fit.distanceCol());
+    assertNull(fit.featureCols());
+    assertNull(fit.vectorCol());
+    assertNull(fit.weightCol());
+    assertNull(fit.initialCentroids());
+    assertNull(fit.numTasks());
+  }
+
+  @Test
+  void outputSchemaAppendsTheClusterAndTheDistance() {
+    KMeansModel model =
+        KMeansModel.of(
+                new double[] {0, 0, 1, 1},
+                2,
+                DistanceMeasure.EUCLIDEAN,
+                FeatureColumns.of(List.of("x", "y")),
+                Provenance.of("KMeans", Map.of(), 0, 1, 0.0, 2))
+            .withOutputCols("cluster", "dist");
+    Schema xy = Schema.builder().addDoubleField("x").addDoubleField("y").build();
+    Schema out = model.outputSchema(xy);
+    assertEquals(List.of("x", "y", "cluster", "dist"), out.getFieldNames());
+    assertEquals(Schema.FieldType.INT32, out.getField("cluster").getType());
+    assertEquals(Schema.FieldType.DOUBLE, out.getField("dist").getType());
+    Row scored = model.bind(xy).apply(Row.withSchema(xy).addValues(0.9, 1.0).build());
+    assertEquals(1, scored.getInt32("cluster"));
+    assertEquals(0.1, scored.getDouble("dist"), 1e-15);
+    IllegalArgumentException taken =
+        assertThrows(IllegalArgumentException.class, () -> model.outputSchema(out));
+    assertTrue(taken.getMessage().contains("cluster"), taken.getMessage());
+  }
+
+  /**
+   * The Iris model written to a model file and read back: equal, and scoring every row the same.
+   */
+  @Test
+  void saveAndLoadScoresTheSame(@TempDir Path dir) throws IOException {
+    Pipeline p = TestRunner.DIRECT.create();
+    p.apply(Create.of(TestData.iris()).withRowSchema(TestData.IRIS))
+        .apply(irisFit())
+        .apply(ParDo.of(new KeepModel("saved")));
+    TestRunner.DIRECT.run(p);
+    KMeansModel fitted = MODELS.get("saved").withOutputCols("cluster", "dist");
+    assertIrisModel(fitted);
+    Path file = dir.resolve("iris.blm");
+    ModelFile.write(fitted, file);
+    KMeansModel loaded = ModelFile.read(file, KMeansModel.class);
+    assertEquals(fitted, loaded);
+    Transformer.Bound before = fitted.bind(TestData.IRIS);
+    Transformer.Bound after = loaded.bind(TestData.IRIS);
+    for (Row row : TestData.iris()) {
+      assertEquals(before.apply(row), after.apply(row));
+    }
   }
 
   @Test
