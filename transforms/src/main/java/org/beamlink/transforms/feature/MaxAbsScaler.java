@@ -2,17 +2,11 @@ package org.beamlink.transforms.feature;
 
 import com.google.auto.value.AutoValue;
 import java.util.List;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.MaxAbsScalerModel;
-import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.pipeline.ApplyModel;
-import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.stats.ColumnSummary;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Scales a vector column by each coordinate's largest absolute value, so that the fitted data lies
@@ -64,78 +58,32 @@ public final class MaxAbsScaler {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<MaxAbsScalerModel>>
-      implements PipelineStage {
-    abstract @Nullable String inputCol();
-
-    abstract @Nullable String outputCol();
-
+  public abstract static class Fit extends VectorScalerFit<MaxAbsScalerModel, Fit> {
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCol(String inputCol);
+    abstract static class Builder implements ColumnsBuilder<Fit> {}
 
-      abstract Builder setOutputCol(String outputCol);
-
-      abstract Fit build();
-    }
-
-    /** The vector column to scale; required. */
-    public Fit withInputCol(String inputCol) {
-      return toBuilder().setInputCol(FitParams.columnName(inputCol, "inputCol")).build();
-    }
-
-    /** The vector column to append; required, and not already in the input. */
-    public Fit withOutputCol(String outputCol) {
-      return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
-    }
-
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      FitParams.require(inputCol(), "withInputCol", NAME);
-      FitParams.require(outputCol(), "withOutputCol", NAME);
-      return MaxAbsScalerModel.of(inputCol(), outputCol(), new double[0])::outputSchema;
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<MaxAbsScalerModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      mapping.outputSchema(input.getSchema());
-      String in = inputCol();
-      String out = outputCol();
-      return ModelCombineFn.fitGlobally(
-          input,
-          new VectorStatsFn<>(
-              NAME,
-              in,
-              input.getSchema().indexOf(in),
-              MaxAbsScalerModel.class,
-              mapping,
-              coordinates -> model(in, out, coordinates)),
-          VectorStatsFn.noRows(NAME));
-    }
-
-    private static MaxAbsScalerModel model(String in, String out, List<ColumnSummary> coords) {
-      double[] maxAbs = new double[coords.size()];
-      for (int j = 0; j < maxAbs.length; j++) {
-        maxAbs[j] = Math.max(Math.abs(coords.get(j).min()), Math.abs(coords.get(j).max()));
-      }
-      return MaxAbsScalerModel.of(in, out, maxAbs);
+    Class<MaxAbsScalerModel> modelType() {
+      return MaxAbsScalerModel.class;
     }
 
     @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
-    }
-
-    @Override
-    public void populateDisplayData(DisplayData.Builder builder) {
-      super.populateDisplayData(builder);
-      builder
-          .addIfNotNull(DisplayData.item("inputCol", inputCol()))
-          .addIfNotNull(DisplayData.item("outputCol", outputCol()));
+    SerializableFunction<List<ColumnSummary>, MaxAbsScalerModel> modelOf(String in, String out) {
+      return coords -> {
+        double[] maxAbs = new double[coords.size()];
+        for (int j = 0; j < maxAbs.length; j++) {
+          maxAbs[j] = Math.max(Math.abs(coords.get(j).min()), Math.abs(coords.get(j).max()));
+        }
+        return MaxAbsScalerModel.of(in, out, maxAbs);
+      };
     }
   }
 }

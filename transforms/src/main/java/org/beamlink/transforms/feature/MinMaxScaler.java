@@ -2,17 +2,12 @@ package org.beamlink.transforms.feature;
 
 import com.google.auto.value.AutoValue;
 import java.util.List;
-import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.MinMaxScalerModel;
-import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.pipeline.ApplyModel;
-import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.stats.ColumnSummary;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Rescales each coordinate of a vector column linearly from its fitted range {@code [originalMin,
@@ -65,40 +60,19 @@ public final class MinMaxScaler {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<MinMaxScalerModel>>
-      implements PipelineStage {
-    abstract @Nullable String inputCol();
-
-    abstract @Nullable String outputCol();
-
+  public abstract static class Fit extends VectorScalerFit<MinMaxScalerModel, Fit> {
     abstract double min();
 
     abstract double max();
 
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCol(String inputCol);
-
-      abstract Builder setOutputCol(String outputCol);
-
+    abstract static class Builder implements ColumnsBuilder<Fit> {
       abstract Builder setMin(double min);
 
       abstract Builder setMax(double max);
-
-      abstract Fit build();
-    }
-
-    /** The vector column to scale; required. */
-    public Fit withInputCol(String inputCol) {
-      return toBuilder().setInputCol(FitParams.columnName(inputCol, "inputCol")).build();
-    }
-
-    /** The vector column to append; required, and not already in the input. */
-    public Fit withOutputCol(String outputCol) {
-      return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
     }
 
     /** The lower end of the output range, finite; default 0. */
@@ -113,59 +87,35 @@ public final class MinMaxScaler {
       return toBuilder().setMax(max).build();
     }
 
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      FitParams.require(inputCol(), "withInputCol", NAME);
-      FitParams.require(outputCol(), "withOutputCol", NAME);
-      return MinMaxScalerModel.of(
-              inputCol(), outputCol(), min(), max(), new double[0], new double[0])
-          ::outputSchema;
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<MinMaxScalerModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      mapping.outputSchema(input.getSchema());
-      String in = inputCol();
-      String out = outputCol();
+    Class<MinMaxScalerModel> modelType() {
+      return MinMaxScalerModel.class;
+    }
+
+    @Override
+    SerializableFunction<List<ColumnSummary>, MinMaxScalerModel> modelOf(String in, String out) {
       double min = min();
       double max = max();
-      return ModelCombineFn.fitGlobally(
-          input,
-          new VectorStatsFn<>(
-              NAME,
-              in,
-              input.getSchema().indexOf(in),
-              MinMaxScalerModel.class,
-              mapping,
-              coordinates -> model(in, out, min, max, coordinates)),
-          VectorStatsFn.noRows(NAME));
-    }
-
-    private static MinMaxScalerModel model(
-        String in, String out, double min, double max, List<ColumnSummary> coords) {
-      double[] lows = new double[coords.size()];
-      double[] highs = new double[coords.size()];
-      for (int j = 0; j < lows.length; j++) {
-        lows[j] = coords.get(j).min();
-        highs[j] = coords.get(j).max();
-      }
-      return MinMaxScalerModel.of(in, out, min, max, lows, highs);
-    }
-
-    @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
+      return coords -> {
+        double[] lows = new double[coords.size()];
+        double[] highs = new double[coords.size()];
+        for (int j = 0; j < lows.length; j++) {
+          lows[j] = coords.get(j).min();
+          highs[j] = coords.get(j).max();
+        }
+        return MinMaxScalerModel.of(in, out, min, max, lows, highs);
+      };
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder
-          .addIfNotNull(DisplayData.item("inputCol", inputCol()))
-          .addIfNotNull(DisplayData.item("outputCol", outputCol()))
-          .add(DisplayData.item("min", min()))
-          .add(DisplayData.item("max", max()));
+      builder.add(DisplayData.item("min", min())).add(DisplayData.item("max", max()));
     }
   }
 }

@@ -2,17 +2,12 @@ package org.beamlink.transforms.feature;
 
 import com.google.auto.value.AutoValue;
 import java.util.List;
-import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.StandardScalerModel;
-import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.pipeline.ApplyModel;
-import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.stats.ColumnSummary;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Standardizes a vector column: learns each coordinate's mean and sample standard deviation, then
@@ -69,40 +64,19 @@ public final class StandardScaler {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<StandardScalerModel>>
-      implements PipelineStage {
-    abstract @Nullable String inputCol();
-
-    abstract @Nullable String outputCol();
-
+  public abstract static class Fit extends VectorScalerFit<StandardScalerModel, Fit> {
     abstract boolean withMean();
 
     abstract boolean withStd();
 
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCol(String inputCol);
-
-      abstract Builder setOutputCol(String outputCol);
-
+    abstract static class Builder implements ColumnsBuilder<Fit> {
       abstract Builder setWithMean(boolean withMean);
 
       abstract Builder setWithStd(boolean withStd);
-
-      abstract Fit build();
-    }
-
-    /** The vector column to scale; required. */
-    public Fit withInputCol(String inputCol) {
-      return toBuilder().setInputCol(FitParams.columnName(inputCol, "inputCol")).build();
-    }
-
-    /** The vector column to append; required, and not already in the input. */
-    public Fit withOutputCol(String outputCol) {
-      return toBuilder().setOutputCol(FitParams.columnName(outputCol, "outputCol")).build();
     }
 
     /** Whether to subtract the mean (the output is then dense); default false. */
@@ -115,58 +89,36 @@ public final class StandardScaler {
       return toBuilder().setWithStd(withStd).build();
     }
 
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      FitParams.require(inputCol(), "withInputCol", NAME);
-      FitParams.require(outputCol(), "withOutputCol", NAME);
-      return StandardScalerModel.of(
-              inputCol(), outputCol(), withMean(), withStd(), new double[0], new double[0])
-          ::outputSchema;
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<StandardScalerModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      mapping.outputSchema(input.getSchema());
-      String in = inputCol();
-      String out = outputCol();
-      boolean mean = withMean();
-      boolean std = withStd();
-      return ModelCombineFn.fitGlobally(
-          input,
-          new VectorStatsFn<>(
-              NAME,
-              in,
-              input.getSchema().indexOf(in),
-              StandardScalerModel.class,
-              mapping,
-              coordinates -> model(in, out, mean, std, coordinates)),
-          VectorStatsFn.noRows(NAME));
-    }
-
-    private static StandardScalerModel model(
-        String in, String out, boolean withMean, boolean withStd, List<ColumnSummary> coords) {
-      double[] means = new double[coords.size()];
-      double[] stds = new double[coords.size()];
-      for (int j = 0; j < means.length; j++) {
-        means[j] = coords.get(j).mean();
-        // One value has no spread: Spark's 0, where the sample variance is undefined (NaN).
-        stds[j] = coords.get(j).count() > 1 ? coords.get(j).stddev() : 0.0;
-      }
-      return StandardScalerModel.of(in, out, withMean, withStd, means, stds);
+    Class<StandardScalerModel> modelType() {
+      return StandardScalerModel.class;
     }
 
     @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
+    SerializableFunction<List<ColumnSummary>, StandardScalerModel> modelOf(String in, String out) {
+      boolean withMean = withMean();
+      boolean withStd = withStd();
+      return coords -> {
+        double[] means = new double[coords.size()];
+        double[] stds = new double[coords.size()];
+        for (int j = 0; j < means.length; j++) {
+          means[j] = coords.get(j).mean();
+          // One value has no spread: Spark's 0, where the sample variance is undefined (NaN).
+          stds[j] = coords.get(j).count() > 1 ? coords.get(j).stddev() : 0.0;
+        }
+        return StandardScalerModel.of(in, out, withMean, withStd, means, stds);
+      };
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder
-          .addIfNotNull(DisplayData.item("inputCol", inputCol()))
-          .addIfNotNull(DisplayData.item("outputCol", outputCol()))
           .add(DisplayData.item("withMean", withMean()))
           .add(DisplayData.item("withStd", withStd()));
     }
