@@ -2,20 +2,18 @@ package org.beamlink.transforms.feature;
 
 import com.google.auto.value.AutoValue;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.HandleInvalid;
 import org.beamlink.models.feature.OneHotEncoderModel;
 import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
-import org.beamlink.transforms.pipeline.PipelineStage;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * One-hot encodes categorical columns: {@link #fit()} learns each input column's categories from
@@ -81,40 +79,15 @@ public final class OneHotEncoder {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<OneHotEncoderModel>>
-      implements PipelineStage {
-    abstract @Nullable List<String> inputCols();
-
-    abstract @Nullable List<String> outputCols();
-
+  public abstract static class Fit extends CategoricalFit<OneHotEncoderModel, Fit> {
     abstract boolean dropLast();
 
-    abstract HandleInvalid handleInvalid();
-
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCols(List<String> inputCols);
-
-      abstract Builder setOutputCols(List<String> outputCols);
-
+    abstract static class Builder implements ColumnsBuilder<Fit> {
       abstract Builder setDropLast(boolean dropLast);
-
-      abstract Builder setHandleInvalid(HandleInvalid handleInvalid);
-
-      abstract Fit build();
-    }
-
-    /** The STRING or numeric columns to encode; required. */
-    public Fit withInputCols(String... inputCols) {
-      return toBuilder().setInputCols(FitParams.columnNames(inputCols, "inputCols")).build();
-    }
-
-    /** The vector columns to append, one per input column; required. */
-    public Fit withOutputCols(String... outputCols) {
-      return toBuilder().setOutputCols(FitParams.columnNames(outputCols, "outputCols")).build();
     }
 
     /** Whether the last slot is dropped (Spark's default true; false is sklearn's drop=None). */
@@ -122,77 +95,53 @@ public final class OneHotEncoder {
       return toBuilder().setDropLast(dropLast).build();
     }
 
-    /** ERROR (default), SKIP, KEEP or IGNORE; see {@link OneHotEncoder}. */
-    public Fit withHandleInvalid(HandleInvalid handleInvalid) {
-      if (handleInvalid == null) {
-        throw new IllegalArgumentException("Expected a HandleInvalid, got null");
-      }
-      return toBuilder().setHandleInvalid(handleInvalid).build();
-    }
-
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      FitParams.require(inputCols(), "withInputCols", NAME);
-      FitParams.require(outputCols(), "withOutputCols", NAME);
-      if (inputCols().size() != outputCols().size()) {
-        throw new IllegalArgumentException(
-            NAME
-                + ": expected as many output columns as input columns, got "
-                + inputCols()
-                + " and "
-                + outputCols());
-      }
-      return OneHotEncoderModel.mapping(inputCols(), outputCols());
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<OneHotEncoderModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      Schema schema = input.getSchema();
-      mapping.outputSchema(schema);
-      List<String> in = inputCols();
-      List<String> out = outputCols();
+    Class<OneHotEncoderModel> modelType() {
+      return OneHotEncoderModel.class;
+    }
+
+    /** ERROR, SKIP, KEEP or IGNORE; see {@link OneHotEncoder}. */
+    @Override
+    Set<HandleInvalid> handleInvalidChoices() {
+      return EnumSet.allOf(HandleInvalid.class);
+    }
+
+    @Override
+    SchemaMapping mappingOf(List<String> in, List<String> out) {
+      return OneHotEncoderModel.mapping(in, out);
+    }
+
+    @Override
+    SerializableFunction<List<Map<String, Long>>, OneHotEncoderModel> modelOf(
+        Schema schema, List<String> in, List<String> out) {
       boolean dropLast = dropLast();
       HandleInvalid handleInvalid = handleInvalid();
-      int[] columns = in.stream().mapToInt(schema::indexOf).toArray();
-      boolean[] numeric = new boolean[columns.length];
-      for (int c = 0; c < columns.length; c++) {
-        numeric[c] = FeatureColumns.isNumeric(schema.getField(columns[c]).getType());
+      boolean[] numeric = new boolean[in.size()];
+      for (int c = 0; c < numeric.length; c++) {
+        numeric[c] = FeatureColumns.isNumeric(schema.getField(in.get(c)).getType());
       }
-      return ModelCombineFn.fitGlobally(
-          input,
-          new CategoryCountsFn<>(
-              columns,
-              OneHotEncoderModel.class,
-              mapping,
-              (List<Map<String, Long>> counts) -> {
-                List<List<String>> categories = new ArrayList<>();
-                for (int c = 0; c < counts.size(); c++) {
-                  if (counts.get(c).isEmpty()) {
-                    throw new IllegalArgumentException(
-                        NAME + ": column '" + in.get(c) + "' has only nulls or NaN; no categories");
-                  }
-                  categories.add(
-                      OneHotEncoderModel.sortCategories(counts.get(c).keySet(), numeric[c]));
-                }
-                return OneHotEncoderModel.of(in, out, categories, dropLast, handleInvalid);
-              }),
-          NAME + ": no rows to fit on");
-    }
-
-    @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
+      return counts -> {
+        List<List<String>> categories = new ArrayList<>();
+        for (int c = 0; c < counts.size(); c++) {
+          if (counts.get(c).isEmpty()) {
+            throw new IllegalArgumentException(
+                NAME + ": column '" + in.get(c) + "' has only nulls or NaN; no categories");
+          }
+          categories.add(OneHotEncoderModel.sortCategories(counts.get(c).keySet(), numeric[c]));
+        }
+        return OneHotEncoderModel.of(in, out, categories, dropLast, handleInvalid);
+      };
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder
-          .addIfNotNull(DisplayData.item("inputCols", String.valueOf(inputCols())))
-          .addIfNotNull(DisplayData.item("outputCols", String.valueOf(outputCols())))
-          .add(DisplayData.item("dropLast", dropLast()))
-          .add(DisplayData.item("handleInvalid", handleInvalid().paramValue()));
+      builder.add(DisplayData.item("dropLast", dropLast()));
     }
   }
 }

@@ -1,20 +1,18 @@
 package org.beamlink.transforms.feature;
 
 import com.google.auto.value.AutoValue;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.HandleInvalid;
 import org.beamlink.models.feature.StringIndexerModel;
 import org.beamlink.models.feature.StringOrderType;
 import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.transforms.pipeline.PipelineStage;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Indexes categorical columns, as Spark ML's {@code StringIndexer}: {@link #fit()} learns each
@@ -77,40 +75,15 @@ public final class StringIndexer {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<StringIndexerModel>>
-      implements PipelineStage {
-    abstract @Nullable List<String> inputCols();
-
-    abstract @Nullable List<String> outputCols();
-
+  public abstract static class Fit extends CategoricalFit<StringIndexerModel, Fit> {
     abstract StringOrderType stringOrderType();
 
-    abstract HandleInvalid handleInvalid();
-
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCols(List<String> inputCols);
-
-      abstract Builder setOutputCols(List<String> outputCols);
-
+    abstract static class Builder implements ColumnsBuilder<Fit> {
       abstract Builder setStringOrderType(StringOrderType stringOrderType);
-
-      abstract Builder setHandleInvalid(HandleInvalid handleInvalid);
-
-      abstract Fit build();
-    }
-
-    /** The STRING or numeric columns to index; required. */
-    public Fit withInputCols(String... inputCols) {
-      return toBuilder().setInputCols(FitParams.columnNames(inputCols, "inputCols")).build();
-    }
-
-    /** The DOUBLE index columns to append, one per input column; required. */
-    public Fit withOutputCols(String... outputCols) {
-      return toBuilder().setOutputCols(FitParams.columnNames(outputCols, "outputCols")).build();
     }
 
     /** How labels are ordered (index 0 first); default FREQUENCY_DESC. */
@@ -121,64 +94,39 @@ public final class StringIndexer {
       return toBuilder().setStringOrderType(stringOrderType).build();
     }
 
-    /** ERROR (default), SKIP or KEEP; see {@link StringIndexer}. */
-    public Fit withHandleInvalid(HandleInvalid handleInvalid) {
-      if (handleInvalid == null || handleInvalid == HandleInvalid.IGNORE) {
-        throw new IllegalArgumentException(
-            "Expected handleInvalid ERROR, SKIP or KEEP, got " + handleInvalid);
-      }
-      return toBuilder().setHandleInvalid(handleInvalid).build();
-    }
-
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      FitParams.require(inputCols(), "withInputCols", NAME);
-      FitParams.require(outputCols(), "withOutputCols", NAME);
-      if (inputCols().size() != outputCols().size()) {
-        throw new IllegalArgumentException(
-            NAME
-                + ": expected as many output columns as input columns, got "
-                + inputCols()
-                + " and "
-                + outputCols());
-      }
-      return StringIndexerModel.mapping(inputCols(), outputCols());
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<StringIndexerModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      Schema schema = input.getSchema();
-      mapping.outputSchema(schema);
-      List<String> in = inputCols();
-      List<String> out = outputCols();
+    Class<StringIndexerModel> modelType() {
+      return StringIndexerModel.class;
+    }
+
+    /** ERROR, SKIP or KEEP; see {@link StringIndexer}. */
+    @Override
+    Set<HandleInvalid> handleInvalidChoices() {
+      return EnumSet.of(HandleInvalid.ERROR, HandleInvalid.SKIP, HandleInvalid.KEEP);
+    }
+
+    @Override
+    SchemaMapping mappingOf(List<String> in, List<String> out) {
+      return StringIndexerModel.mapping(in, out);
+    }
+
+    @Override
+    SerializableFunction<List<Map<String, Long>>, StringIndexerModel> modelOf(
+        Schema schema, List<String> in, List<String> out) {
       StringOrderType order = stringOrderType();
       HandleInvalid handleInvalid = handleInvalid();
-      int[] columns = in.stream().mapToInt(schema::indexOf).toArray();
-      return ModelCombineFn.fitGlobally(
-          input,
-          new CategoryCountsFn<>(
-              columns,
-              StringIndexerModel.class,
-              mapping,
-              (List<Map<String, Long>> counts) ->
-                  StringIndexerModel.fromCounts(in, out, counts, order, handleInvalid)),
-          NAME + ": no rows to fit on");
-    }
-
-    @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
+      return counts -> StringIndexerModel.fromCounts(in, out, counts, order, handleInvalid);
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder
-          .addIfNotNull(DisplayData.item("inputCols", String.valueOf(inputCols())))
-          .addIfNotNull(DisplayData.item("outputCols", String.valueOf(outputCols())))
-          .add(DisplayData.item("stringOrderType", stringOrderType().paramValue()))
-          .add(DisplayData.item("handleInvalid", handleInvalid().paramValue()));
+      builder.add(DisplayData.item("stringOrderType", stringOrderType().paramValue()));
     }
   }
 }
