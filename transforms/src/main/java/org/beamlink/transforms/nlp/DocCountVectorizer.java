@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -22,12 +20,7 @@ import org.beamlink.models.nlp.IdfFormula;
 import org.beamlink.models.nlp.Norm;
 import org.beamlink.models.nlp.TermWeighting;
 import org.beamlink.models.nlp.VocabularyOrder;
-import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.pipeline.TransformerCoder;
 import org.beamlink.transforms.pipeline.ApplyModel;
-import org.beamlink.transforms.pipeline.PipelineStage;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Turns a token column into term vectors over a vocabulary learnt from the corpus, as Spark ML's
@@ -80,11 +73,11 @@ public final class DocCountVectorizer {
    */
   public static Fit fit() {
     return new AutoValue_DocCountVectorizer_Fit.Builder()
-        .setOutputCol("features")
-        .setMinDF(1.0)
         .setMaxDF(Double.POSITIVE_INFINITY)
         .setVocabSize(1 << 18)
         .setVocabularyOrder(VocabularyOrder.FREQUENCY)
+        .setOutputCol("features")
+        .setMinDF(1.0)
         .setFeatureType(FeatureType.WORD_COUNT)
         .setIdf(IdfFormula.SKLEARN_SMOOTH)
         .setNorm(Norm.NONE)
@@ -112,72 +105,23 @@ public final class DocCountVectorizer {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<DocCountVectorizerModel>>
-      implements PipelineStage {
-    abstract @Nullable String inputCol();
-
-    abstract String outputCol();
-
-    abstract double minDF();
-
+  public abstract static class Fit extends TermCountFit<DocCountVectorizerModel, Fit> {
     abstract double maxDF();
 
     abstract int vocabSize();
 
     abstract VocabularyOrder vocabularyOrder();
 
-    abstract FeatureType featureType();
-
-    abstract IdfFormula idf();
-
-    abstract Norm norm();
-
-    abstract double minTF();
-
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCol(String inputCol);
-
-      abstract Builder setOutputCol(String outputCol);
-
-      abstract Builder setMinDF(double minDF);
-
+    abstract static class Builder implements ParamsBuilder<Fit> {
       abstract Builder setMaxDF(double maxDF);
 
       abstract Builder setVocabSize(int vocabSize);
 
       abstract Builder setVocabularyOrder(VocabularyOrder vocabularyOrder);
-
-      abstract Builder setFeatureType(FeatureType featureType);
-
-      abstract Builder setIdf(IdfFormula idf);
-
-      abstract Builder setNorm(Norm norm);
-
-      abstract Builder setMinTF(double minTF);
-
-      abstract Fit build();
-    }
-
-    /** The token column (an array of STRING); required. */
-    public Fit withInputCol(String inputCol) {
-      return toBuilder().setInputCol(TextParams.columnName(inputCol, "inputCol")).build();
-    }
-
-    /** The vector column to append; default {@code "features"}. */
-    public Fit withOutputCol(String outputCol) {
-      return toBuilder().setOutputCol(TextParams.columnName(outputCol, "outputCol")).build();
-    }
-
-    /**
-     * Terms in fewer documents are left out: a count when {@code >= 1}, else a fraction of the
-     * documents; default 1.
-     */
-    public Fit withMinDF(double minDF) {
-      return toBuilder().setMinDF(TextParams.countOrFraction(minDF, "minDF")).build();
     }
 
     /**
@@ -203,56 +147,32 @@ public final class DocCountVectorizer {
           .build();
     }
 
-    /** What each coordinate holds; default WORD_COUNT. */
-    public Fit withFeatureType(FeatureType featureType) {
-      return toBuilder().setFeatureType(TextParams.given(featureType, "a FeatureType")).build();
-    }
-
-    /** The IDF formula for IDF and TF_IDF; default SKLEARN_SMOOTH. */
-    public Fit withIdf(IdfFormula idf) {
-      return toBuilder().setIdf(TextParams.given(idf, "an IdfFormula")).build();
-    }
-
-    /** How each output vector is scaled; default NONE. */
-    public Fit withNorm(Norm norm) {
-      return toBuilder().setNorm(TextParams.given(norm, "a Norm")).build();
-    }
-
-    /**
-     * A term counts in a document only when it occurs at least this often there: a count when
-     * {@code >= 1}, else a fraction of the document's tokens; default 1 (Spark's minTF).
-     */
-    public Fit withMinTF(double minTF) {
-      return toBuilder().setMinTF(TextParams.countOrFraction(minTF, "minTF")).build();
-    }
-
-    TermWeighting weighting() {
-      return TermWeighting.of(featureType(), idf(), norm(), minTF());
-    }
-
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      TextParams.require(inputCol(), "withInputCol", NAME);
-      return DocCountVectorizerModel.of(
-              inputCol(), outputCol(), List.of(), new long[0], 1, weighting())
-          ::outputSchema;
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<DocCountVectorizerModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      Schema schema = input.getSchema();
-      mapping.outputSchema(schema);
-      TextParams.requireBounded(input, NAME);
+    Class<DocCountVectorizerModel> modelType() {
+      return DocCountVectorizerModel.class;
+    }
+
+    @Override
+    DocCountVectorizerModel placeholder(String in, String out, TermWeighting weighting) {
+      return DocCountVectorizerModel.of(in, out, List.of(), new long[0], 1, weighting);
+    }
+
+    @Override
+    PCollection<DocCountVectorizerModel> fitModel(
+        PCollection<Row> input, PCollectionView<Long> numDocs) {
       if ((minDF() >= 1.0) == (maxDF() >= 1.0) && maxDF() < minDF()) {
         throw new IllegalArgumentException(
             NAME + ": expected maxDF >= minDF, got maxDF " + maxDF() + " and minDF " + minDF());
       }
-      PCollectionView<Long> numDocs = DocumentFrequencies.countDocuments(input);
       PCollection<KV<String, KV<Long, Long>>> terms =
           DocumentFrequencies.perKey(
               input,
-              schema.indexOf(inputCol()),
+              input.getSchema().indexOf(inputCol()),
               inputCol(),
               NAME,
               token -> token,
@@ -273,29 +193,16 @@ public final class DocCountVectorizer {
                           vocabularyOrder(),
                           weighting(),
                           numDocs))
-                  .withSideInputs(numDocs))
-          .setCoder(TransformerCoder.of(DocCountVectorizerModel.class, mapping));
-    }
-
-    @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
+                  .withSideInputs(numDocs));
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder
-          .addIfNotNull(DisplayData.item("inputCol", inputCol()))
-          .add(DisplayData.item("outputCol", outputCol()))
-          .add(DisplayData.item("minDF", minDF()))
           .add(DisplayData.item("maxDF", maxDF()))
           .add(DisplayData.item("vocabSize", vocabSize()))
-          .add(DisplayData.item("vocabularyOrder", vocabularyOrder().name()))
-          .add(DisplayData.item("featureType", featureType().name()))
-          .add(DisplayData.item("idf", idf().name()))
-          .add(DisplayData.item("norm", norm().name()))
-          .add(DisplayData.item("minTF", minTF()));
+          .add(DisplayData.item("vocabularyOrder", vocabularyOrder().name()));
     }
   }
 

@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -21,12 +19,7 @@ import org.beamlink.models.nlp.FeatureType;
 import org.beamlink.models.nlp.IdfFormula;
 import org.beamlink.models.nlp.Norm;
 import org.beamlink.models.nlp.TermWeighting;
-import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.pipeline.TransformerCoder;
 import org.beamlink.transforms.pipeline.ApplyModel;
-import org.beamlink.transforms.pipeline.PipelineStage;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Turns a token column into hashed term vectors, as Alink's {@code DocHashCountVectorizer}: each
@@ -70,8 +63,8 @@ public final class DocHashCountVectorizer {
    */
   public static Fit fit() {
     return new AutoValue_DocHashCountVectorizer_Fit.Builder()
-        .setOutputCol("features")
         .setNumFeatures(1 << 18)
+        .setOutputCol("features")
         .setMinDF(1.0)
         .setFeatureType(FeatureType.WORD_COUNT)
         .setIdf(IdfFormula.SKLEARN_SMOOTH)
@@ -100,56 +93,15 @@ public final class DocHashCountVectorizer {
    * }</pre>
    */
   @AutoValue
-  public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<DocHashCountVectorizerModel>>
-      implements PipelineStage {
-    abstract @Nullable String inputCol();
-
-    abstract String outputCol();
-
+  public abstract static class Fit extends TermCountFit<DocHashCountVectorizerModel, Fit> {
     abstract int numFeatures();
 
-    abstract double minDF();
-
-    abstract FeatureType featureType();
-
-    abstract IdfFormula idf();
-
-    abstract Norm norm();
-
-    abstract double minTF();
-
+    @Override
     abstract Builder toBuilder();
 
     @AutoValue.Builder
-    abstract static class Builder {
-      abstract Builder setInputCol(String inputCol);
-
-      abstract Builder setOutputCol(String outputCol);
-
+    abstract static class Builder implements ParamsBuilder<Fit> {
       abstract Builder setNumFeatures(int numFeatures);
-
-      abstract Builder setMinDF(double minDF);
-
-      abstract Builder setFeatureType(FeatureType featureType);
-
-      abstract Builder setIdf(IdfFormula idf);
-
-      abstract Builder setNorm(Norm norm);
-
-      abstract Builder setMinTF(double minTF);
-
-      abstract Fit build();
-    }
-
-    /** The token column (an array of STRING); required. */
-    public Fit withInputCol(String inputCol) {
-      return toBuilder().setInputCol(TextParams.columnName(inputCol, "inputCol")).build();
-    }
-
-    /** The vector column to append; default {@code "features"}. */
-    public Fit withOutputCol(String outputCol) {
-      return toBuilder().setOutputCol(TextParams.columnName(outputCol, "outputCol")).build();
     }
 
     /** The size of the output vectors (number of buckets), >= 1; default 2^18 = 262144. */
@@ -160,61 +112,30 @@ public final class DocHashCountVectorizer {
       return toBuilder().setNumFeatures(numFeatures).build();
     }
 
-    /**
-     * Buckets in fewer documents are left out: a count when {@code >= 1}, else a fraction of the
-     * documents; default 1.
-     */
-    public Fit withMinDF(double minDF) {
-      return toBuilder().setMinDF(TextParams.countOrFraction(minDF, "minDF")).build();
-    }
-
-    /** What each coordinate holds; default WORD_COUNT. */
-    public Fit withFeatureType(FeatureType featureType) {
-      return toBuilder().setFeatureType(TextParams.given(featureType, "a FeatureType")).build();
-    }
-
-    /** The IDF formula for IDF and TF_IDF; default SKLEARN_SMOOTH. */
-    public Fit withIdf(IdfFormula idf) {
-      return toBuilder().setIdf(TextParams.given(idf, "an IdfFormula")).build();
-    }
-
-    /** How each output vector is scaled; default NONE. */
-    public Fit withNorm(Norm norm) {
-      return toBuilder().setNorm(TextParams.given(norm, "a Norm")).build();
-    }
-
-    /**
-     * A bucket counts in a document only when its tokens occur at least this often there: a count
-     * when {@code >= 1}, else a fraction of the document's tokens; default 1.
-     */
-    public Fit withMinTF(double minTF) {
-      return toBuilder().setMinTF(TextParams.countOrFraction(minTF, "minTF")).build();
-    }
-
-    TermWeighting weighting() {
-      return TermWeighting.of(featureType(), idf(), norm(), minTF());
-    }
-
-    /** What the fitted model does to a schema: known from the parameters alone. */
-    SchemaMapping mapping() {
-      TextParams.require(inputCol(), "withInputCol", NAME);
-      return DocHashCountVectorizerModel.of(
-              inputCol(), outputCol(), numFeatures(), new int[0], new long[0], 1, weighting())
-          ::outputSchema;
+    @Override
+    String stageName() {
+      return NAME;
     }
 
     @Override
-    public PCollection<DocHashCountVectorizerModel> expand(PCollection<Row> input) {
-      SchemaMapping mapping = mapping();
-      Schema schema = input.getSchema();
-      mapping.outputSchema(schema);
-      TextParams.requireBounded(input, NAME);
+    Class<DocHashCountVectorizerModel> modelType() {
+      return DocHashCountVectorizerModel.class;
+    }
+
+    @Override
+    DocHashCountVectorizerModel placeholder(String in, String out, TermWeighting weighting) {
+      return DocHashCountVectorizerModel.of(
+          in, out, numFeatures(), new int[0], new long[0], 1, weighting);
+    }
+
+    @Override
+    PCollection<DocHashCountVectorizerModel> fitModel(
+        PCollection<Row> input, PCollectionView<Long> numDocs) {
       int numFeatures = numFeatures();
-      PCollectionView<Long> numDocs = DocumentFrequencies.countDocuments(input);
       PCollection<KV<Integer, KV<Long, Long>>> buckets =
           DocumentFrequencies.perKey(
               input,
-              schema.indexOf(inputCol()),
+              input.getSchema().indexOf(inputCol()),
               inputCol(),
               NAME,
               token -> DocHashCountVectorizerModel.indexOf(token, numFeatures),
@@ -230,27 +151,13 @@ public final class DocHashCountVectorizer {
               ParDo.of(
                       new BucketsFn(
                           inputCol(), outputCol(), numFeatures, minDF(), weighting(), numDocs))
-                  .withSideInputs(numDocs))
-          .setCoder(TransformerCoder.of(DocHashCountVectorizerModel.class, mapping));
-    }
-
-    @Override
-    public PCollection<Transformer> fitStage(PCollection<Row> input) {
-      return PipelineStage.fitted(input.apply(this), mapping());
+                  .withSideInputs(numDocs));
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder
-          .addIfNotNull(DisplayData.item("inputCol", inputCol()))
-          .add(DisplayData.item("outputCol", outputCol()))
-          .add(DisplayData.item("numFeatures", numFeatures()))
-          .add(DisplayData.item("minDF", minDF()))
-          .add(DisplayData.item("featureType", featureType().name()))
-          .add(DisplayData.item("idf", idf().name()))
-          .add(DisplayData.item("norm", norm().name()))
-          .add(DisplayData.item("minTF", minTF()));
+      builder.add(DisplayData.item("numFeatures", numFeatures()));
     }
   }
 
