@@ -7,23 +7,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.OutputColumns;
-import org.beamlink.models.rows.RowText;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A fitted OneHotEncoder: for every input column (STRING or numeric), its categories, sorted as
@@ -49,15 +41,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Row out = m.bind(schema).apply(row); // "red" -> sparse(2, [1], [1.0])
  * }</pre>
  */
-public final class OneHotEncoderModel implements Transformer {
+public final class OneHotEncoderModel extends CategoricalModel<Vector> {
   private static final long serialVersionUID = 1L;
   private static final String STAGE = "OneHotEncoder";
 
-  private final List<String> inputCols;
-  private final List<String> outputCols;
-  private final List<List<String>> categories;
   private final boolean dropLast;
-  private final HandleInvalid handleInvalid;
 
   private OneHotEncoderModel(
       List<String> inputCols,
@@ -65,11 +53,8 @@ public final class OneHotEncoderModel implements Transformer {
       List<List<String>> categories,
       boolean dropLast,
       HandleInvalid handleInvalid) {
-    this.inputCols = inputCols;
-    this.outputCols = outputCols;
-    this.categories = categories;
+    super(inputCols, outputCols, categories, handleInvalid);
     this.dropLast = dropLast;
-    this.handleInvalid = handleInvalid;
   }
 
   /**
@@ -85,37 +70,10 @@ public final class OneHotEncoderModel implements Transformer {
       List<List<String>> categories,
       boolean dropLast,
       HandleInvalid handleInvalid) {
-    if (inputCols.isEmpty() || inputCols.size() != outputCols.size()) {
-      throw new IllegalArgumentException(
-          "Expected as many output columns as input columns (at least one), got "
-              + inputCols
-              + " and "
-              + outputCols);
-    }
-    if (categories.size() != inputCols.size()) {
-      throw new IllegalArgumentException(
-          "Expected one category list per input column, got "
-              + categories.size()
-              + " for "
-              + inputCols);
-    }
-    List<List<String>> copy = new ArrayList<>();
-    for (int c = 0; c < categories.size(); c++) {
-      List<String> l = List.copyOf(categories.get(c));
-      if (l.isEmpty()) {
-        throw new IllegalArgumentException(
-            "Column '" + inputCols.get(c) + "' has no categories (only nulls or NaN when fitted?)");
-      }
-      if (new HashSet<>(l).size() != l.size()) {
-        throw new IllegalArgumentException(
-            "Categories of column '" + inputCols.get(c) + "' repeat a value: " + l);
-      }
-      copy.add(l);
-    }
     return new OneHotEncoderModel(
         List.copyOf(inputCols),
         List.copyOf(outputCols),
-        List.copyOf(copy),
+        checkedValues(inputCols, outputCols, categories, "category", "Categories", false),
         dropLast,
         Objects.requireNonNull(handleInvalid));
   }
@@ -130,19 +88,9 @@ public final class OneHotEncoderModel implements Transformer {
     return l;
   }
 
-  /** The input columns. */
-  public List<String> inputCols() {
-    return inputCols;
-  }
-
-  /** The output (vector) columns. */
-  public List<String> outputCols() {
-    return outputCols;
-  }
-
   /** The categories of every input column, in slot order. */
   public List<List<String>> categories() {
-    return categories;
+    return values;
   }
 
   /** Whether the last slot is dropped. */
@@ -150,21 +98,11 @@ public final class OneHotEncoderModel implements Transformer {
     return dropLast;
   }
 
-  /** What happens to an unseen, null or NaN value. */
-  public HandleInvalid handleInvalid() {
-    return handleInvalid;
-  }
-
   /** The size of the vector of input column {@code c} (0-based). */
   public int vectorSize(int c) {
-    return categories.get(c).size()
+    return values.get(c).size()
         + (handleInvalid == HandleInvalid.KEEP ? 1 : 0)
         - (dropLast ? 1 : 0);
-  }
-
-  @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(inputCols, outputCols, input);
   }
 
   /**
@@ -178,140 +116,51 @@ public final class OneHotEncoderModel implements Transformer {
   public static SchemaMapping mapping(List<String> inputCols, List<String> outputCols) {
     List<String> in = List.copyOf(inputCols);
     List<String> out = List.copyOf(outputCols);
-    return input -> outputSchema(in, out, input);
-  }
-
-  private static Schema outputSchema(
-      List<String> inputCols, List<String> outputCols, Schema input) {
-    for (String c : inputCols) {
-      CategoryValues.checkColumn(input, c, STAGE);
-    }
-    Schema.Field[] fields = new Schema.Field[outputCols.size()];
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = Schema.Field.of(outputCols.get(i), VectorLogicalType.FIELD_TYPE);
-    }
-    return OutputColumns.append(input, fields);
+    return input -> outputSchema(in, out, input, STAGE, VectorLogicalType.FIELD_TYPE);
   }
 
   @Override
-  public SkippingBound bind(Schema input) {
-    Schema output = outputSchema(input);
-    int n = inputCols.size();
-    int[] columns = new int[n];
-    List<Map<String, Vector>> encodings = new ArrayList<>(n);
-    Vector[] invalidEncoding = new Vector[n];
-    for (int c = 0; c < n; c++) {
-      columns[c] = input.indexOf(inputCols.get(c));
-      int size = vectorSize(c);
-      List<String> l = categories.get(c);
-      // Vectors are immutable: one per category, shared by every row.
-      Map<String, Vector> m = new HashMap<>(l.size() * 2);
-      for (int i = 0; i < l.size(); i++) {
-        m.put(l.get(i), unit(size, i));
-      }
-      encodings.add(m);
-      invalidEncoding[c] = unit(size, l.size());
-    }
-    return new SkippingBound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
+  String stageName() {
+    return STAGE;
+  }
 
-      @Override
-      public Row apply(Row row) {
-        return map(row, false);
-      }
+  @Override
+  String singular() {
+    return "category";
+  }
 
-      @Override
-      public @Nullable Row applyOrSkip(Row row) {
-        return map(row, handleInvalid == HandleInvalid.SKIP);
-      }
+  @Override
+  String plural() {
+    return "Categories";
+  }
 
-      private Row map(Row row, boolean skip) {
-        Object[] values = new Object[n];
-        for (int c = 0; c < n; c++) {
-          Object value = row.getValue(columns[c]);
-          String key = CategoryValues.key(value);
-          Vector v = key == null ? null : encodings.get(c).get(key);
-          if (v == null) {
-            if (skip) {
-              return null;
-            }
-            if (handleInvalid == HandleInvalid.ERROR || handleInvalid == HandleInvalid.SKIP) {
-              throw invalid(inputCols.get(c), value, row);
-            }
-            v = invalidEncoding[c];
-          }
-          values[c] = v;
-        }
-        return OutputColumns.row(output, row, values);
-      }
-    };
+  @Override
+  Schema.FieldType outputType() {
+    return VectorLogicalType.FIELD_TYPE;
   }
 
   /** A 1.0 at {@code slot}, or all zeros when {@code slot} was dropped (or is the ignore slot). */
-  private static Vector unit(int size, int slot) {
+  @Override
+  Vector encoding(int column, int slot) {
+    int size = vectorSize(column);
     return slot < size
         ? Vector.sparse(size, new int[] {slot}, new double[] {1.0})
         : Vector.sparse(size, new int[0], new double[0]);
   }
 
-  private IllegalArgumentException invalid(String column, Object value, Row row) {
-    String what =
-        value == null
-            ? "is null"
-            : CategoryValues.key(value) == null
-                ? "is NaN"
-                : "has value '" + value + "', a category not seen when fitting,";
-    return new IllegalArgumentException(
-        STAGE
-            + ": column '"
-            + column
-            + "' "
-            + what
-            + " in row "
-            + RowText.of(row)
-            + " (handleInvalid="
-            + handleInvalid.paramValue()
-            + (handleInvalid == HandleInvalid.SKIP
-                ? "; a pipeline stage cannot drop rows, the OneHotEncoder transform can)"
-                : ")"));
-  }
-
   @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCols", inputCols.toString());
-    p.put("outputCols", outputCols.toString());
+  void addParameters(Map<String, String> p) {
     p.put("dropLast", Boolean.toString(dropLast));
-    p.put("handleInvalid", handleInvalid.paramValue());
-    List<Integer> sizes = new ArrayList<>();
-    for (List<String> l : categories) {
-      sizes.add(l.size());
-    }
-    p.put("numCategories", sizes.toString());
-    return p;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OneHotEncoderModel m
-        && inputCols.equals(m.inputCols)
-        && outputCols.equals(m.outputCols)
-        && categories.equals(m.categories)
-        && dropLast == m.dropLast
-        && handleInvalid == m.handleInvalid;
+    return o instanceof OneHotEncoderModel m && sameFit(m) && dropLast == m.dropLast;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(inputCols, outputCols, categories, dropLast, handleInvalid);
-  }
-
-  @Override
-  public String toString() {
-    return "OneHotEncoderModel" + parameters();
+    return Objects.hash(inputCols, outputCols, values, dropLast, handleInvalid);
   }
 
   /**
@@ -338,7 +187,7 @@ public final class OneHotEncoderModel implements Transformer {
       data.writeByte(VERSION);
       StringListCoding.writeStrings(value.inputCols, data);
       StringListCoding.writeStrings(value.outputCols, data);
-      StringListCoding.writeStringLists(value.categories, data);
+      StringListCoding.writeStringLists(value.values, data);
       data.writeBoolean(value.dropLast);
       data.writeByte(value.handleInvalid.ordinal());
       data.flush();

@@ -6,20 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.pipeline.SchemaMapping;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.OutputColumns;
-import org.beamlink.models.rows.RowText;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A fitted StringIndexer, as Spark ML's {@code StringIndexerModel}: for every input column (STRING
@@ -42,15 +35,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Row out = m.bind(schema).apply(row); // "red" -> 0.0, "blue" -> 1.0
  * }</pre>
  */
-public final class StringIndexerModel implements Transformer {
+public final class StringIndexerModel extends CategoricalModel<Double> {
   private static final long serialVersionUID = 1L;
   private static final String STAGE = "StringIndexer";
 
-  private final List<String> inputCols;
-  private final List<String> outputCols;
-  private final List<List<String>> labels;
   private final StringOrderType stringOrderType;
-  private final HandleInvalid handleInvalid;
 
   private StringIndexerModel(
       List<String> inputCols,
@@ -58,11 +47,8 @@ public final class StringIndexerModel implements Transformer {
       List<List<String>> labels,
       StringOrderType stringOrderType,
       HandleInvalid handleInvalid) {
-    this.inputCols = inputCols;
-    this.outputCols = outputCols;
-    this.labels = labels;
+    super(inputCols, outputCols, labels, handleInvalid);
     this.stringOrderType = stringOrderType;
-    this.handleInvalid = handleInvalid;
   }
 
   /**
@@ -78,31 +64,13 @@ public final class StringIndexerModel implements Transformer {
       List<List<String>> labels,
       StringOrderType stringOrderType,
       HandleInvalid handleInvalid) {
-    if (inputCols.isEmpty() || inputCols.size() != outputCols.size()) {
-      throw new IllegalArgumentException(
-          "Expected as many output columns as input columns (at least one), got "
-              + inputCols
-              + " and "
-              + outputCols);
-    }
-    if (labels.size() != inputCols.size()) {
-      throw new IllegalArgumentException(
-          "Expected one label list per input column, got " + labels.size() + " for " + inputCols);
-    }
+    List<List<String>> checked =
+        checkedValues(inputCols, outputCols, labels, "label", "Labels", true);
     checkHandleInvalid(handleInvalid);
-    List<List<String>> copy = new ArrayList<>();
-    for (int c = 0; c < labels.size(); c++) {
-      List<String> l = List.copyOf(labels.get(c));
-      if (new java.util.HashSet<>(l).size() != l.size()) {
-        throw new IllegalArgumentException(
-            "Labels of column '" + inputCols.get(c) + "' repeat a value: " + l);
-      }
-      copy.add(l);
-    }
     return new StringIndexerModel(
         List.copyOf(inputCols),
         List.copyOf(outputCols),
-        List.copyOf(copy),
+        checked,
         Objects.requireNonNull(stringOrderType),
         handleInvalid);
   }
@@ -126,7 +94,7 @@ public final class StringIndexerModel implements Transformer {
     return of(inputCols, outputCols, labels, stringOrderType, handleInvalid);
   }
 
-  static void checkHandleInvalid(HandleInvalid handleInvalid) {
+  private static void checkHandleInvalid(HandleInvalid handleInvalid) {
     if (Objects.requireNonNull(handleInvalid) == HandleInvalid.IGNORE) {
       throw new IllegalArgumentException(
           "Expected handleInvalid ERROR, SKIP or KEEP for StringIndexer, got IGNORE");
@@ -136,22 +104,12 @@ public final class StringIndexerModel implements Transformer {
   /** This model with another {@code handleInvalid} (not IGNORE). */
   public StringIndexerModel withHandleInvalid(HandleInvalid handleInvalid) {
     checkHandleInvalid(handleInvalid);
-    return new StringIndexerModel(inputCols, outputCols, labels, stringOrderType, handleInvalid);
-  }
-
-  /** The input columns. */
-  public List<String> inputCols() {
-    return inputCols;
-  }
-
-  /** The output (index) columns. */
-  public List<String> outputCols() {
-    return outputCols;
+    return new StringIndexerModel(inputCols, outputCols, values, stringOrderType, handleInvalid);
   }
 
   /** The labels of every input column, in index order. */
   public List<List<String>> labels() {
-    return labels;
+    return values;
   }
 
   /**
@@ -166,22 +124,12 @@ public final class StringIndexerModel implements Transformer {
       throw new IllegalArgumentException(
           "StringIndexerModel has no input column '" + inputCol + "'; it has " + inputCols);
     }
-    return labels.get(c);
+    return values.get(c);
   }
 
   /** How the labels were ordered. */
   public StringOrderType stringOrderType() {
     return stringOrderType;
-  }
-
-  /** What happens to an unseen, null or NaN value. */
-  public HandleInvalid handleInvalid() {
-    return handleInvalid;
-  }
-
-  @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(inputCols, outputCols, input);
   }
 
   /**
@@ -195,132 +143,48 @@ public final class StringIndexerModel implements Transformer {
   public static SchemaMapping mapping(List<String> inputCols, List<String> outputCols) {
     List<String> in = List.copyOf(inputCols);
     List<String> out = List.copyOf(outputCols);
-    return input -> outputSchema(in, out, input);
-  }
-
-  private static Schema outputSchema(
-      List<String> inputCols, List<String> outputCols, Schema input) {
-    for (String c : inputCols) {
-      CategoryValues.checkColumn(input, c, STAGE);
-    }
-    Schema.Field[] fields = new Schema.Field[outputCols.size()];
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = Schema.Field.of(outputCols.get(i), Schema.FieldType.DOUBLE);
-    }
-    return OutputColumns.append(input, fields);
+    return input -> outputSchema(in, out, input, STAGE, Schema.FieldType.DOUBLE);
   }
 
   @Override
-  public SkippingBound bind(Schema input) {
-    Schema output = outputSchema(input);
-    int n = inputCols.size();
-    int[] columns = new int[n];
-    List<Map<String, Double>> index = new ArrayList<>(n);
-    Double[] keepIndex = new Double[n];
-    for (int c = 0; c < n; c++) {
-      columns[c] = input.indexOf(inputCols.get(c));
-      List<String> l = labels.get(c);
-      Map<String, Double> m = new HashMap<>(l.size() * 2);
-      for (int i = 0; i < l.size(); i++) {
-        m.put(l.get(i), (double) i);
-      }
-      index.add(m);
-      keepIndex[c] = (double) l.size();
-    }
-    return new SkippingBound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        return map(row, false);
-      }
-
-      @Override
-      public @Nullable Row applyOrSkip(Row row) {
-        return map(row, handleInvalid == HandleInvalid.SKIP);
-      }
-
-      private Row map(Row row, boolean skip) {
-        Object[] values = new Object[n];
-        for (int c = 0; c < n; c++) {
-          Object value = row.getValue(columns[c]);
-          String key = CategoryValues.key(value);
-          Double i = key == null ? null : index.get(c).get(key);
-          if (i == null) {
-            if (skip) {
-              return null;
-            }
-            if (handleInvalid != HandleInvalid.KEEP) {
-              throw invalid(inputCols.get(c), value, row, handleInvalid);
-            }
-            i = keepIndex[c];
-          }
-          values[c] = i;
-        }
-        return OutputColumns.row(output, row, values);
-      }
-    };
-  }
-
-  static IllegalArgumentException invalid(
-      String column, Object value, Row row, HandleInvalid handleInvalid) {
-    String what =
-        value == null
-            ? "is null"
-            : CategoryValues.key(value) == null
-                ? "is NaN"
-                : "has value '" + value + "', a label not seen when fitting,";
-    return new IllegalArgumentException(
-        STAGE
-            + ": column '"
-            + column
-            + "' "
-            + what
-            + " in row "
-            + RowText.of(row)
-            + " (handleInvalid="
-            + handleInvalid.paramValue()
-            + (handleInvalid == HandleInvalid.SKIP
-                ? "; a pipeline stage cannot drop rows, the StringIndexer transform can)"
-                : ")"));
+  String stageName() {
+    return STAGE;
   }
 
   @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCols", inputCols.toString());
-    p.put("outputCols", outputCols.toString());
+  String singular() {
+    return "label";
+  }
+
+  @Override
+  String plural() {
+    return "Labels";
+  }
+
+  @Override
+  Schema.FieldType outputType() {
+    return Schema.FieldType.DOUBLE;
+  }
+
+  /** The slot itself: KEEP's index for an invalid value is the number of labels. */
+  @Override
+  Double encoding(int column, int slot) {
+    return (double) slot;
+  }
+
+  @Override
+  void addParameters(Map<String, String> p) {
     p.put("stringOrderType", stringOrderType.paramValue());
-    p.put("handleInvalid", handleInvalid.paramValue());
-    List<Integer> sizes = new ArrayList<>();
-    for (List<String> l : labels) {
-      sizes.add(l.size());
-    }
-    p.put("numLabels", sizes.toString());
-    return p;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StringIndexerModel m
-        && inputCols.equals(m.inputCols)
-        && outputCols.equals(m.outputCols)
-        && labels.equals(m.labels)
-        && stringOrderType == m.stringOrderType
-        && handleInvalid == m.handleInvalid;
+    return o instanceof StringIndexerModel m && sameFit(m) && stringOrderType == m.stringOrderType;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(inputCols, outputCols, labels, stringOrderType, handleInvalid);
-  }
-
-  @Override
-  public String toString() {
-    return "StringIndexerModel" + parameters();
+    return Objects.hash(inputCols, outputCols, values, stringOrderType, handleInvalid);
   }
 
   /**
@@ -347,7 +211,7 @@ public final class StringIndexerModel implements Transformer {
       data.writeByte(VERSION);
       StringListCoding.writeStrings(value.inputCols, data);
       StringListCoding.writeStrings(value.outputCols, data);
-      StringListCoding.writeStringLists(value.labels, data);
+      StringListCoding.writeStringLists(value.values, data);
       data.writeByte(value.stringOrderType.ordinal());
       data.writeByte(value.handleInvalid.ordinal());
       data.flush();
