@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,10 +18,6 @@ import org.apache.commons.math3.special.Gamma;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.FeatureColumns;
-import org.beamlink.models.rows.OutputColumns;
 
 /**
  * A fitted chi-squared feature selector: keeps the features of a vector column ({@code inputCol})
@@ -54,7 +49,7 @@ import org.beamlink.models.rows.OutputColumns;
  * Row out = m.bind(rows.getSchema()).apply(row); // row + "selected"
  * }</pre>
  */
-public final class ChiSqSelectorModel implements Transformer {
+public final class ChiSqSelectorModel extends FiniteVectorStage {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -83,8 +78,6 @@ public final class ChiSqSelectorModel implements Transformer {
     FWE
   }
 
-  private final String inputCol;
-  private final String outputCol;
   private final SelectorType selectorType;
   private final double selectorParam;
   private final double[] scores;
@@ -99,8 +92,7 @@ public final class ChiSqSelectorModel implements Transformer {
       double[] scores,
       double[] pValues,
       int[] selected) {
-    this.inputCol = inputCol;
-    this.outputCol = outputCol;
+    super(inputCol, outputCol);
     this.selectorType = selectorType;
     this.selectorParam = selectorParam;
     this.scores = scores;
@@ -365,18 +357,7 @@ public final class ChiSqSelectorModel implements Transformer {
    *     existing {@code outputCol}
    */
   public static Schema outputSchema(Schema input, String inputCol, String outputCol) {
-    FeatureColumns.ofVector(inputCol).bind(input);
-    return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
-  }
-
-  /** The vector column read. */
-  public String inputCol() {
-    return inputCol;
-  }
-
-  /** The vector column appended. */
-  public String outputCol() {
-    return outputCol;
+    return appendVector(input, inputCol, outputCol);
   }
 
   /** The selection rule. */
@@ -390,6 +371,7 @@ public final class ChiSqSelectorModel implements Transformer {
   }
 
   /** The input dimension {@code d}. */
+  @Override
   public int numFeatures() {
     return scores.length;
   }
@@ -451,39 +433,21 @@ public final class ChiSqSelectorModel implements Transformer {
   }
 
   @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(input, inputCol, outputCol);
+  String stageName() {
+    return "ChiSqSelector";
   }
 
   @Override
-  public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    FeatureColumns.Bound features = FeatureColumns.ofVector(inputCol).bind(input);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        Vector x = features.extract(row);
-        features.checkSize(x, scores.length, row);
-        return OutputColumns.row(output, row, selectFrom(x));
-      }
-    };
+  Vector map(Vector x, Row row) {
+    return selectFrom(x);
   }
 
   @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCol", inputCol);
-    p.put("outputCol", outputCol);
+  void addParameters(Map<String, String> p) {
     p.put("selectorType", selectorType.name());
     p.put("selectorParam", Double.toString(selectorParam));
     p.put("numFeatures", Integer.toString(scores.length));
     p.put("selectedFeatures", StageColumns.preview(selected));
-    return p;
   }
 
   @Override

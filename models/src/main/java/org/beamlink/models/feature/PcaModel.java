@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
@@ -18,10 +17,6 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.DenseVector;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.FeatureColumns;
-import org.beamlink.models.rows.OutputColumns;
 
 /**
  * A fitted principal component analysis: the column means and the top {@code k} principal axes of
@@ -48,7 +43,7 @@ import org.beamlink.models.rows.OutputColumns;
  * Row scored = pca.bind(rows.getSchema()).apply(row); // row + "pca": 2 scores
  * }</pre>
  */
-public final class PcaModel implements Transformer {
+public final class PcaModel extends FiniteVectorStage {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -57,8 +52,6 @@ public final class PcaModel implements Transformer {
    */
   public static final int MAX_DIMENSION = 4096;
 
-  private final String inputCol;
-  private final String outputCol;
   private final boolean meanCentering;
   private final long numRows;
   private final double[] mean;
@@ -75,8 +68,7 @@ public final class PcaModel implements Transformer {
       double[][] components,
       double[] explainedVariance,
       double[] explainedVarianceRatio) {
-    this.inputCol = inputCol;
-    this.outputCol = outputCol;
+    super(inputCol, outputCol);
     this.meanCentering = meanCentering;
     this.numRows = numRows;
     this.mean = mean;
@@ -258,18 +250,7 @@ public final class PcaModel implements Transformer {
    *     existing {@code outputCol}
    */
   public static Schema outputSchema(Schema input, String inputCol, String outputCol) {
-    FeatureColumns.ofVector(inputCol).bind(input);
-    return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
-  }
-
-  /** The vector column read. */
-  public String inputCol() {
-    return inputCol;
-  }
-
-  /** The vector column appended. */
-  public String outputCol() {
-    return outputCol;
+    return appendVector(input, inputCol, outputCol);
   }
 
   /** True when rows are centered on the training mean before projection (scikit-learn). */
@@ -288,6 +269,7 @@ public final class PcaModel implements Transformer {
   }
 
   /** The input dimension {@code d}. */
+  @Override
   public int numFeatures() {
     return mean.length;
   }
@@ -363,40 +345,22 @@ public final class PcaModel implements Transformer {
   }
 
   @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(input, inputCol, outputCol);
+  String stageName() {
+    return "PCA";
   }
 
   @Override
-  public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    FeatureColumns.Bound features = FeatureColumns.ofVector(inputCol).bind(input);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        Vector x = features.extract(row);
-        features.checkSize(x, mean.length, row);
-        return OutputColumns.row(output, row, Vector.dense(project(x)));
-      }
-    };
+  Vector map(Vector x, Row row) {
+    return Vector.dense(project(x));
   }
 
   @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCol", inputCol);
-    p.put("outputCol", outputCol);
+  void addParameters(Map<String, String> p) {
     p.put("k", Integer.toString(components.length));
     p.put("numFeatures", Integer.toString(mean.length));
     p.put("meanCentering", Boolean.toString(meanCentering));
     p.put("numRows", Long.toString(numRows));
     p.put("explainedVarianceRatio", StageColumns.preview(explainedVarianceRatio));
-    return p;
   }
 
   @Override

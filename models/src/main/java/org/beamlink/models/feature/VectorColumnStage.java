@@ -11,7 +11,9 @@ import org.beamlink.models.rows.OutputColumns;
 
 /**
  * A stage that maps the vector of {@code inputCol} to a new vector in {@code outputCol}: the shape
- * of the scalers and of the normalizer.
+ * of the scalers, the normalizer, the slicer and the polynomial expansion, and (through {@link
+ * FiniteVectorStage}, which reads only finite vectors of the fitted size) of PCA and the
+ * chi-squared selector.
  */
 abstract class VectorColumnStage implements Transformer {
   private static final long serialVersionUID = 1L;
