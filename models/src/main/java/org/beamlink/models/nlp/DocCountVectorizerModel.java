@@ -7,18 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.OutputColumns;
 
 /**
  * A fitted count vectorizer, as Spark ML's {@code CountVectorizerModel} and Alink's {@code
@@ -39,18 +33,11 @@ import org.beamlink.models.rows.OutputColumns;
  * Vector v = m.vectorize(List.of("dog", "cat", "dog")); // (2, [0, 1], [1.0, 2.0])
  * }</pre>
  */
-public final class DocCountVectorizerModel implements Transformer {
+public final class DocCountVectorizerModel extends TermCountModel {
   private static final long serialVersionUID = 1L;
-  private static final String NAME = "DocCountVectorizer";
   private static final int PREVIEW = 16;
 
-  private final String inputCol;
-  private final String outputCol;
   private final List<String> vocabulary;
-  private final long[] docFreqs;
-  private final long numDocs;
-  private final TermWeighting weighting;
-  private final double[] idf;
   private final Map<String, Integer> index;
 
   private DocCountVectorizerModel(
@@ -60,11 +47,7 @@ public final class DocCountVectorizerModel implements Transformer {
       long[] docFreqs,
       long numDocs,
       TermWeighting weighting) {
-    if (inputCol == null || inputCol.isEmpty() || outputCol == null || outputCol.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Expected input and output column names, got " + inputCol + " and " + outputCol);
-    }
-    checkFrequencies(docFreqs, numDocs, vocabulary.size());
+    super(inputCol, outputCol, vocabulary.size(), docFreqs, numDocs, weighting);
     this.index = new HashMap<>();
     for (int i = 0; i < vocabulary.size(); i++) {
       String term = vocabulary.get(i);
@@ -73,30 +56,7 @@ public final class DocCountVectorizerModel implements Transformer {
             "Expected distinct, non-null vocabulary terms, got '" + term + "' twice or null");
       }
     }
-    this.inputCol = inputCol;
-    this.outputCol = outputCol;
     this.vocabulary = List.copyOf(vocabulary);
-    this.docFreqs = docFreqs.clone();
-    this.numDocs = numDocs;
-    this.weighting = Objects.requireNonNull(weighting);
-    this.idf = weighting.idf(docFreqs, numDocs);
-  }
-
-  /** Checks document frequencies against the number of documents; shared with the hashing model. */
-  static void checkFrequencies(long[] docFreqs, long numDocs, int expected) {
-    if (numDocs < 1) {
-      throw new IllegalArgumentException("Expected numDocs >= 1, got " + numDocs);
-    }
-    if (docFreqs.length != expected) {
-      throw new IllegalArgumentException(
-          "Expected " + expected + " document frequencies, got " + docFreqs.length);
-    }
-    for (long df : docFreqs) {
-      if (df < 1 || df > numDocs) {
-        throw new IllegalArgumentException(
-            "Expected document frequencies in [1, " + numDocs + "], got " + df);
-      }
-    }
   }
 
   /**
@@ -117,39 +77,9 @@ public final class DocCountVectorizerModel implements Transformer {
         inputCol, outputCol, vocabulary, documentFrequencies, numDocs, weighting);
   }
 
-  /** The token column read. */
-  public String inputCol() {
-    return inputCol;
-  }
-
-  /** The vector column appended. */
-  public String outputCol() {
-    return outputCol;
-  }
-
   /** The terms, in coordinate order. */
   public List<String> vocabulary() {
     return vocabulary;
-  }
-
-  /** How many fitted documents hold each term (a copy). */
-  public long[] documentFrequencies() {
-    return docFreqs.clone();
-  }
-
-  /** The number of documents fitted on. */
-  public long numDocs() {
-    return numDocs;
-  }
-
-  /** How terms are weighed. */
-  public TermWeighting weighting() {
-    return weighting;
-  }
-
-  /** The IDF weight of each term by the model's formula (a copy). */
-  public double[] idf() {
-    return idf.clone();
   }
 
   /** This model with another weighting: the same vocabulary and frequencies. */
@@ -158,11 +88,7 @@ public final class DocCountVectorizerModel implements Transformer {
         inputCol, outputCol, vocabulary, docFreqs, numDocs, weighting);
   }
 
-  /**
-   * The vector of one document.
-   *
-   * @throws NullPointerException for a null token
-   */
+  @Override
   public Vector vectorize(List<String> tokens) {
     int[] positions = new int[tokens.size()];
     int k = 0;
@@ -176,34 +102,12 @@ public final class DocCountVectorizerModel implements Transformer {
   }
 
   @Override
-  public Schema outputSchema(Schema input) {
-    TokenColumns.tokenColumn(input, inputCol, NAME);
-    return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
+  String stageName() {
+    return "DocCountVectorizer";
   }
 
   @Override
-  public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    int column = input.indexOf(inputCol);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        List<String> tokens = TokenColumns.tokens(row, column, inputCol, NAME);
-        return OutputColumns.row(output, row, vectorize(tokens));
-      }
-    };
-  }
-
-  @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCol", inputCol);
-    p.put("outputCol", outputCol);
+  void addParameters(Map<String, String> p) {
     weighting.addParameters(p);
     p.put("numDocs", Long.toString(numDocs));
     p.put("vocabularySize", Integer.toString(vocabulary.size()));
@@ -212,29 +116,19 @@ public final class DocCountVectorizerModel implements Transformer {
         vocabulary.size() <= PREVIEW
             ? vocabulary.toString()
             : vocabulary.subList(0, PREVIEW).toString().replace("]", ", ...]"));
-    return p;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof DocCountVectorizerModel m
-        && inputCol.equals(m.inputCol)
-        && outputCol.equals(m.outputCol)
-        && vocabulary.equals(m.vocabulary)
-        && Arrays.equals(docFreqs, m.docFreqs)
-        && numDocs == m.numDocs
-        && weighting.equals(m.weighting);
+        && sameCounts(m)
+        && vocabulary.equals(m.vocabulary);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         inputCol, outputCol, vocabulary, Arrays.hashCode(docFreqs), numDocs, weighting);
-  }
-
-  @Override
-  public String toString() {
-    return "DocCountVectorizerModel" + parameters();
   }
 
   /**

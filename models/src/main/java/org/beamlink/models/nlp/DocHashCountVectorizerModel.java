@@ -6,19 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.FeatureHasherMapper;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
-import org.beamlink.models.rows.OutputColumns;
 
 /**
  * A fitted hashing vectorizer, as Alink's {@code DocHashCountVectorizerModel}: each token goes to
@@ -42,18 +36,11 @@ import org.beamlink.models.rows.OutputColumns;
  * Row out = model.bind(schema).apply(row);
  * }</pre>
  */
-public final class DocHashCountVectorizerModel implements Transformer {
+public final class DocHashCountVectorizerModel extends TermCountModel {
   private static final long serialVersionUID = 1L;
-  private static final String NAME = "DocHashCountVectorizer";
 
-  private final String inputCol;
-  private final String outputCol;
   private final int numFeatures;
   private final int[] buckets;
-  private final long[] docFreqs;
-  private final long numDocs;
-  private final TermWeighting weighting;
-  private final double[] idf;
 
   private DocHashCountVectorizerModel(
       String inputCol,
@@ -63,10 +50,7 @@ public final class DocHashCountVectorizerModel implements Transformer {
       long[] docFreqs,
       long numDocs,
       TermWeighting weighting) {
-    if (inputCol == null || inputCol.isEmpty() || outputCol == null || outputCol.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Expected input and output column names, got " + inputCol + " and " + outputCol);
-    }
+    super(inputCol, outputCol, buckets.length, docFreqs, numDocs, weighting);
     if (numFeatures < 1) {
       throw new IllegalArgumentException("Expected numFeatures >= 1, got " + numFeatures);
     }
@@ -81,15 +65,8 @@ public final class DocHashCountVectorizerModel implements Transformer {
                 + i);
       }
     }
-    DocCountVectorizerModel.checkFrequencies(docFreqs, numDocs, buckets.length);
-    this.inputCol = inputCol;
-    this.outputCol = outputCol;
     this.numFeatures = numFeatures;
     this.buckets = buckets.clone();
-    this.docFreqs = docFreqs.clone();
-    this.numDocs = numDocs;
-    this.weighting = Objects.requireNonNull(weighting);
-    this.idf = weighting.idf(docFreqs, numDocs);
   }
 
   /**
@@ -116,16 +93,6 @@ public final class DocHashCountVectorizerModel implements Transformer {
     return FeatureHasherMapper.indexOf(token, numFeatures);
   }
 
-  /** The token column read. */
-  public String inputCol() {
-    return inputCol;
-  }
-
-  /** The vector column appended. */
-  public String outputCol() {
-    return outputCol;
-  }
-
   /** The size of the output vectors. */
   public int numFeatures() {
     return numFeatures;
@@ -136,31 +103,7 @@ public final class DocHashCountVectorizerModel implements Transformer {
     return buckets.clone();
   }
 
-  /** How many fitted documents hold a token of each kept bucket (a copy). */
-  public long[] documentFrequencies() {
-    return docFreqs.clone();
-  }
-
-  /** The number of documents fitted on. */
-  public long numDocs() {
-    return numDocs;
-  }
-
-  /** How tokens are weighed. */
-  public TermWeighting weighting() {
-    return weighting;
-  }
-
-  /** The IDF weight of each kept bucket by the model's formula (a copy). */
-  public double[] idf() {
-    return idf.clone();
-  }
-
-  /**
-   * The vector of one document.
-   *
-   * @throws NullPointerException for a null token
-   */
+  @Override
   public Vector vectorize(List<String> tokens) {
     int[] positions = new int[tokens.size()];
     int k = 0;
@@ -175,51 +118,24 @@ public final class DocHashCountVectorizerModel implements Transformer {
   }
 
   @Override
-  public Schema outputSchema(Schema input) {
-    TokenColumns.tokenColumn(input, inputCol, NAME);
-    return OutputColumns.append(input, Schema.Field.of(outputCol, VectorLogicalType.FIELD_TYPE));
+  String stageName() {
+    return "DocHashCountVectorizer";
   }
 
   @Override
-  public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    int column = input.indexOf(inputCol);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        List<String> tokens = TokenColumns.tokens(row, column, inputCol, NAME);
-        return OutputColumns.row(output, row, vectorize(tokens));
-      }
-    };
-  }
-
-  @Override
-  public Map<String, String> parameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("inputCol", inputCol);
-    p.put("outputCol", outputCol);
+  void addParameters(Map<String, String> p) {
     p.put("numFeatures", Integer.toString(numFeatures));
     weighting.addParameters(p);
     p.put("numDocs", Long.toString(numDocs));
     p.put("bucketsKept", Integer.toString(buckets.length));
-    return p;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof DocHashCountVectorizerModel m
-        && inputCol.equals(m.inputCol)
-        && outputCol.equals(m.outputCol)
+        && sameCounts(m)
         && numFeatures == m.numFeatures
-        && Arrays.equals(buckets, m.buckets)
-        && Arrays.equals(docFreqs, m.docFreqs)
-        && numDocs == m.numDocs
-        && weighting.equals(m.weighting);
+        && Arrays.equals(buckets, m.buckets);
   }
 
   @Override
@@ -232,11 +148,6 @@ public final class DocHashCountVectorizerModel implements Transformer {
         Arrays.hashCode(docFreqs),
         numDocs,
         weighting);
-  }
-
-  @Override
-  public String toString() {
-    return "DocHashCountVectorizerModel" + parameters();
   }
 
   /**
