@@ -343,17 +343,18 @@ public final class KMeans {
                 .setCoder(DoubleArrayCoder.of());
       }
       KMeansTraining.Params params =
-          new KMeansTraining.Params(
-              k(),
-              maxIter(),
-              tol(),
-              seed(),
-              initMode(),
-              initSteps(),
-              initial != null,
-              distance(),
-              features,
-              description());
+          KMeansTraining.Params.builder()
+              .setK(k())
+              .setMaxIter(maxIter())
+              .setTol(tol())
+              .setSeed(seed())
+              .setInitMode(initMode())
+              .setInitSteps(initSteps())
+              .setExplicitInit(initial != null)
+              .setDistance(distance())
+              .setFeatures(features)
+              .setDescription(description())
+              .build();
       IterativeComQueue queue =
           IterativeComQueue.create("KMeans")
               .initWithPartitionedData(KMeansTraining.DATA, blocks)

@@ -1,5 +1,6 @@
 package org.beamlink.transforms.clustering;
 
+import com.google.auto.value.AutoValue;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,51 +33,68 @@ final class KMeansTraining {
   private KMeansTraining() {}
 
   /** What the program needs to know, fixed when the pipeline is built. */
-  static final class Params implements Serializable {
+  @AutoValue
+  abstract static class Params implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final int k;
-    final int maxIter;
-    final double tol;
-    final long seed;
-    final InitMode initMode;
-    final int initSteps;
-    final boolean explicitInit;
-    final DistanceMeasure distance;
-    final FeatureColumns features;
-    final Map<String, String> description;
+    abstract int k();
 
-    Params(
-        int k,
-        int maxIter,
-        double tol,
-        long seed,
-        InitMode initMode,
-        int initSteps,
-        boolean explicitInit,
-        DistanceMeasure distance,
-        FeatureColumns features,
-        Map<String, String> description) {
-      this.k = k;
-      this.maxIter = maxIter;
-      this.tol = tol;
-      this.seed = seed;
-      this.initMode = initMode;
-      this.initSteps = initSteps;
-      this.explicitInit = explicitInit;
-      this.distance = distance;
-      this.features = features;
-      this.description = description;
+    abstract int maxIter();
+
+    abstract double tol();
+
+    abstract long seed();
+
+    abstract InitMode initMode();
+
+    abstract int initSteps();
+
+    /** True when the initial centroids were given, so no seeding runs. */
+    abstract boolean explicitInit();
+
+    abstract DistanceMeasure distance();
+
+    abstract FeatureColumns features();
+
+    abstract Map<String, String> description();
+
+    static Builder builder() {
+      return new AutoValue_KMeansTraining_Params.Builder();
+    }
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setK(int k);
+
+      abstract Builder setMaxIter(int maxIter);
+
+      abstract Builder setTol(double tol);
+
+      abstract Builder setSeed(long seed);
+
+      abstract Builder setInitMode(InitMode initMode);
+
+      abstract Builder setInitSteps(int initSteps);
+
+      abstract Builder setExplicitInit(boolean explicitInit);
+
+      abstract Builder setDistance(DistanceMeasure distance);
+
+      abstract Builder setFeatures(FeatureColumns features);
+
+      abstract Builder setDescription(Map<String, String> description);
+
+      abstract Params build();
     }
 
     /** Supersteps before Lloyd: k-means|| takes a cost and a sampling pass a round, then one. */
     int initSupersteps() {
-      return !explicitInit && initMode == InitMode.K_MEANS_PARALLEL ? 2 * initSteps + 1 : 0;
+      return !explicitInit() && initMode() == InitMode.K_MEANS_PARALLEL ? 2 * initSteps() + 1 : 0;
     }
 
     /** Sampled points one task may contribute to one k-means|| round (about 2k expected in all). */
     int samplesPerTask() {
-      return 4 * k + 16;
+      return 4 * k() + 16;
     }
   }
 
@@ -147,11 +165,11 @@ final class KMeansTraining {
       List<double[]> seeds = context.getObj(SEEDS);
       double[] seed = seeds.get(0);
       State state = new State();
-      if (params.explicitInit) {
-        state.d = seed.length / params.k;
+      if (params.explicitInit()) {
+        state.d = seed.length / params.k();
         state.centroids = seed.clone();
-        if (params.distance == DistanceMeasure.COSINE) {
-          normalizeRows(state.centroids, params.k, state.d);
+        if (params.distance() == DistanceMeasure.COSINE) {
+          normalizeRows(state.centroids, params.k(), state.d);
         }
         state.phase = Phase.LLOYD;
         return state;
@@ -160,19 +178,19 @@ final class KMeansTraining {
       int found = state.d == 0 ? 0 : (seed.length - 1) / state.d;
       if (found == 0) {
         throw new IllegalArgumentException(
-            "KMeans needs at least k=" + params.k + " rows; the input is empty");
+            "KMeans needs at least k=" + params.k() + " rows; the input is empty");
       }
-      if (found < params.k) {
+      if (found < params.k()) {
         throw new IllegalArgumentException(
             "KMeans with k="
-                + params.k
+                + params.k()
                 + " needs at least "
-                + params.k
+                + params.k()
                 + " distinct points; the input has only "
                 + found);
       }
       state.seedPoints = Arrays.copyOfRange(seed, 1, seed.length);
-      if (params.initMode == InitMode.RANDOM) {
+      if (params.initMode() == InitMode.RANDOM) {
         state.centroids = state.seedPoints.clone();
         state.phase = Phase.LLOYD;
       } else {
@@ -191,7 +209,7 @@ final class KMeansTraining {
     }
 
     private double[] lloydSums(State state, List<Block> blocks) {
-      int k = params.k;
+      int k = params.k();
       int d = state.d;
       double[] comm = new double[k * d + k + 2];
       double cost = 0;
@@ -213,7 +231,7 @@ final class KMeansTraining {
           double w = b.weight(i);
           b.addRowTo(i, w, clusterSums[best]);
           comm[k * d + best] += w;
-          cost += w * (params.distance == DistanceMeasure.COSINE ? bestDist / 2.0 : bestDist);
+          cost += w * (params.distance() == DistanceMeasure.COSINE ? bestDist / 2.0 : bestDist);
         }
         rows += n;
       }
@@ -258,7 +276,7 @@ final class KMeansTraining {
       double[] comm = new double[context.getNumTask() * cap * (d + 1)];
       int slot = context.getTaskId() * cap * (d + 1);
       int taken = 0;
-      double oversampling = 2.0 * params.k;
+      double oversampling = 2.0 * params.k();
       for (int bi = 0; bi < blocks.size() && taken < cap && state.phi > 0; bi++) {
         Block b = blocks.get(bi);
         double[] costs = minCost.get(bi);
@@ -268,7 +286,7 @@ final class KMeansTraining {
             continue;
           }
           double[] row = b.row(i).toArray();
-          double u = SeededHash.uniform(PointHash.of(params.seed, state.round, row, 0, d));
+          double u = SeededHash.uniform(PointHash.of(params.seed(), state.round, row, 0, d));
           if (u < p) {
             int at = slot + taken * (d + 1);
             comm[at] = 1.0;
@@ -322,7 +340,7 @@ final class KMeansTraining {
         }
         case INIT_SAMPLE -> {
           addSamples(state, comm);
-          state.phase = state.round++ < params.initSteps ? Phase.INIT_COST : Phase.INIT_WEIGHTS;
+          state.phase = state.round++ < params.initSteps() ? Phase.INIT_COST : Phase.INIT_WEIGHTS;
         }
         case INIT_WEIGHTS -> {
           chooseCentroids(state, comm);
@@ -333,7 +351,7 @@ final class KMeansTraining {
     }
 
     private void updateCentroids(State state, double[] comm) {
-      int k = params.k;
+      int k = params.k();
       int d = state.d;
       double movement = 0;
       for (int c = 0; c < k; c++) {
@@ -345,7 +363,7 @@ final class KMeansTraining {
         for (int j = 0; j < d; j++) {
           updated[j] = comm[c * d + j] / w;
         }
-        if (params.distance == DistanceMeasure.COSINE && !normalize(updated, 0, d)) {
+        if (params.distance() == DistanceMeasure.COSINE && !normalize(updated, 0, d)) {
           continue;
         }
         movement =
@@ -356,7 +374,7 @@ final class KMeansTraining {
       state.cost = comm[k * d + k];
       state.rows = (long) comm[k * d + k + 1];
       state.iterations++;
-      state.converged = movement <= params.tol * params.tol;
+      state.converged = movement <= params.tol() * params.tol();
     }
 
     private void addSamples(State state, double[] comm) {
@@ -375,7 +393,7 @@ final class KMeansTraining {
       // k-means++ chooses the same centers however the data is partitioned.
       fresh.sort(
           java.util.Comparator.comparingLong(
-              (double[] f) -> PointHash.of(params.seed, state.round, f, 0, d)));
+              (double[] f) -> PointHash.of(params.seed(), state.round, f, 0, d)));
       double[] grown = Arrays.copyOf(state.candidates, (state.numCandidates + fresh.size()) * d);
       for (int i = 0; i < fresh.size(); i++) {
         System.arraycopy(fresh.get(i), 0, grown, (state.numCandidates + i) * d, d);
@@ -385,12 +403,12 @@ final class KMeansTraining {
     }
 
     private void chooseCentroids(State state, double[] weights) {
-      int k = params.k;
+      int k = params.k();
       int d = state.d;
       if (state.numCandidates > k) {
         state.centroids =
             WeightedKMeansPlusPlus.choose(
-                state.candidates, weights, state.numCandidates, d, k, params.seed);
+                state.candidates, weights, state.numCandidates, d, k, params.seed());
         return;
       }
       double[] centroids = Arrays.copyOf(state.candidates, k * d);
@@ -434,9 +452,15 @@ final class KMeansTraining {
       State state = context.getObj(STATE);
       Provenance provenance =
           Provenance.of(
-              "KMeans", params.description, params.seed, state.iterations, state.cost, state.rows);
+              "KMeans",
+              params.description(),
+              params.seed(),
+              state.iterations,
+              state.cost,
+              state.rows);
       return List.of(
-          KMeansModel.of(state.centroids, params.k, params.distance, params.features, provenance));
+          KMeansModel.of(
+              state.centroids, params.k(), params.distance(), params.features(), provenance));
     }
   }
 
