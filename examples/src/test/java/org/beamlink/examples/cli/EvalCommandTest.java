@@ -1,5 +1,6 @@
 package org.beamlink.examples.cli;
 
+import static org.beamlink.examples.cli.CommandLineFixture.direct;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvalCommandTest {
   @TempDir Path dir;
+
+  private CommandLineFixture files;
+
+  @BeforeEach
+  void files() {
+    files = new CommandLineFixture(dir);
+  }
 
   /** Whether {@code report} has a table line with {@code name} and {@code value}. */
   private static boolean hasLine(String report, String name, String value) {
@@ -35,26 +46,22 @@ class EvalCommandTest {
   }
 
   private Path binaryCsv() throws IOException {
-    Path csv = dir.resolve("predictions.csv");
-    Files.writeString(csv, "label,p\n1,0.9\n1,0.8\n1,0.7\n0,0.75\n0,0.6\n");
-    return csv;
+    return files.write("predictions.csv", "label,p\n1,0.9\n1,0.8\n1,0.7\n0,0.75\n0,0.6\n");
+  }
+
+  /** {@code beamlink eval} of binary scores: label column "label", score column "p". */
+  private static CommandLineRun evalBinary(Path input, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("eval", "--input", input.toString(), "--label", "label", "--score", "p"));
+    args.addAll(List.of(more));
+    return direct(args.toArray(new String[0]));
   }
 
   @Test
   void printsTheBinaryReportAndWritesChartsAndHtml() throws IOException {
-    Path report = dir.resolve("report");
-    CommandLineRun run =
-        CommandLineRun.of(
-            "eval",
-            "--input",
-            binaryCsv().toString(),
-            "--label",
-            "label",
-            "--score",
-            "p",
-            "--report",
-            report.toString(),
-            "--runner=DirectRunner");
+    Path report = files.path("report");
+    CommandLineRun run = evalBinary(binaryCsv(), "--report", report.toString());
     assertEquals(0, run.code(), run.err());
     assertThat(
         run.out(),
@@ -78,18 +85,7 @@ class EvalCommandTest {
 
   @Test
   void printsOneJsonLine() throws IOException {
-    CommandLineRun run =
-        CommandLineRun.of(
-            "eval",
-            "--input",
-            binaryCsv().toString(),
-            "--label",
-            "label",
-            "--score",
-            "p",
-            "--json",
-            "--quiet",
-            "--runner=DirectRunner");
+    CommandLineRun run = evalBinary(binaryCsv(), "--json", "--quiet");
     assertEquals(0, run.code(), run.err());
     String line = run.out().strip();
     assertEquals(1, line.lines().count(), line);
@@ -101,11 +97,10 @@ class EvalCommandTest {
 
   @Test
   void evaluatesMultiClassPredictions() throws IOException {
-    Path csv = dir.resolve("classes.csv");
-    Files.writeString(csv, "label,prediction\na,a\na,b\nb,b\nc,c\nc,b\n");
-    Path report = dir.resolve("mc");
+    Path csv = files.write("classes.csv", "label,prediction\na,a\na,b\nb,b\nc,c\nc,b\n");
+    Path report = files.path("mc");
     CommandLineRun run =
-        CommandLineRun.of(
+        direct(
             "eval",
             "--input",
             csv.toString(),
@@ -116,8 +111,7 @@ class EvalCommandTest {
             "--prediction",
             "prediction",
             "--report",
-            report.toString(),
-            "--runner=DirectRunner");
+            report.toString());
     assertEquals(0, run.code(), run.err());
     assertThat(run.out(), containsString("Multi-class classification: 5 rows, 3 classes"));
     // accuracy 3/5; macro precision (1 + 1/3 + 1) / 3
@@ -131,10 +125,9 @@ class EvalCommandTest {
   void evaluatesRegressionPredictions() throws IOException {
     // scikit-learn's documented example: mean_squared_error 0.375, mean_absolute_error 0.5,
     // r2_score 0.9486081370449679.
-    Path csv = dir.resolve("values.csv");
-    Files.writeString(csv, "y,yhat\n3,2.5\n-0.5,0.0\n2,2\n7,8\n");
+    Path csv = files.write("values.csv", "y,yhat\n3,2.5\n-0.5,0.0\n2,2\n7,8\n");
     CommandLineRun run =
-        CommandLineRun.of(
+        direct(
             "eval",
             "--input",
             csv.toString(),
@@ -145,8 +138,7 @@ class EvalCommandTest {
             "--prediction",
             "yhat",
             "--json",
-            "--quiet",
-            "--runner=DirectRunner");
+            "--quiet");
     assertEquals(0, run.code(), run.err());
     assertThat(run.out(), containsString("\"type\":\"regression\""));
     assertEquals(0.375, jsonNumber(run.out(), "mse"), 1e-12);
@@ -156,11 +148,10 @@ class EvalCommandTest {
 
   @Test
   void evaluatesClustersAndChartsTheirSizes() throws IOException {
-    Path csv = dir.resolve("clusters.csv");
-    Files.writeString(csv, "x,y,cluster\n0,0,a\n0,1,a\n5,5,b\n5,6,b\n6,5,b\n");
-    Path report = dir.resolve("clusters");
+    Path csv = files.write("clusters.csv", "x,y,cluster\n0,0,a\n0,1,a\n5,5,b\n5,6,b\n6,5,b\n");
+    Path report = files.path("clusters");
     CommandLineRun run =
-        CommandLineRun.of(
+        direct(
             "eval",
             "--input",
             csv.toString(),
@@ -171,8 +162,7 @@ class EvalCommandTest {
             "--features",
             "x,y",
             "--report",
-            report.toString(),
-            "--runner=DirectRunner");
+            report.toString());
     assertEquals(0, run.code(), run.err());
     // Inertia by hand: cluster a 2 x 0.25, cluster b (centroid (16/3, 16/3)) 2/9 + 5/9 + 5/9.
     assertTrue(hasLine(run.out(), "inertia", "1.833333333"), run.out());
@@ -182,9 +172,7 @@ class EvalCommandTest {
 
   @Test
   void failsClearlyWithoutAScoreColumn() throws IOException {
-    CommandLineRun run =
-        CommandLineRun.of(
-            "eval", "--input", binaryCsv().toString(), "--label", "label", "--runner=DirectRunner");
+    CommandLineRun run = direct("eval", "--input", binaryCsv().toString(), "--label", "label");
     assertEquals(2, run.code());
     assertThat(run.err(), containsString("Missing --score for --type binary"));
   }
@@ -195,37 +183,15 @@ class EvalCommandTest {
    */
   @Test
   void saysWhyLogLossIsAbsentForScoresOutsideZeroOne() throws IOException {
-    Path csv = dir.resolve("margins.csv");
-    Files.writeString(csv, "label,p\n1,9\n1,8\n1,7\n0,7.5\n0,6\n");
-    CommandLineRun run =
-        CommandLineRun.of(
-            "eval",
-            "--input",
-            csv.toString(),
-            "--label",
-            "label",
-            "--score",
-            "p",
-            "-q",
-            "--runner=DirectRunner");
+    Path csv = files.write("margins.csv", "label,p\n1,9\n1,8\n1,7\n0,7.5\n0,6\n");
+    CommandLineRun run = evalBinary(csv, "-q");
     assertEquals(0, run.code(), run.err());
     assertTrue(hasLine(run.out(), "auc", "0.8333333333"), run.out());
     assertThat(
         run.out(),
         containsString(
             "Note: logLoss is NaN: some scores are outside [0, 1], so they are not probabilities."));
-    CommandLineRun json =
-        CommandLineRun.of(
-            "eval",
-            "--input",
-            csv.toString(),
-            "--label",
-            "label",
-            "--score",
-            "p",
-            "--json",
-            "-q",
-            "--runner=DirectRunner");
+    CommandLineRun json = evalBinary(csv, "--json", "-q");
     assertThat(json.out(), containsString("\"logLoss\":null"));
     assertThat(json.out(), containsString("\"logLossNote\":\"logLoss is NaN: some scores"));
   }
@@ -233,18 +199,8 @@ class EvalCommandTest {
   /** A missing label or score is named by file and line, as every command does. */
   @Test
   void namesTheLineOfAMissingScore() throws IOException {
-    Path csv = dir.resolve("gap.csv");
-    Files.writeString(csv, "label,p\n1,0.9\n0,\n");
-    CommandLineRun run =
-        CommandLineRun.of(
-            "eval",
-            "--input",
-            csv.toString(),
-            "--label",
-            "label",
-            "--score",
-            "p",
-            "--runner=DirectRunner");
+    Path csv = files.write("gap.csv", "label,p\n1,0.9\n0,\n");
+    CommandLineRun run = evalBinary(csv);
     assertEquals(1, run.code());
     assertThat(
         run.err(),

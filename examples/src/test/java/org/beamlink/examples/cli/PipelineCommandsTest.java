@@ -1,31 +1,39 @@
 package org.beamlink.examples.cli;
 
+import static org.beamlink.examples.cli.CommandLineFixture.IRIS;
+import static org.beamlink.examples.cli.CommandLineFixture.csv;
+import static org.beamlink.examples.cli.CommandLineFixture.direct;
+import static org.beamlink.examples.cli.CommandLineFixture.predict;
+import static org.beamlink.examples.cli.CommandLineFixture.succeeds;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.pipeline.LocalPredictor;
 import org.beamlink.models.pipeline.PipelineModel;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code beamlink train --pipeline} then {@code beamlink predict} with the file it wrote. */
 class PipelineCommandsTest {
-  private static final String IRIS = Path.of("data/iris.csv").toAbsolutePath().toString();
-
   @TempDir Path dir;
+
+  private CommandLineFixture files;
+
+  @BeforeEach
+  void files() {
+    files = new CommandLineFixture(dir);
+  }
 
   /**
    * Trains impute + standard-scaler + softmax on iris on embedded Flink, scores the same file with
@@ -34,7 +42,7 @@ class PipelineCommandsTest {
    */
   @Test
   void trainWritesAModelFileThatPredictScoresWith() throws IOException {
-    Path model = dir.resolve("iris.blm");
+    Path model = files.path("iris.blm");
     CommandLineRun train =
         CommandLineRun.of(
             "train",
@@ -57,19 +65,8 @@ class PipelineCommandsTest {
     PipelineModel fitted = ModelFile.read(model, PipelineModel.class);
     assertEquals(4, fitted.stages().size());
 
-    Path out = dir.resolve("scored.csv");
-    CommandLineRun predict =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            model.toString(),
-            "--input",
-            IRIS,
-            "--output",
-            out.toString(),
-            "--json",
-            "--quiet",
-            "--runner=DirectRunner");
+    Path out = files.path("scored.csv");
+    CommandLineRun predict = predict(model, IRIS, out, "--json", "--quiet");
     assertEquals(0, predict.code(), predict.err());
     assertTrue(predict.out().contains("\"rowsScored\":150"), predict.out());
     List<CSVRecord> lines = csv(out);
@@ -103,38 +100,17 @@ class PipelineCommandsTest {
 
   @Test
   void predictSendsRowsItCannotScoreToTheFailuresFile() throws IOException {
-    Path model = dir.resolve("iris.blm");
-    CommandLineRun train =
-        CommandLineRun.of(
-            "train",
-            "--pipeline",
-            "kmeans=3",
-            "--input",
-            IRIS,
-            "--model",
-            model.toString(),
-            "--quiet",
-            "--runner=DirectRunner");
-    assertEquals(0, train.code(), train.err());
-    Path input = dir.resolve("bad.csv");
+    Path model = files.path("iris.blm");
+    succeeds("train", "--pipeline", "kmeans=3", "--input", IRIS, "--model", model.toString(), "-q");
     List<String> iris = Files.readAllLines(Path.of(IRIS));
-    Files.write(input, List.of(iris.get(0), iris.get(1), "5.0,,1.4,0.2,setosa", iris.get(2)));
-    Path out = dir.resolve("scored.csv");
-    Path failures = dir.resolve("failures.csv");
+    Path input =
+        files.write(
+            "bad.csv", List.of(iris.get(0), iris.get(1), "5.0,,1.4,0.2,setosa", iris.get(2)));
+    Path out = files.path("scored.csv");
+    Path failures = files.path("failures.csv");
     CommandLineRun predict =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            model.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--failures",
-            failures.toString(),
-            "--json",
-            "--quiet",
-            "--runner=DirectRunner");
+        predict(
+            model, input.toString(), out, "--failures", failures.toString(), "--json", "--quiet");
     assertEquals(0, predict.code(), predict.err());
     assertTrue(predict.out().contains("\"rowsScored\":2"), predict.out());
     assertTrue(predict.out().contains("\"rowsFailed\":1"), predict.out());
@@ -145,16 +121,10 @@ class PipelineCommandsTest {
     assertEquals(3, csv(out).size());
   }
 
-  private static List<CSVRecord> csv(Path file) throws IOException {
-    try (CSVParser parser = CSVParser.parse(file, StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
-      return parser.getRecords();
-    }
-  }
-
   @Test
   void saysWhichStageIsUnknown() {
     CommandLineRun run =
-        CommandLineRun.of(
+        direct(
             "train",
             "--pipeline",
             "standard-scalar,logreg",
@@ -163,8 +133,7 @@ class PipelineCommandsTest {
             "--label",
             "species",
             "--model",
-            dir.resolve("m.blm").toString(),
-            "--runner=DirectRunner");
+            files.path("m.blm").toString());
     assertEquals(1, run.code());
     assertTrue(run.err().contains("Unknown pipeline stage 'standard-scalar'"), run.err());
   }
@@ -181,9 +150,9 @@ class PipelineCommandsTest {
    */
   @Test
   void trainsAPipelineOfJustTheModelNamedLikeASubcommand() throws IOException {
-    Path model = dir.resolve("logreg.blm");
+    Path model = files.path("logreg.blm");
     CommandLineRun run =
-        CommandLineRun.of(
+        succeeds(
             "train",
             "--pipeline",
             "logreg",
@@ -196,9 +165,7 @@ class PipelineCommandsTest {
             "--model",
             model.toString(),
             "--json",
-            "-q",
-            "--runner=DirectRunner");
-    assertEquals(0, run.code(), run.err());
+            "-q");
     assertTrue(run.out().contains("\"stages\":1"), run.out());
     assertEquals(1, ModelFile.read(model, PipelineModel.class).stages().size());
   }
@@ -209,10 +176,9 @@ class PipelineCommandsTest {
    */
   @Test
   void refusesAModelPathThatIsADirectoryBeforeTraining() throws IOException {
-    Path input = dir.resolve("empty-label.csv");
-    Files.writeString(input, "x,label\n1,\n2,\n");
+    Path input = files.write("empty-label.csv", "x,label\n1,\n2,\n");
     CommandLineRun run =
-        CommandLineRun.of(
+        direct(
             "train",
             "--pipeline",
             "logreg",
@@ -221,8 +187,7 @@ class PipelineCommandsTest {
             "--label",
             "label",
             "--model",
-            dir.toString(),
-            "--runner=DirectRunner");
+            dir.toString());
     assertEquals(1, run.code());
     assertThat(run.err(), containsString("train: error: --model " + dir + " is a directory"));
   }
@@ -234,9 +199,9 @@ class PipelineCommandsTest {
    */
   @Test
   void aFeaturePipelineTrainsWithoutALabelAndPredictAddsItsFeatures() throws IOException {
-    Path model = dir.resolve("features.blm");
+    Path model = files.path("features.blm");
     CommandLineRun train =
-        CommandLineRun.of(
+        succeeds(
             "train",
             "--pipeline",
             "standard-scaler",
@@ -244,22 +209,10 @@ class PipelineCommandsTest {
             IRIS,
             "--model",
             model.toString(),
-            "-q",
-            "--runner=DirectRunner");
-    assertEquals(0, train.code(), train.err());
+            "-q");
     assertThat(train.out(), containsString("(2 stages; no model stage: a feature pipeline)"));
-    Path out = dir.resolve("features.csv");
-    CommandLineRun predict =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            model.toString(),
-            "--input",
-            IRIS,
-            "--output",
-            out.toString(),
-            "-q",
-            "--runner=DirectRunner");
+    Path out = files.path("features.csv");
+    CommandLineRun predict = predict(model, IRIS, out, "-q");
     assertEquals(0, predict.code(), predict.err());
     assertThat(
         predict.out(),

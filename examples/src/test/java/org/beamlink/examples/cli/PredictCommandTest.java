@@ -1,5 +1,8 @@
 package org.beamlink.examples.cli;
 
+import static org.beamlink.examples.cli.CommandLineFixture.IRIS;
+import static org.beamlink.examples.cli.CommandLineFixture.csv;
+import static org.beamlink.examples.cli.CommandLineFixture.predict;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -14,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * trained once, on the DirectRunner.
  */
 class PredictCommandTest {
-  private static final String IRIS = Path.of("data/iris.csv").toAbsolutePath().toString();
-
   @TempDir static Path models;
 
   /** KMeans, k=3, on the 4 numeric columns of iris. */
@@ -41,46 +40,38 @@ class PredictCommandTest {
 
   @TempDir Path dir;
 
+  private CommandLineFixture files;
+
   @BeforeAll
   static void train() {
     kmeans = models.resolve("kmeans.blm");
     hashed = models.resolve("hashed.blm");
-    for (String[] args :
-        new String[][] {
-          {"--pipeline", "kmeans=3", "--model", kmeans.toString()},
-          {"--pipeline", "hash=64,softmax", "--label", "species", "--model", hashed.toString()}
-        }) {
-      List<String> all = new ArrayList<>(List.of("train", "--input", IRIS));
-      all.addAll(List.of(args));
-      all.addAll(List.of("-q", "--runner=DirectRunner"));
-      CommandLineRun run = CommandLineRun.of(all.toArray(new String[0]));
-      assertEquals(0, run.code(), run.err());
-    }
+    CommandLineFixture.succeeds(
+        "train", "--input", IRIS, "--pipeline", "kmeans=3", "--model", kmeans.toString(), "-q");
+    CommandLineFixture.succeeds(
+        "train",
+        "--input",
+        IRIS,
+        "--pipeline",
+        "hash=64,softmax",
+        "--label",
+        "species",
+        "--model",
+        hashed.toString(),
+        "-q");
+  }
+
+  @BeforeEach
+  void files() {
+    files = new CommandLineFixture(dir);
   }
 
   private Path irisWith(String... extra) throws IOException {
-    List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(IRIS)).subList(0, 3));
+    List<String> iris = Files.readAllLines(Path.of(IRIS));
+    List<String> lines = new ArrayList<>(iris.subList(0, 3));
     lines.addAll(List.of(extra));
-    lines.add(Files.readAllLines(Path.of(IRIS)).get(3));
-    Path file = dir.resolve("input.csv");
-    Files.write(file, lines);
-    return file;
-  }
-
-  private static List<CSVRecord> csv(Path file) throws IOException {
-    try (CSVParser parser = CSVParser.parse(file, StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
-      return parser.getRecords();
-    }
-  }
-
-  /** What a directory holds besides {@code keep}: temporary files left behind. */
-  private static List<String> leftovers(Path directory, String... keep) throws IOException {
-    try (Stream<Path> files = Files.list(directory)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> !List.of(keep).contains(n))
-          .toList();
-    }
+    lines.add(iris.get(3));
+    return files.write("input.csv", lines);
   }
 
   /**
@@ -91,22 +82,11 @@ class PredictCommandTest {
   void writesRecordsThatCannotBeReadOrScoredToTheFailuresFileAndScoresTheRest() throws IOException {
     Path input =
         irisWith("5.0,,1.4,0.2,setosa", "5.0,3.1,1.4", "5.0,oops,1.4,0.2,setosa", "5,1,1,inf,x");
-    Path out = dir.resolve("scored.csv");
-    Path failures = dir.resolve("failures.csv");
+    Path out = files.path("scored.csv");
+    Path failures = files.path("failures.csv");
     CommandLineRun run =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            kmeans.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--failures",
-            failures.toString(),
-            "--json",
-            "--quiet",
-            "--runner=DirectRunner");
+        predict(
+            kmeans, input.toString(), out, "--failures", failures.toString(), "--json", "--quiet");
     assertEquals(0, run.code(), run.err());
     assertThat(run.out(), containsString("\"rowsScored\":3"));
     assertThat(run.out(), containsString("\"rowsFailed\":4"));
@@ -140,20 +120,15 @@ class PredictCommandTest {
   @Test
   void printsAVectorOfAFailedRowReadably() throws IOException {
     Path input = irisWith("5.0,NaN,1.4,0.2,setosa");
-    Path failures = dir.resolve("failures.csv");
+    Path failures = files.path("failures.csv");
     CommandLineRun run =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            hashed.toString(),
-            "--input",
+        predict(
+            hashed,
             input.toString(),
-            "--output",
-            dir.resolve("scored.csv").toString(),
+            files.path("scored.csv"),
             "--failures",
             failures.toString(),
-            "--quiet",
-            "--runner=DirectRunner");
+            "--quiet");
     assertEquals(0, run.code(), run.err());
     List<CSVRecord> failed = csv(failures);
     assertEquals(2, failed.size(), failed.toString());
@@ -167,17 +142,7 @@ class PredictCommandTest {
   @Test
   void failsOnAnUnscorableRecordNamingFileAndLineAndLeavesNoTemporaryFiles() throws IOException {
     Path input = irisWith("5.0,,1.4,0.2,setosa");
-    Path out = dir.resolve("scored.csv");
-    CommandLineRun run =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            kmeans.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--runner=DirectRunner");
+    CommandLineRun run = predict(kmeans, input.toString(), files.path("scored.csv"));
     assertEquals(1, run.code());
     assertThat(
         run.err(),
@@ -187,7 +152,7 @@ class PredictCommandTest {
                 + ", line 4: Pipeline stage 1: Column 'sepal_width' is null in row"
                 + " {sepal_length: 5.0, sepal_width: null, petal_length: 1.4, petal_width: 0.2,"
                 + " species: \"setosa\"}\n"));
-    assertEquals(List.of(), leftovers(dir, "input.csv"));
+    assertEquals(List.of(), files.leftovers("input.csv"));
   }
 
   /**
@@ -197,35 +162,17 @@ class PredictCommandTest {
   @Test
   void refusesAnOutputThatIsADirectoryAndLeavesNothingBehind() throws IOException {
     Path input = irisWith();
-    Path out = Files.createDirectory(dir.resolve("out"));
-    CommandLineRun run =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            kmeans.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--runner=DirectRunner");
+    Path out = Files.createDirectory(files.path("out"));
+    CommandLineRun run = predict(kmeans, input.toString(), out);
     assertEquals(1, run.code());
     assertThat(run.err(), containsString("--output " + out + " is a directory"));
-    assertEquals(List.of(), leftovers(dir, "input.csv", "out"));
+    assertEquals(List.of(), files.leftovers("input.csv", "out"));
   }
 
   @Test
   void refusesToOverwriteAnInputFile() throws IOException {
     Path input = irisWith();
-    CommandLineRun run =
-        CommandLineRun.of(
-            "predict",
-            "--model",
-            kmeans.toString(),
-            "--input",
-            dir.resolve("*.csv").toString(),
-            "--output",
-            input.toString(),
-            "--runner=DirectRunner");
+    CommandLineRun run = predict(kmeans, files.path("*.csv").toString(), input);
     assertEquals(1, run.code());
     assertThat(run.err(), containsString("--output " + input + " is one of the input files"));
   }
@@ -238,23 +185,13 @@ class PredictCommandTest {
     CommandLineRun run;
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      run =
-          CommandLineRun.of(
-              "predict",
-              "--model",
-              kmeans.toString(),
-              "--input",
-              IRIS,
-              "--output",
-              dir.resolve("scored.csv").toString(),
-              "--quiet",
-              "--runner=DirectRunner");
+      run = predict(kmeans, IRIS, files.path("scored.csv"), "--quiet");
     } finally {
       System.setErr(stderr);
     }
     assertEquals(0, run.code(), run.err());
     assertEquals("", run.err());
     assertThat(captured.toString(StandardCharsets.UTF_8), not(containsString("WARN")));
-    assertEquals(List.of("scored.csv"), leftovers(dir));
+    assertEquals(List.of("scored.csv"), files.leftovers());
   }
 }
