@@ -84,7 +84,7 @@ public abstract class BinaryClassificationEvaluation
 
   abstract @Nullable String scoreCol();
 
-  abstract @Nullable String detailCol();
+  abstract @Nullable String predictionDetailCol();
 
   abstract @Nullable List<String> detailLabels();
 
@@ -108,7 +108,7 @@ public abstract class BinaryClassificationEvaluation
 
     abstract Builder setScoreCol(String scoreCol);
 
-    abstract Builder setDetailCol(String detailCol);
+    abstract Builder setPredictionDetailCol(String predictionDetailCol);
 
     abstract Builder setDetailLabels(List<String> detailLabels);
 
@@ -156,15 +156,18 @@ public abstract class BinaryClassificationEvaluation
   }
 
   /**
-   * Evaluates the prediction detail column {@code detailCol} ({@code MAP<STRING, DOUBLE>} label to
-   * probability, or a vector with {@link #withDetailLabels}) against {@code labelCol}.
+   * Evaluates the prediction detail column {@code predictionDetailCol} ({@code MAP<STRING, DOUBLE>}
+   * label to probability, or a vector with {@link #withDetailLabels}) against {@code labelCol}.
    *
    * <pre>{@code
    * rows.apply(BinaryClassificationEvaluation.ofDetail("label", "detail"));
    * }</pre>
    */
-  public static BinaryClassificationEvaluation ofDetail(String labelCol, String detailCol) {
-    return defaults(labelCol).setDetailCol(checkName(detailCol, "detailCol")).build();
+  public static BinaryClassificationEvaluation ofDetail(
+      String labelCol, String predictionDetailCol) {
+    return defaults(labelCol)
+        .setPredictionDetailCol(checkName(predictionDetailCol, "predictionDetailCol"))
+        .build();
   }
 
   /**
@@ -281,7 +284,7 @@ public abstract class BinaryClassificationEvaluation
 
   @Override
   public PCollection<BinaryMetrics> expand(PCollection<Row> input) {
-    if (scoreCol() == null && detailLabels() != null && detailCol() == null) {
+    if (scoreCol() == null && detailLabels() != null && predictionDetailCol() == null) {
       throw new IllegalArgumentException("Detail labels need a prediction detail column");
     }
     BinaryScores scores =
@@ -289,7 +292,7 @@ public abstract class BinaryClassificationEvaluation
             input.getSchema(),
             labelCol(),
             scoreCol(),
-            detailCol(),
+            predictionDetailCol(),
             detailLabels(),
             positiveLabel());
     if (cumulativeEvery() != null || !EvaluationWindowing.isGlobal(input)) {
@@ -310,7 +313,7 @@ public abstract class BinaryClassificationEvaluation
     builder
         .add(DisplayData.item("labelCol", labelCol()))
         .addIfNotNull(DisplayData.item("scoreCol", scoreCol()))
-        .addIfNotNull(DisplayData.item("detailCol", detailCol()))
+        .addIfNotNull(DisplayData.item("predictionDetailCol", predictionDetailCol()))
         .addIfNotNull(DisplayData.item("positiveLabel", positiveLabel()))
         .add(DisplayData.item("threshold", threshold()))
         .add(DisplayData.item("curvePoints", curvePoints()))

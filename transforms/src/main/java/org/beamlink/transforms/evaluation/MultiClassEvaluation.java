@@ -34,10 +34,10 @@ import org.joda.time.Duration;
  * the log loss; with scikit-learn's definitions (see {@link MultiClassMetrics}).
  *
  * <p>Inputs: {@link #of} takes a prediction column of the label column's type; {@link
- * #withDetailCol} adds a prediction detail for the log loss; {@link #ofDetail} takes only a detail
- * and predicts its most probable label (ties: the first in label order). A detail is a {@code
- * MAP<STRING, DOUBLE>} from label to probability, or a vector whose labels are given in order with
- * {@link #withDetailLabels} (as {@code LinearScorer} writes it, in the model's {@code
+ * #withPredictionDetailCol} adds a prediction detail for the log loss; {@link #ofDetail} takes only
+ * a detail and predicts its most probable label (ties: the first in label order). A detail is a
+ * {@code MAP<STRING, DOUBLE>} from label to probability, or a vector whose labels are given in
+ * order with {@link #withDetailLabels} (as {@code LinearScorer} writes it, in the model's {@code
  * labelValues()} order).
  *
  * <p>Labels: the confusion matrix's rows and columns are the sorted union of true and predicted
@@ -59,7 +59,7 @@ import org.joda.time.Duration;
  *
  * <pre>{@code
  * PCollection<MultiClassMetrics> m =
- *     scored.apply(MultiClassEvaluation.of("label", "prediction").withDetailCol("detail")
+ *     scored.apply(MultiClassEvaluation.of("label", "prediction").withPredictionDetailCol("detail")
  *         .withDetailLabels("0", "1", "2"));
  * m.apply(MetricsRows.of(MultiClassMetrics.schema()));
  * }</pre>
@@ -73,7 +73,7 @@ public abstract class MultiClassEvaluation
 
   abstract @Nullable String predictionCol();
 
-  abstract @Nullable String detailCol();
+  abstract @Nullable String predictionDetailCol();
 
   abstract @Nullable List<String> detailLabels();
 
@@ -89,7 +89,7 @@ public abstract class MultiClassEvaluation
 
     abstract Builder setPredictionCol(String predictionCol);
 
-    abstract Builder setDetailCol(String detailCol);
+    abstract Builder setPredictionDetailCol(String predictionDetailCol);
 
     abstract Builder setDetailLabels(List<String> detailLabels);
 
@@ -123,17 +123,17 @@ public abstract class MultiClassEvaluation
   }
 
   /**
-   * Evaluates the most probable label of the prediction detail {@code detailCol} against {@code
-   * labelCol}, with the log loss of the detail's probabilities.
+   * Evaluates the most probable label of the prediction detail {@code predictionDetailCol} against
+   * {@code labelCol}, with the log loss of the detail's probabilities.
    *
    * <pre>{@code
    * rows.apply(MultiClassEvaluation.ofDetail("label", "detail"));
    * }</pre>
    */
-  public static MultiClassEvaluation ofDetail(String labelCol, String detailCol) {
+  public static MultiClassEvaluation ofDetail(String labelCol, String predictionDetailCol) {
     return new AutoValue_MultiClassEvaluation.Builder()
         .setLabelCol(checkName(labelCol, "labelCol"))
-        .setDetailCol(checkName(detailCol, "detailCol"))
+        .setPredictionDetailCol(checkName(predictionDetailCol, "predictionDetailCol"))
         .setZeroDivision(0.0)
         .build();
   }
@@ -142,11 +142,13 @@ public abstract class MultiClassEvaluation
    * A prediction detail column for the log loss (with {@link #of}); none by default.
    *
    * <pre>{@code
-   * MultiClassEvaluation.of("label", "prediction").withDetailCol("detail");
+   * MultiClassEvaluation.of("label", "prediction").withPredictionDetailCol("detail");
    * }</pre>
    */
-  public MultiClassEvaluation withDetailCol(String detailCol) {
-    return toBuilder().setDetailCol(checkName(detailCol, "detailCol")).build();
+  public MultiClassEvaluation withPredictionDetailCol(String predictionDetailCol) {
+    return toBuilder()
+        .setPredictionDetailCol(checkName(predictionDetailCol, "predictionDetailCol"))
+        .build();
   }
 
   /**
@@ -217,13 +219,13 @@ public abstract class MultiClassEvaluation
                 + "; expected the same type");
       }
     }
-    if (detailCol() == null && detailLabels() != null) {
+    if (predictionDetailCol() == null && detailLabels() != null) {
       throw new IllegalArgumentException("Detail labels need a prediction detail column");
     }
     PredictionDetail detail =
-        detailCol() == null
+        predictionDetailCol() == null
             ? null
-            : PredictionDetail.of(schema, detailCol(), labelType, detailLabels());
+            : PredictionDetail.of(schema, predictionDetailCol(), labelType, detailLabels());
     return EvaluationWindowing.combine(
         input,
         new ConfusionFn(labelCol(), predictionCol(), detail, labelType, zeroDivision()),
@@ -238,7 +240,7 @@ public abstract class MultiClassEvaluation
     builder
         .add(DisplayData.item("labelCol", labelCol()))
         .addIfNotNull(DisplayData.item("predictionCol", predictionCol()))
-        .addIfNotNull(DisplayData.item("detailCol", detailCol()))
+        .addIfNotNull(DisplayData.item("predictionDetailCol", predictionDetailCol()))
         .add(DisplayData.item("zeroDivision", zeroDivision()));
     if (cumulativeEvery() != null) {
       builder.add(DisplayData.item("cumulativeEvery", cumulativeEvery()));

@@ -85,7 +85,7 @@ class MultiClassEvaluationTest {
         p.apply(Create.of(digits()).withRowSchema(SCHEMA))
             .apply(
                 MultiClassEvaluation.of("label", "prediction")
-                    .withDetailCol("detail")
+                    .withPredictionDetailCol("detail")
                     .withDetailLabels(DIGITS));
     PAssert.thatSingleton(metrics)
         .satisfies(
