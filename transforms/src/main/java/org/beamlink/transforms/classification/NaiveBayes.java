@@ -21,6 +21,7 @@ import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.PipelineStage;
+import org.beamlink.transforms.stats.ClassStatsFn;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -396,8 +397,8 @@ public final class NaiveBayes {
       return input
           .apply(
               "Class statistics",
-              Combine.globally(new NaiveBayesTraining.StatsFn(params, bound, weightIndex)))
-          .setCoder(new NaiveBayesTraining.StatsCoder())
+              Combine.globally(NaiveBayesTraining.statsFn(params, bound, weightIndex)))
+          .setCoder(ClassStatsFn.TableCoder.of())
           .apply("Build model", MapElements.via(new NaiveBayesTraining.BuildModel(params)))
           .setCoder(TransformerCoder.of(NaiveBayesModel.class, mapping));
     }

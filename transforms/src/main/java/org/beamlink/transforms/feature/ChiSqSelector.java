@@ -1,21 +1,7 @@
 package org.beamlink.transforms.feature;
 
 import com.google.auto.value.AutoValue;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
@@ -23,12 +9,10 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.ChiSqSelectorModel;
 import org.beamlink.models.feature.ChiSqSelectorModel.SelectorType;
-import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
@@ -38,6 +22,7 @@ import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.RowText;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.PipelineStage;
+import org.beamlink.transforms.stats.ClassStatsFn;
 
 /**
  * Chi-squared feature selection: {@link #fit()} scores every feature of a vector column against a
@@ -82,6 +67,8 @@ import org.beamlink.transforms.pipeline.PipelineStage;
 public final class ChiSqSelector {
   /** The most distinct labels a fit accepts: its combine holds {@code numClasses x d} sums. */
   public static final int MAX_CLASSES = 1000;
+
+  private static final String NAME = "ChiSqSelector";
 
   private ChiSqSelector() {}
 
@@ -329,8 +316,13 @@ public final class ChiSqSelector {
                 + labelType
                 + "; expected a string, boolean or number");
       }
-      ClassSumsFn sums =
-          new ClassSumsFn(FeatureColumns.ofVector(inputCol()).bind(schema), inputCol(), labelCol());
+      ClassStatsFn sums =
+          ClassStatsFn.of(
+              NAME,
+              FeatureColumns.ofVector(inputCol()).bind(schema),
+              labelCol(),
+              MAX_CLASSES,
+              new AddRow(inputCol()));
       Select select =
           new Select(
               inputCol(),
@@ -341,7 +333,7 @@ public final class ChiSqSelector {
               selectorParam());
       return input
           .apply("Class sums", Combine.globally(sums))
-          .setCoder(new ClassSumsCoder())
+          .setCoder(ClassStatsFn.TableCoder.of())
           .apply("Select features", MapElements.via(select))
           .setCoder(TransformerCoder.of(ChiSqSelectorModel.class, mapping));
     }
@@ -372,54 +364,18 @@ public final class ChiSqSelector {
     return value;
   }
 
-  /**
-   * Per-class row counts and feature sums: for each label's text, {@code d} sums then the count.
-   */
-  static final class ClassSums implements Serializable {
+  /** Adds a row's features, which must not be negative, to its class's sums. */
+  private static final class AddRow implements ClassStatsFn.RowUpdate {
     private static final long serialVersionUID = 1L;
 
-    int d = -1;
-    final TreeMap<String, double[]> byLabel = new TreeMap<>();
-  }
-
-  /** Sums features per class: a row's features to its label's sums. */
-  static final class ClassSumsFn extends Combine.CombineFn<Row, ClassSums, ClassSums> {
-    private static final long serialVersionUID = 1L;
-
-    private final FeatureColumns.Bound features;
     private final String inputCol;
-    private final String labelCol;
 
-    ClassSumsFn(FeatureColumns.Bound features, String inputCol, String labelCol) {
-      this.features = features;
+    AddRow(String inputCol) {
       this.inputCol = inputCol;
-      this.labelCol = labelCol;
     }
 
     @Override
-    public ClassSums createAccumulator() {
-      return new ClassSums();
-    }
-
-    @Override
-    public ClassSums addInput(ClassSums acc, Row row) {
-      Vector x = features.extract(row);
-      String label = LabelValues.text(row, labelCol);
-      if (acc.d < 0) {
-        acc.d = x.size();
-      } else if (x.size() != acc.d) {
-        throw new IllegalArgumentException(
-            "Vector column '"
-                + inputCol
-                + "' has size "
-                + x.size()
-                + " in row "
-                + RowText.of(row)
-                + " but size "
-                + acc.d
-                + " in other rows; expected one size");
-      }
-      double[] sums = sumsOf(acc, label);
+    public void add(ClassStatsFn.ClassStats s, Vector x, double w, Row row) {
       x.forEachNonzero(
           (j, v) -> {
             if (v < 0) {
@@ -435,72 +391,8 @@ public final class ChiSqSelector {
                       + "; the chi-squared statistic needs non-negative features"
                       + " (counts or frequencies)");
             }
-            sums[j] += v;
+            s.addToSum(j, v);
           });
-      sums[acc.d] += 1;
-      return acc;
-    }
-
-    private static double[] sumsOf(ClassSums acc, String label) {
-      double[] sums = acc.byLabel.get(label);
-      if (sums == null) {
-        if (acc.byLabel.size() >= MAX_CLASSES) {
-          throw new IllegalArgumentException(
-              "ChiSqSelector supports at most "
-                  + MAX_CLASSES
-                  + " distinct labels; found more, e.g. "
-                  + label
-                  + ". Is the label column continuous?");
-        }
-        sums = new double[acc.d + 1];
-        acc.byLabel.put(label, sums);
-      }
-      return sums;
-    }
-
-    @Override
-    public ClassSums mergeAccumulators(Iterable<ClassSums> accumulators) {
-      ClassSums merged = new ClassSums();
-      for (ClassSums a : accumulators) {
-        if (a.d < 0) {
-          continue;
-        }
-        if (merged.d < 0) {
-          merged.d = a.d;
-        } else if (a.d != merged.d) {
-          throw new IllegalArgumentException(
-              "Vector column '"
-                  + inputCol
-                  + "' has sizes "
-                  + merged.d
-                  + " and "
-                  + a.d
-                  + " in different rows; expected one size");
-        }
-        for (Map.Entry<String, double[]> e : a.byLabel.entrySet()) {
-          double[] sums = sumsOf(merged, e.getKey());
-          double[] add = e.getValue();
-          for (int j = 0; j < add.length; j++) {
-            sums[j] += add[j];
-          }
-        }
-      }
-      return merged;
-    }
-
-    @Override
-    public ClassSums extractOutput(ClassSums acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<ClassSums> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder) {
-      return new ClassSumsCoder();
-    }
-
-    @Override
-    public Coder<ClassSums> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
-      return new ClassSumsCoder();
     }
   }
 
@@ -508,7 +400,7 @@ public final class ChiSqSelector {
    * Scores and selects the features from the class sums of all rows; fails on an empty input or a
    * single class.
    */
-  static final class Select extends SimpleFunction<ClassSums, ChiSqSelectorModel> {
+  static final class Select extends SimpleFunction<ClassStatsFn.Table, ChiSqSelectorModel> {
     private static final long serialVersionUID = 1L;
 
     private final String inputCol;
@@ -534,64 +426,17 @@ public final class ChiSqSelector {
     }
 
     @Override
-    public ChiSqSelectorModel apply(ClassSums acc) {
-      if (acc.byLabel.isEmpty()) {
-        throw new IllegalArgumentException("ChiSqSelector: no rows to fit on");
-      }
-      if (acc.byLabel.size() < 2) {
-        throw new IllegalArgumentException(
-            "ChiSqSelector needs at least 2 distinct labels in column '"
-                + labelCol
-                + "'; found only "
-                + acc.byLabel.keySet());
-      }
-      List<String> labels = new ArrayList<>(acc.byLabel.keySet());
-      labels.sort(LabelValues.order(labelType));
+    public ChiSqSelectorModel apply(ClassStatsFn.Table stats) {
+      List<String> labels = stats.labels(labelType, NAME, labelCol);
       long[] counts = new long[labels.size()];
       double[][] sums = new double[labels.size()][];
       for (int c = 0; c < labels.size(); c++) {
-        double[] s = acc.byLabel.get(labels.get(c));
-        counts[c] = (long) s[acc.d];
-        sums[c] = Arrays.copyOf(s, acc.d);
+        ClassStatsFn.ClassStats s = stats.get(labels.get(c));
+        counts[c] = s.rows();
+        sums[c] = s.sums();
       }
       return ChiSqSelectorModel.fromClassSums(
           inputCol, outputCol, selectorType, selectorParam, counts, sums);
     }
-  }
-
-  /** Coder of {@link ClassSums}: the size, then each label's text and sums in label order. */
-  static final class ClassSumsCoder extends CustomCoder<ClassSums> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public void encode(ClassSums value, OutputStream out) throws IOException {
-      VarInt.encode(value.d + 1, out);
-      VarInt.encode(value.byLabel.size(), out);
-      DataOutputStream data = new DataOutputStream(out);
-      for (Map.Entry<String, double[]> e : value.byLabel.entrySet()) {
-        data.writeUTF(e.getKey());
-        data.flush();
-        ArrayEncoding.writeDoubles(e.getValue(), out);
-      }
-    }
-
-    @Override
-    public ClassSums decode(InputStream in) throws IOException {
-      ClassSums value = new ClassSums();
-      value.d = VarInt.decodeInt(in) - 1;
-      int size = VarInt.decodeInt(in);
-      if (size < 0) {
-        throw new CoderException("Corrupt class sums: " + size + " labels");
-      }
-      DataInputStream data = new DataInputStream(in);
-      for (int i = 0; i < size; i++) {
-        String label = data.readUTF();
-        value.byLabel.put(label, ArrayEncoding.readDoubles(in));
-      }
-      return value;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }
