@@ -45,17 +45,23 @@ public abstract class PackBlocks extends PTransform<PCollection<Row>, PCollectio
   /** The default number of rows per block. */
   public static final int DEFAULT_BLOCK_SIZE = 4096;
 
-  abstract FeatureColumns features();
+  /** The feature columns packed into each block's matrix. */
+  public abstract FeatureColumns features();
 
-  abstract @Nullable String labelCol();
+  /** The label column, or null. */
+  public abstract @Nullable String labelCol();
 
-  abstract @Nullable PCollectionView<List<String>> labelValues();
+  /** The class labels a label becomes the index of ({@link #withLabelValues}), or null. */
+  public abstract @Nullable PCollectionView<List<String>> labelValues();
 
-  abstract @Nullable String weightCol();
+  /** The weight column, or null. */
+  public abstract @Nullable String weightCol();
 
-  abstract int blockSize();
+  /** Rows per block. */
+  public abstract int blockSize();
 
-  abstract boolean unitNorm();
+  /** Whether every row is scaled to unit Euclidean norm. */
+  public abstract boolean unitNorm();
 
   abstract Builder toBuilder();
 

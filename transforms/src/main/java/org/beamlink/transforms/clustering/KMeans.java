@@ -4,11 +4,13 @@ import com.google.auto.value.AutoValue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.iteration.AllReduce;
@@ -25,6 +27,8 @@ import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -309,21 +313,70 @@ public final class KMeans {
 
     @Override
     public PCollection<KMeansModel> expand(PCollection<Row> input) {
-      FeatureColumns features = features();
-      Schema schema = input.getSchema();
-      FeatureColumns.Bound bound = features.bind(schema);
+      check(input.getSchema());
+      return train(input.getPipeline(), input.apply("Pack blocks", packing()));
+    }
+
+    /**
+     * Fits the model to CSV files read by {@code csv}, their numeric feature (and weight) columns
+     * read straight into training blocks ({@link ReadCsvBlocks}) when they are numeric, else read
+     * into rows and fitted as {@link #expand} fits them: the same model either way.
+     *
+     * <pre>{@code
+     * PCollection<KMeansModel> model =
+     *     p.apply(KMeans.fit().withFeatureCols("x", "y").withK(3).fromCsv(ReadCsv.from("data.csv")));
+     * }</pre>
+     */
+    public PTransform<PBegin, PCollection<KMeansModel>> fromCsv(ReadCsv csv) {
+      return fromCsv(ReadCsvBlocks.from(csv));
+    }
+
+    /**
+     * As {@link #fromCsv(ReadCsv)}, reading with {@code read}'s files and options (its packing is
+     * this fit's).
+     */
+    public PTransform<PBegin, PCollection<KMeansModel>> fromCsv(ReadCsvBlocks read) {
+      Fit fit = this;
+      return new PTransform<PBegin, PCollection<KMeansModel>>("KMeans.fromCsv") {
+        @Override
+        public PCollection<KMeansModel> expand(PBegin input) {
+          ReadCsvBlocks resolved = read.withInferredSchema();
+          Schema schema = resolved.schema();
+          if (fit.vectorCol() != null || !ReadCsvBlocks.canRead(schema, fit.packing())) {
+            return input.apply("Read", resolved.csv()).apply("KMeans", fit);
+          }
+          fit.check(schema);
+          return fit.train(
+              input.getPipeline(), input.apply("Read blocks", resolved.withPacking(fit.packing())));
+        }
+      };
+    }
+
+    /** Checks the columns of {@code schema} and the initial centroids. */
+    private void check(Schema schema) {
+      FeatureColumns.Bound bound = features().bind(schema);
       List<Vector> initial = initialCentroids();
       if (initial != null) {
         checkInitialCentroids(initial, bound.dimension());
       }
-      PackBlocks pack = PackBlocks.of(features).withBlockSize(blockSize());
+    }
+
+    /** How rows become training blocks. */
+    private PackBlocks packing() {
+      PackBlocks pack = PackBlocks.of(features()).withBlockSize(blockSize());
       if (weightCol() != null) {
         pack = pack.withWeightCol(weightCol());
       }
       if (distance() == DistanceMeasure.COSINE) {
         pack = pack.withRowsScaledToUnitNorm();
       }
-      PCollection<Block> blocks = input.apply("Pack blocks", pack);
+      return pack;
+    }
+
+    /** Fits the model to the training blocks. */
+    private PCollection<KMeansModel> train(Pipeline pipeline, PCollection<Block> blocks) {
+      FeatureColumns features = features();
+      List<Vector> initial = initialCentroids();
       PCollection<double[]> seeds;
       if (initial != null) {
         int d = initial.get(0).size();
@@ -332,10 +385,8 @@ public final class KMeans {
           initial.get(i).toDense().copyTo(flat, i * d);
         }
         seeds =
-            input
-                .getPipeline()
-                .apply(
-                    "Initial centroids", Create.of(List.of(flat)).withCoder(DoubleArrayCoder.of()));
+            pipeline.apply(
+                "Initial centroids", Create.of(List.of(flat)).withCoder(DoubleArrayCoder.of()));
       } else {
         seeds =
             blocks

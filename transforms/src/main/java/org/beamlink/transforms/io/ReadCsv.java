@@ -121,9 +121,16 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
 
   abstract String filepattern();
 
-  abstract @Nullable Schema schema();
+  /**
+   * The schema of the rows: given by {@link #withSchema} or fixed by {@link #withInferredSchema};
+   * null while it is to be inferred when the pipeline is built.
+   */
+  public abstract @Nullable Schema schema();
 
   abstract Map<String, FieldType> columnTypes();
+
+  /** The columns of {@link #schema()} whose types were inferred ({@link #withInferredSchema}). */
+  abstract Set<String> inferredColumns();
 
   abstract char delimiter();
 
@@ -138,6 +145,8 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     abstract Builder setSchema(@Nullable Schema schema);
 
     abstract Builder setColumnTypes(Map<String, FieldType> columnTypes);
+
+    abstract Builder setInferredColumns(Set<String> inferredColumns);
 
     abstract Builder setDelimiter(char delimiter);
 
@@ -157,6 +166,7 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     return new AutoValue_ReadCsv.Builder()
         .setFilepattern(filepattern)
         .setColumnTypes(Map.of())
+        .setInferredColumns(Set.of())
         .setDelimiter(',')
         .setLocations(false)
         .build();
@@ -174,7 +184,33 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
     for (Field field : schema.getFields()) {
       checkSupported(field.getName(), field.getType());
     }
-    return toBuilder().setSchema(schema).build();
+    return toBuilder().setSchema(schema).setInferredColumns(Set.of()).build();
+  }
+
+  /**
+   * Infers the schema now, reading every matching file once (see the class documentation), and
+   * returns this read with it fixed: reading it infers nothing more, and a value that does not
+   * parse in an inferred column is reported as it would have been. Unchanged when the schema is
+   * given. For a program that needs the schema before it builds the rest of its pipeline, such as
+   * to choose columns by type.
+   *
+   * <pre>{@code
+   * ReadCsv read = ReadCsv.from("data.csv").withInferredSchema();
+   * Schema schema = read.schema();
+   * }</pre>
+   */
+  public ReadCsv withInferredSchema() {
+    if (schema() != null) {
+      return this;
+    }
+    Schema inferred = inferSchema();
+    Set<String> names = new HashSet<>(inferred.getFieldNames());
+    names.removeAll(columnTypes().keySet());
+    return toBuilder()
+        .setSchema(inferred)
+        .setColumnTypes(Map.of())
+        .setInferredColumns(Collections.unmodifiableSet(names))
+        .build();
   }
 
   /**
@@ -261,12 +297,9 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
               + columnTypes().keySet()
               + ": withSchema declares every column, withColumnType some of an inferred schema");
     }
-    Schema schema = schema() != null ? schema() : inferSchema();
-    Set<String> inferred = new HashSet<>();
-    if (schema() == null) {
-      inferred.addAll(schema.getFieldNames());
-      inferred.removeAll(columnTypes().keySet());
-    }
+    ReadCsv resolved = withInferredSchema();
+    Schema schema = resolved.schema();
+    Set<String> inferred = resolved.inferredColumns();
     Schema output = locations() ? locatedSchema(schema) : schema;
     ParseFn parse = new ParseFn(schema, delimiter(), keepFailures, inferred, locations());
     PCollectionTuple parsed =
@@ -523,20 +556,7 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
 
     /** The value of field {@code f} in {@code cell}. */
     private @Nullable Object value(String cell, int f) {
-      Field field = schema.getField(f);
-      try {
-        return ReadCsv.value(cell, field);
-      } catch (IllegalArgumentException e) {
-        if (inferred[f] && !cell.isEmpty()) {
-          throw new IllegalArgumentException(
-              e.getMessage()
-                  + ", as most values of the column are; if the column is text, declare it so"
-                  + " (ReadCsv.withColumnType, or --schema "
-                  + field.getName()
-                  + ":string in the beamlink command line)");
-        }
-        throw e;
-      }
+      return ReadCsv.value(cell, schema.getField(f), inferred[f]);
     }
 
     private void reject(
@@ -566,6 +586,28 @@ public abstract class ReadCsv extends PTransform<PBegin, PCollection<Row>> {
         + header
         + ", the schema "
         + schema.getFieldNames();
+  }
+
+  /**
+   * The value of {@code cell} in a column of {@code field}'s type; for a column whose type was
+   * {@code inferred}, the message of a value that does not parse says how to declare it as text.
+   *
+   * @throws IllegalArgumentException naming the column and the value when it does not parse
+   */
+  static @Nullable Object value(String cell, Field field, boolean inferred) {
+    try {
+      return value(cell, field);
+    } catch (IllegalArgumentException e) {
+      if (inferred && !cell.isEmpty()) {
+        throw new IllegalArgumentException(
+            e.getMessage()
+                + ", as most values of the column are; if the column is text, declare it so"
+                + " (ReadCsv.withColumnType, or --schema "
+                + field.getName()
+                + ":string in the beamlink command line)");
+      }
+      throw e;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import com.google.auto.value.AutoValue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -13,6 +14,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
@@ -37,6 +39,8 @@ import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -452,8 +456,61 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
 
   @Override
   public PCollection<LinearModel> expand(PCollection<Row> input) {
+    return fit(input.getSchema(), pack -> input.apply("Pack blocks", pack), input);
+  }
+
+  /**
+   * Fits the model to CSV files read by {@code csv}, their numeric feature, label (and weight)
+   * columns read straight into training blocks ({@link ReadCsvBlocks}) when they are numeric, else
+   * read into rows and fitted as {@link #expand} fits them: the same model either way.
+   *
+   * <pre>{@code
+   * PCollection<LinearModel> model =
+   *     p.apply(LogisticRegression.fit().withLabelCol("y").withFeatureCols("a", "b")
+   *         .fromCsv(ReadCsv.from("data.csv")));
+   * }</pre>
+   */
+  public PTransform<PBegin, PCollection<LinearModel>> fromCsv(ReadCsv csv) {
+    return fromCsv(ReadCsvBlocks.from(csv));
+  }
+
+  /**
+   * As {@link #fromCsv(ReadCsv)}, reading with {@code read}'s files and options (its packing is
+   * this fit's).
+   */
+  public PTransform<PBegin, PCollection<LinearModel>> fromCsv(ReadCsvBlocks read) {
+    LinearFit fit = this;
+    return new PTransform<PBegin, PCollection<LinearModel>>(trainer() + ".fromCsv") {
+      @Override
+      public PCollection<LinearModel> expand(PBegin input) {
+        ReadCsvBlocks resolved = read.withInferredSchema();
+        Schema schema = resolved.schema();
+        if (fit.featureCols() == null
+            || fit.labelCol() == null
+            || !ReadCsvBlocks.canRead(schema, fit.packing())) {
+          return input.apply("Read", resolved.csv()).apply(fit.trainer(), fit);
+        }
+        return fit.fit(
+            schema, pack -> input.apply("Read blocks", resolved.withPacking(pack)), null);
+      }
+    };
+  }
+
+  /** How rows become training blocks, before class labels become indices. */
+  private PackBlocks packing() {
+    PackBlocks pack = PackBlocks.of(features()).withBlockSize(blockSize()).withLabelCol(labelCol());
+    return weightCol() == null ? pack : pack.withWeightCol(weightCol());
+  }
+
+  /**
+   * Fits the model to rows of {@code schema} made into blocks by {@code blocksOf}; {@code rows} are
+   * the rows themselves, needed for labels that are not numbers (null: every label is a number).
+   */
+  private PCollection<LinearModel> fit(
+      Schema schema,
+      Function<PackBlocks, PCollection<Block>> blocksOf,
+      @Nullable PCollection<Row> rows) {
     FeatureColumns features = features();
-    Schema schema = input.getSchema();
     features.bind(schema);
     TypeName labelType = checkLabel(schema);
     double l1 = l1();
@@ -473,10 +530,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     checkMethod(loss, l1);
     boolean numericLabels =
         type().isClassifier() && FeatureColumns.isNumeric(schema.getField(labelCol()).getType());
-    PackBlocks pack = PackBlocks.of(features).withBlockSize(blockSize()).withLabelCol(labelCol());
-    if (weightCol() != null) {
-      pack = pack.withWeightCol(weightCol());
-    }
+    PackBlocks pack = packing();
     PCollection<List<String>> labels = null;
     int maxLabels = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
     if (type().isClassifier()) {
@@ -489,7 +543,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
                         .via(LinearModel::labelValues));
       } else if (!numericLabels) {
         labels =
-            input.apply(
+            rows.apply(
                 "Distinct labels",
                 Combine.globally(
                     new DistinctLabels.OfRows(trainer(), labelCol(), labelType, 2, maxLabels)));
@@ -503,7 +557,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
         pack = pack.withLabelValues(view);
       }
     }
-    PCollection<Block> blocks = input.apply("Pack blocks", pack);
+    PCollection<Block> blocks = blocksOf.apply(pack);
     if (type().isClassifier() && labels == null) {
       labels =
           blocks.apply(

@@ -42,6 +42,7 @@ import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.evaluation.BinaryClassificationEvaluation;
 import org.beamlink.transforms.evaluation.BinaryMetrics;
+import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.Kept;
 import org.beamlink.transforms.pipeline.MlPipeline;
@@ -104,6 +105,37 @@ class LogisticRegressionTest {
     assertTrue(maxRelativeError(flink.coefficients(), direct.coefficients(), 1e-3) < 1e-9);
     assertArrayEquals(direct.intercepts(), flink.intercepts(), 1e-9);
     assertEquals(List.of("0", "1"), model("bc-" + TestRunner.DIRECT).labelValues());
+  }
+
+  /**
+   * The CSV file read straight into blocks ({@link LinearFit#fromCsv}) on both runners:
+   * scikit-learn's model to the same tolerance as from rows, and after 15 iterations the model
+   * fitted on ReadCsv's rows to 1e-9 (as runners agree: blocks hold other rows).
+   */
+  @Test
+  void breastCancerFromCsvMatchesSklearnAndTheFitOnRows() throws Exception {
+    String file =
+        Path.of(LogisticRegressionTest.class.getResource("/linear/breast_cancer.csv").toURI())
+            .toString();
+    for (TestRunner runner : List.of(TestRunner.DIRECT, TestRunner.FLINK_BATCH)) {
+      Pipeline p = runner.create("--parallelism=2");
+      keep(p.apply("Converged", breastCancerFit().fromCsv(ReadCsv.from(file))), "csv-" + runner);
+      keep(
+          p.apply("Fifteen", breastCancerFit().withMaxIter(15).fromCsv(ReadCsv.from(file))),
+          "csv15-" + runner);
+      keep(
+          p.apply("Rows", ReadCsv.from(file))
+              .apply("Rows fifteen", breastCancerFit().withMaxIter(15)),
+          "rows15-" + runner);
+      runner.run(p);
+      assertMatchesReference(model("csv-" + runner), "logistic_breast_cancer_std", 1e-4);
+      assertEquals(List.of("0", "1"), model("csv-" + runner).labelValues());
+      LinearModel csv = model("csv15-" + runner);
+      LinearModel rows = model("rows15-" + runner);
+      assertEquals(15, csv.provenance().iterations());
+      assertTrue(maxRelativeError(rows.coefficients(), csv.coefficients(), 1e-3) < 1e-9);
+      assertArrayEquals(rows.intercepts(), csv.intercepts(), 1e-9);
+    }
   }
 
   @Test

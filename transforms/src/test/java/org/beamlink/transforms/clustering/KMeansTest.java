@@ -37,6 +37,7 @@ import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
+import org.beamlink.transforms.io.ReadCsv;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +114,28 @@ class KMeansTest {
         MODELS.get(runner + "/DISTRIBUTED"),
         MODELS.get(runner + "/IN_WORKER"),
         "both execution paths give the same model, bit for bit");
+  }
+
+  /**
+   * Iris read from its CSV file straight into blocks ({@link KMeans.Fit#fromCsv}): scikit-learn's
+   * model to the same tolerance, and the model fitted on ReadCsv's rows to 1e-12 (blocks hold other
+   * rows, so sums may differ in their last bits).
+   */
+  @BoundedRunnerTest
+  void fromCsvMatchesSklearnAndTheFitOnRows(TestRunner runner) throws Exception {
+    String iris = Path.of(KMeansTest.class.getResource("/clustering/iris.csv").toURI()).toString();
+    Pipeline p = runner.create();
+    p.apply("From CSV", irisFit().fromCsv(ReadCsv.from(iris)))
+        .apply("Keep CSV", ParDo.of(new KeepModel("csv/" + runner)));
+    p.apply("Rows", ReadCsv.from(iris))
+        .apply("From rows", irisFit())
+        .apply("Keep rows", ParDo.of(new KeepModel("rows/" + runner)));
+    runner.run(p);
+    KMeansModel csv = MODELS.get("csv/" + runner);
+    KMeansModel rows = MODELS.get("rows/" + runner);
+    assertIrisModel(csv);
+    assertArrayEquals(rows.centroidValues(), csv.centroidValues(), 1e-12);
+    assertEquals(rows.provenance().finalLoss(), csv.provenance().finalLoss(), 1e-12);
   }
 
   @Test
