@@ -189,7 +189,8 @@ public final class ColumnarBenchmark {
     return new Run(options.getRunner().getSimpleName(), seconds, buildSeconds);
   }
 
-  private static List<String> names(int columns) {
+  /** The table's column names: {@code x0}, {@code x1}, ... */
+  static List<String> names(int columns) {
     List<String> names = new ArrayList<>();
     for (int c = 0; c < columns; c++) {
       names.add("x" + c);
@@ -205,7 +206,7 @@ public final class ColumnarBenchmark {
   }
 
   /** Writes the seeded table in {@code format} to {@code file}, through a partial file. */
-  private static void write(Format format, Path file, long rows, int columns, long seed)
+  static void write(Format format, Path file, long rows, int columns, long seed)
       throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + ".partial");
     Files.deleteIfExists(partial);

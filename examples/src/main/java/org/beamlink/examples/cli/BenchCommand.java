@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.beamlink.examples.bench.ColumnarBenchmark;
 import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
+import org.beamlink.examples.bench.IngestBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Unmatched;
  * bin/beamlink bench kmeans --rows 200000 --dims 10 --k 10 --iterations 10
  * bin/beamlink bench csv                                     # ReadCsv on 3M rows x 6 columns
  * bin/beamlink bench columnar                                # 1M x 50 from CSV, Parquet, Avro
+ * bin/beamlink bench ingest                                  # 1M x 50 into training blocks
  * }</pre>
  */
 @Command(
@@ -43,7 +45,8 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
-      BenchCommand.ColumnarBench.class
+      BenchCommand.ColumnarBench.class,
+      BenchCommand.IngestBench.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -377,6 +380,50 @@ public final class BenchCommand implements Runnable {
           new ColumnarBenchmark.Config(
               rows, columns, readColumns == null ? columns : readColumns, formats, runs, seed, dir);
       ColumnarBenchmark.run(config, beamArgs).forEach(out);
+    }
+  }
+
+  /** {@code beamlink bench ingest}: see {@link IngestBenchmark}. */
+  @Command(
+      name = "ingest",
+      description =
+          "Reads a seeded table of double columns from CSV, Parquet and LibSVM into training"
+              + " blocks (and CSV into rows): MB of CSV a second, per core. Default: 1M rows x 50"
+              + " columns.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class IngestBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows of the table.")
+    long rows;
+
+    @Option(names = "--columns", defaultValue = "50", description = "Double columns.")
+    int columns;
+
+    @Option(
+        names = "--modes",
+        split = ",",
+        defaultValue = "CSV_ROWS,CSV_ROWS_PACKED,CSV_BLOCKS,PARQUET_ROWS_PACKED,LIBSVM_ROWS_PACKED",
+        description = "Modes to run, in this order (default: ${DEFAULT-VALUE}).")
+    List<IngestBenchmark.Mode> modes;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each mode.")
+    int runs;
+
+    @Option(
+        names = "--dir",
+        description =
+            "Where the files are, written first when missing (default: the temporary"
+                + " directory).")
+    Path dir;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) throws IOException {
+      IngestBenchmark.run(
+              new IngestBenchmark.Config(rows, columns, modes, runs, seed, dir), beamArgs)
+          .forEach(out);
     }
   }
 }

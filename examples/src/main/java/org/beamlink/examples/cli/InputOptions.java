@@ -13,9 +13,12 @@ import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.transforms.io.ReadAvro;
 import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.io.ReadParquet;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -102,6 +105,8 @@ final class InputOptions {
               + " from every value: numeric when most values are numbers (int64 if all are"
               + " integers), else string.")
   List<String> schema = new ArrayList<>();
+
+  private @Nullable ReadCsv csv;
 
   /** Options reading {@code input} with {@code delimiter}, for a program or a test. */
   static InputOptions of(String input, char delimiter) {
@@ -199,8 +204,34 @@ final class InputOptions {
     }
   }
 
-  /** {@link ReadCsv} configured by the options. */
+  /**
+   * The CSV input as training blocks ({@link ReadCsvBlocks}) when {@code used} (the columns a
+   * command trains on) are every column of the files and all numeric, with {@code why} ending the
+   * message of a missing value as {@link ValueRules} ends it; else null, and the command reads rows
+   * ({@link #read}) for {@link ValueRules} to check every column.
+   */
+  @Nullable ReadCsvBlocks blocks(List<String> used, String why) {
+    if (format() != Format.CSV) {
+      return null;
+    }
+    Schema schema = readCsv().schema();
+    for (Schema.Field field : schema.getFields()) {
+      if (!used.contains(field.getName()) || !FeatureColumns.isNumeric(field.getType())) {
+        return null;
+      }
+    }
+    return ReadCsvBlocks.from(readCsv()).withMissingValueReason(why);
+  }
+
+  /** {@link ReadCsv} configured by the options, its schema inferred (once: the files are read). */
   ReadCsv readCsv() {
+    if (csv == null) {
+      csv = configuredCsv().withInferredSchema();
+    }
+    return csv;
+  }
+
+  private ReadCsv configuredCsv() {
     checkMatches();
     ReadCsv read = ReadCsv.from(input).withDelimiter(delimiter);
     for (String declaration : schema) {

@@ -17,6 +17,7 @@ import org.beamlink.models.clustering.KMeansModel;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.transforms.clustering.InitMode;
 import org.beamlink.transforms.clustering.KMeans;
+import org.beamlink.transforms.io.ReadCsvBlocks;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,28 +95,25 @@ public final class KMeansCommand implements Callable<Integer> {
         output.progress(spec.commandLine().getErr(), "kmeans", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<Row> located =
-        input.read(pipeline, readable -> features.columns(readable, List.of()));
-    List<String> columns = features.columns(InputOptions.valuesSchema(located), List.of());
-    PCollection<Row> rows =
-        located.apply(
-            ValueRules.finite()
-                .requiring(
-                    columns,
-                    "kmeans needs a value in every feature column (fill the missing ones, or"
-                        + " fit 'train --pipeline impute,kmeans=K')"));
-    PCollection<KMeansModel> model =
-        rows.apply(
-            "KMeans",
-            KMeans.fit()
-                .withFeatureCols(columns.toArray(new String[0]))
-                .withK(k)
-                .withMaxIter(maxIter)
-                .withTol(tol)
-                .withSeed(seed)
-                .withInitMode(init)
-                .withDistance(distance)
-                .withExecution(execution));
+    String why =
+        "kmeans needs a value in every feature column (fill the missing ones, or"
+            + " fit 'train --pipeline impute,kmeans=K')";
+    ReadCsvBlocks blocks =
+        input.format() == InputOptions.Format.CSV
+            ? input.blocks(features.columns(input.readCsv().schema(), List.of()), why)
+            : null;
+    List<String> columns;
+    PCollection<KMeansModel> model;
+    if (blocks != null) {
+      columns = features.columns(blocks.schema(), List.of());
+      model = pipeline.apply("KMeans", fit(columns).fromCsv(blocks));
+    } else {
+      PCollection<Row> located =
+          input.read(pipeline, readable -> features.columns(readable, List.of()));
+      columns = features.columns(InputOptions.valuesSchema(located), List.of());
+      PCollection<Row> rows = located.apply(ValueRules.finite().requiring(columns, why));
+      model = rows.apply("KMeans", fit(columns));
+    }
     KMeansModel fitted = SingletonResult.run(model, options, progress);
     double seconds = (System.nanoTime() - start) / 1e9;
     output.print(
@@ -123,6 +121,18 @@ public final class KMeansCommand implements Callable<Integer> {
         table(fitted, columns),
         json(fitted, columns, options.getRunner().getSimpleName(), seconds));
     return 0;
+  }
+
+  private KMeans.Fit fit(List<String> columns) {
+    return KMeans.fit()
+        .withFeatureCols(columns.toArray(new String[0]))
+        .withK(k)
+        .withMaxIter(maxIter)
+        .withTol(tol)
+        .withSeed(seed)
+        .withInitMode(init)
+        .withDistance(distance)
+        .withExecution(execution);
   }
 
   private static String table(KMeansModel model, List<String> columns) {

@@ -23,6 +23,7 @@ import org.beamlink.models.optim.OptimMethod;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.classification.LogisticRegression;
+import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.io.ReadLibSvm;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
@@ -317,11 +318,26 @@ public final class TrainCommand implements Callable<Integer> {
               .withOptimMethod(optim)
               .withExecution(execution);
       List<String> names;
-      PCollection<Row> rows;
+      PCollection<LinearModel> fitted;
+      String why =
+          "train logreg needs a value in the label and every feature column (fill"
+              + " missing ones with 'train --pipeline impute,logreg')";
+      ReadCsvBlocks blocks =
+          libsvm || input.format() != InputOptions.Format.CSV
+              ? null
+              : input.blocks(
+                  withLabel(features.columns(input.readCsv().schema(), List.of(label)), label),
+                  why);
       if (libsvm) {
-        rows = pipeline.apply("ReadLibSvm", ReadLibSvm.from(input.input));
-        fit = fit.withVectorCol("features");
+        PCollection<Row> rows = pipeline.apply("ReadLibSvm", ReadLibSvm.from(input.input));
         names = null;
+        fitted = rows.apply("LogisticRegression", fit.withVectorCol("features"));
+      } else if (blocks != null) {
+        names = features.columns(blocks.schema(), List.of(label));
+        fitted =
+            pipeline.apply(
+                "LogisticRegression",
+                fit.withFeatureCols(names.toArray(new String[0])).fromCsv(blocks));
       } else {
         PCollection<Row> located =
             input.read(
@@ -329,17 +345,11 @@ public final class TrainCommand implements Callable<Integer> {
         names = features.columns(InputOptions.valuesSchema(located), List.of(label));
         List<String> required = new ArrayList<>(names);
         required.add(label);
-        rows =
-            located.apply(
-                ValueRules.finite()
-                    .requiring(
-                        required,
-                        "train logreg needs a value in the label and every feature column (fill"
-                            + " missing ones with 'train --pipeline impute,logreg')"));
-        fit = fit.withFeatureCols(names.toArray(new String[0]));
+        PCollection<Row> rows = located.apply(ValueRules.finite().requiring(required, why));
+        fitted =
+            rows.apply("LogisticRegression", fit.withFeatureCols(names.toArray(new String[0])));
       }
-      LinearModel model =
-          SingletonResult.run(rows.apply("LogisticRegression", fit), options, progress);
+      LinearModel model = SingletonResult.run(fitted, options, progress);
       warnIfNotConverged(spec.commandLine().getErr(), model.provenance());
       double seconds = (System.nanoTime() - start) / 1e9;
       output.print(
