@@ -17,9 +17,14 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment;
  * runner sent to one worker (Flink's batch scheduler gives a stage of small records one subtask,
  * and its key groups may put two tasks on one subtask at any parallelism). The calling thread runs
  * one of them itself; the others run on a shared pool of daemon threads. The Beam metrics the work
- * reports land in the calling step's metrics.
+ * reports land in the calling step's metrics. Readers use it too, to parse the parts of a file one
+ * subtask received on every core.
+ *
+ * <pre>{@code
+ * List<Integer> sums = PartitionThreads.runAll(List.of(() -> 1 + 1, () -> 2 + 2));
+ * }</pre>
  */
-final class PartitionThreads {
+public final class PartitionThreads {
   private static final ExecutorService POOL =
       Executors.newCachedThreadPool(
           r -> {
@@ -34,7 +39,7 @@ final class PartitionThreads {
    * Runs every item of {@code work} at the same time and returns their results in order; the first
    * failure is thrown once all have ended.
    */
-  static <T> List<T> runAll(List<Callable<T>> work) throws Exception {
+  public static <T> List<T> runAll(List<Callable<T>> work) throws Exception {
     if (work.size() <= 1) {
       return work.isEmpty() ? List.of() : List.of(work.get(0).call());
     }

@@ -12,8 +12,11 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -24,14 +27,16 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.beamlink.iteration.ComQueueOptions;
 import org.beamlink.iteration.PackBlocks;
+import org.beamlink.iteration.PartitionThreads;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.BlockCoder;
 import org.beamlink.models.rows.FeatureColumns;
@@ -41,13 +46,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Reads numeric columns of CSV files straight into training {@link Block}s: the blocks {@link
  * PackBlocks} would make of the rows {@link ReadCsv} reads, without a row, a text or a boxed number
  * per value. Each file is cut into byte ranges ({@link #withRangeBytes}, 16 MB by default; a
- * compressed file is one range) that workers read in parallel, each from the first line that begins
- * in it; plain decimals are parsed from the bytes into the blocks' arrays, correctly rounded.
- * Values, types (inferred or declared by the {@link ReadCsv}), and the messages of malformed
- * records are {@link ReadCsv}'s, with the file and the line; a missing (empty or NaN) or infinite
- * value in a column it reads, or a negative weight, fails naming the file, the line, the column and
- * the value. Line breaks are {@code \n} or {@code \r\n}; a line with a quote is split by
- * commons-csv as {@link ReadCsv} splits it, within that line.
+ * compressed file is one range), each read from the first line that begins in it; the ranges are
+ * dealt into one group per worker ({@code workerParallelism}, else the processors), and a worker
+ * parses the ranges of its group on all its cores at once; plain decimals are parsed from the bytes
+ * into the blocks' arrays, correctly rounded. Values, types (inferred or declared by the {@link
+ * ReadCsv}), and the messages of malformed records are {@link ReadCsv}'s, with the file and the
+ * line; a missing (empty or NaN) or infinite value in a column it reads, or a negative weight,
+ * fails naming the file, the line, the column and the value. Line breaks are {@code \n} or {@code
+ * \r\n}; a line with a quote is split by commons-csv as {@link ReadCsv} splits it, within that
+ * line.
  *
  * <p>What it packs is a {@link PackBlocks}'s configuration ({@link #withPacking}): feature columns
  * (not a vector column), an optional label and weight column, all numeric, the block size and the
@@ -204,12 +211,19 @@ public abstract class ReadCsvBlocks extends PTransform<PBegin, PCollection<Block
             packing.blockSize(),
             packing.unitNorm(),
             missingValueReason());
+    Integer parallelism =
+        input.getPipeline().getOptions().as(ComQueueOptions.class).getWorkerParallelism();
+    int groups =
+        parallelism != null && parallelism > 0
+            ? parallelism
+            : Runtime.getRuntime().availableProcessors();
     return input
         .apply("Match", FileIO.match().filepattern(csv.filepattern()))
-        .apply("Ranges", ParDo.of(new RangesFn(rangeBytes())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), OffsetRange.Coder.of()))
-        .apply("Spread ranges", Reshuffle.viaRandomKey())
-        .apply("Parse", ParDo.of(new ParseRangeFn(spec)))
+        .apply("Ranges", ParDo.of(new RangesFn(rangeBytes(), groups)))
+        .setCoder(
+            KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), OffsetRange.Coder.of())))
+        .apply("Group ranges", GroupByKey.create())
+        .apply("Parse", ParDo.of(new ParseRangesFn(spec)))
         .setCoder(BlockCoder.of());
   }
 
@@ -223,25 +237,34 @@ public abstract class ReadCsvBlocks extends PTransform<PBegin, PCollection<Block
         .add(DisplayData.item("rangeBytes", rangeBytes()));
   }
 
-  /** Cuts each file into ranges; a compressed file is one range to its end. */
-  private static final class RangesFn extends DoFn<MatchResult.Metadata, KV<String, OffsetRange>> {
+  /**
+   * Cuts each file into ranges (a compressed file is one range to its end), dealt round-robin into
+   * {@code groups} groups, one per worker of the pipeline's parallelism.
+   */
+  private static final class RangesFn
+      extends DoFn<MatchResult.Metadata, KV<Integer, KV<String, OffsetRange>>> {
     private final long rangeBytes;
+    private final int groups;
+    private transient int next;
 
-    RangesFn(long rangeBytes) {
+    RangesFn(long rangeBytes, int groups) {
       this.rangeBytes = rangeBytes;
+      this.groups = groups;
     }
 
     @ProcessElement
     public void process(
-        @Element MatchResult.Metadata file, OutputReceiver<KV<String, OffsetRange>> out) {
+        @Element MatchResult.Metadata file,
+        OutputReceiver<KV<Integer, KV<String, OffsetRange>>> out) {
       String name = file.resourceId().toString();
       if (compression(file.resourceId()) != Compression.UNCOMPRESSED) {
-        out.output(KV.of(name, new OffsetRange(0, Long.MAX_VALUE)));
+        out.output(KV.of(next++ % groups, KV.of(name, new OffsetRange(0, Long.MAX_VALUE))));
         return;
       }
       long size = file.sizeBytes();
       for (long start = 0; start < size; start += rangeBytes) {
-        out.output(KV.of(name, new OffsetRange(start, Math.min(size, start + rangeBytes))));
+        OffsetRange range = new OffsetRange(start, Math.min(size, start + rangeBytes));
+        out.output(KV.of(next++ % groups, KV.of(name, range)));
       }
     }
   }
@@ -256,19 +279,50 @@ public abstract class ReadCsvBlocks extends PTransform<PBegin, PCollection<Block
     return Channels.newInputStream(compression(file).readDecompressed(FileSystems.open(file)));
   }
 
-  /** Parses the lines that begin in a range of a file into blocks. */
-  private static final class ParseRangeFn extends DoFn<KV<String, OffsetRange>, Block> {
+  /**
+   * Parses a group of ranges into blocks, on every core of the worker: Flink's batch scheduler runs
+   * a step of a few small records, such as these groups, on one subtask, so the ranges of one group
+   * are dealt to one thread per core ({@link PartitionThreads}).
+   */
+  private static final class ParseRangesFn
+      extends DoFn<KV<Integer, Iterable<KV<String, OffsetRange>>>, Block> {
     private final CsvBlockParser.Spec spec;
     private final Counter rowsRead =
         Metrics.counter(ReadCsv.ROWS_READ.getNamespace(), ReadCsv.ROWS_READ.getName());
 
-    ParseRangeFn(CsvBlockParser.Spec spec) {
+    ParseRangesFn(CsvBlockParser.Spec spec) {
       this.spec = spec;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, OffsetRange> range, OutputReceiver<Block> out)
-        throws IOException {
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, OffsetRange>>> group, OutputReceiver<Block> out)
+        throws Exception {
+      List<KV<String, OffsetRange>> ranges = new ArrayList<>();
+      group.getValue().forEach(ranges::add);
+      int threads = Math.min(ranges.size(), Runtime.getRuntime().availableProcessors());
+      List<Callable<List<Block>>> work = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        work.add(
+            () -> {
+              List<Block> blocks = new ArrayList<>();
+              for (int r = first; r < ranges.size(); r += threads) {
+                parse(ranges.get(r), blocks::add);
+              }
+              return blocks;
+            });
+      }
+      for (List<Block> blocks : PartitionThreads.runAll(work)) {
+        for (Block block : blocks) {
+          out.output(block);
+          rowsRead.inc(block.numRows());
+        }
+      }
+    }
+
+    /** Parses the lines that begin in {@code range} into blocks. */
+    private void parse(KV<String, OffsetRange> range, Consumer<Block> out) throws IOException {
       String name = range.getKey();
       ResourceId file = FileSystems.matchNewResource(name, false);
       long headerEnd;
@@ -318,12 +372,7 @@ public abstract class ReadCsvBlocks extends PTransform<PBegin, PCollection<Block
       }
       try (in) {
         parser.parse(
-            RangeLines.open(in, inOffset, start, end),
-            offset -> lineOf(file, offset),
-            block -> {
-              out.output(block);
-              rowsRead.inc(block.numRows());
-            });
+            RangeLines.open(in, inOffset, start, end), offset -> lineOf(file, offset), out::accept);
       }
     }
 
