@@ -1,6 +1,7 @@
 package org.beamlink.transforms.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.beamlink.transforms.linear.LinearTestSupport.rootMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -232,14 +233,6 @@ class ReadCsvBlocksTest {
             .withPacking(PackBlocks.of(FeatureColumns.of(List.of("x", "y"))))
             .withRangeBytes(rangeBytes));
     return rootMessage(assertThrows(RuntimeException.class, () -> TestRunner.DIRECT.run(p)));
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
   }
 
   /** A typo in a numeric column, in the second range of the file: ReadCsv's message exactly. */
