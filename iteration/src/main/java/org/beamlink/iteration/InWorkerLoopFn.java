@@ -2,14 +2,12 @@ package org.beamlink.iteration;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -172,51 +170,35 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, Iterable<ChunkRef>>
       Around after)
       throws Exception {
     int numTask = contexts.size();
-    ExecutorService pool =
-        numTask == 1
-            ? null
-            : Executors.newFixedThreadPool(
-                numTask,
-                r -> {
-                  Thread thread = new Thread(r, "comqueue-" + program.name);
-                  thread.setDaemon(true);
-                  return thread;
-                });
-    try {
-      while (true) {
-        List<AllReduce> reached = runAll(pool, program, contexts, computeNanos, before, after);
-        int arrived = 0;
-        for (AllReduce r : reached) {
-          arrived += r == null ? 0 : 1;
-        }
-        if (arrived == 0) {
-          return contexts.get(0).stepNo;
-        }
-        program.checkAgreement(arrived, numTask, contexts.get(0).stepNo);
-        AllReduce allReduce = reached.get(0);
-        List<double[]> partials = new ArrayList<>(numTask);
-        for (ComContext context : contexts) {
-          partials.add(allReduce.buffer(context));
-        }
-        double[] reduced = allReduce.reduce(partials);
-        for (ComContext context : contexts) {
-          program.applyReduced(context, reduced);
-        }
+    while (true) {
+      List<AllReduce> reached = runAll(program, contexts, computeNanos, before, after);
+      int arrived = 0;
+      for (AllReduce r : reached) {
+        arrived += r == null ? 0 : 1;
       }
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
+      if (arrived == 0) {
+        return contexts.get(0).stepNo;
+      }
+      program.checkAgreement(arrived, numTask, contexts.get(0).stepNo);
+      AllReduce allReduce = reached.get(0);
+      List<double[]> partials = new ArrayList<>(numTask);
+      for (ComContext context : contexts) {
+        partials.add(allReduce.buffer(context));
+      }
+      double[] reduced = allReduce.reduce(partials);
+      for (ComContext context : contexts) {
+        program.applyReduced(context, reduced);
       }
     }
   }
 
   /**
-   * Runs every task to its next AllReduce: the partitions held in memory on the pool's threads, at
-   * the same time as the streamed ones one after another on this thread, so that at most one
-   * streamed partition is in memory at once.
+   * Runs every task to its next AllReduce with {@link PartitionThreads}: each partition held in
+   * memory on its own thread, at the same time as the streamed ones one after another on one more,
+   * so that at most one streamed partition is in memory at once. Returns the tasks' results in task
+   * order.
    */
   private static List<AllReduce> runAll(
-      ExecutorService pool,
       ComQueueProgram program,
       List<ComContext> contexts,
       long[] computeNanos,
@@ -224,32 +206,47 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, Iterable<ChunkRef>>
       Around after)
       throws Exception {
     AtomicLong nanos = new AtomicLong();
-    List<Future<AllReduce>> held = new ArrayList<>(contexts.size());
-    for (ComContext context : contexts) {
-      Callable<AllReduce> task = () -> timed(program, context, nanos);
-      held.add(context.partition != null || pool == null ? null : pool.submit(task));
-    }
-    List<AllReduce> reached = new ArrayList<>(contexts.size());
+    List<Integer> streamed = new ArrayList<>();
+    List<Integer> order = new ArrayList<>(contexts.size());
+    List<Callable<List<AllReduce>>> work = new ArrayList<>(contexts.size() + 1);
     for (int t = 0; t < contexts.size(); t++) {
-      ComContext context = contexts.get(t);
-      if (held.get(t) == null) {
-        before.apply(context);
-        try {
-          reached.add(timed(program, context, nanos));
-        } finally {
-          after.apply(context);
-        }
-      } else {
-        reached.add(null);
+      if (contexts.get(t).partition != null) {
+        streamed.add(t);
       }
     }
+    if (!streamed.isEmpty()) {
+      order.addAll(streamed);
+      work.add(
+          () -> {
+            List<AllReduce> reached = new ArrayList<>(streamed.size());
+            for (int t : streamed) {
+              ComContext context = contexts.get(t);
+              before.apply(context);
+              try {
+                reached.add(timed(program, context, nanos));
+              } finally {
+                after.apply(context);
+              }
+            }
+            return reached;
+          });
+    }
     for (int t = 0; t < contexts.size(); t++) {
-      if (held.get(t) != null) {
-        reached.set(t, result(program, held.get(t)));
+      ComContext context = contexts.get(t);
+      if (context.partition == null) {
+        order.add(t);
+        work.add(() -> Collections.singletonList(timed(program, context, nanos)));
+      }
+    }
+    AllReduce[] reached = new AllReduce[contexts.size()];
+    int next = 0;
+    for (List<AllReduce> results : PartitionThreads.runAll(work)) {
+      for (AllReduce r : results) {
+        reached[order.get(next++)] = r;
       }
     }
     computeNanos[0] += nanos.get();
-    return reached;
+    return Arrays.asList(reached);
   }
 
   private static AllReduce timed(ComQueueProgram program, ComContext context, AtomicLong nanos) {
@@ -258,23 +255,6 @@ final class InWorkerLoopFn<OutputT> extends DoFn<KV<Integer, Iterable<ChunkRef>>
       return program.runUntilCommunication(context);
     } finally {
       nanos.addAndGet(System.nanoTime() - start);
-    }
-  }
-
-  private static AllReduce result(ComQueueProgram program, Future<AllReduce> f)
-      throws InterruptedException {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(
-          "ComQueue '" + program.name + "': a compute function failed", cause);
     }
   }
 }
