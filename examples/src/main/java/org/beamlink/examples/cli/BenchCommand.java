@@ -17,6 +17,7 @@ import org.beamlink.iteration.Execution;
 import org.joda.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -343,11 +344,7 @@ public final class BenchCommand implements Runnable {
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class ColumnarBench extends Run {
-    @Option(names = "--rows", defaultValue = "1000000", description = "Rows of the table.")
-    long rows;
-
-    @Option(names = "--columns", defaultValue = "50", description = "Double columns.")
-    int columns;
+    @Mixin TableBenchOptions table;
 
     @Option(
         names = "--read-columns",
@@ -361,24 +358,17 @@ public final class BenchCommand implements Runnable {
         description = "Formats to read, in this order (default: ${DEFAULT-VALUE}).")
     List<ColumnarBenchmark.Format> formats;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each format.")
-    int runs;
-
-    @Option(
-        names = "--dir",
-        description =
-            "Where the files are, written first when missing (default: the temporary"
-                + " directory).")
-    Path dir;
-
-    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
-    long seed;
-
     @Override
     void run(String[] beamArgs, Consumer<String> out) throws IOException {
       ColumnarBenchmark.Config config =
           new ColumnarBenchmark.Config(
-              rows, columns, readColumns == null ? columns : readColumns, formats, runs, seed, dir);
+              table.rows,
+              table.columns,
+              readColumns == null ? table.columns : readColumns,
+              formats,
+              table.runs,
+              table.seed,
+              table.dir);
       ColumnarBenchmark.run(config, beamArgs).forEach(out);
     }
   }
@@ -393,11 +383,7 @@ public final class BenchCommand implements Runnable {
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class IngestBench extends Run {
-    @Option(names = "--rows", defaultValue = "1000000", description = "Rows of the table.")
-    long rows;
-
-    @Option(names = "--columns", defaultValue = "50", description = "Double columns.")
-    int columns;
+    @Mixin TableBenchOptions table;
 
     @Option(
         names = "--modes",
@@ -406,23 +392,12 @@ public final class BenchCommand implements Runnable {
         description = "Modes to run, in this order (default: ${DEFAULT-VALUE}).")
     List<IngestBenchmark.Mode> modes;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each mode.")
-    int runs;
-
-    @Option(
-        names = "--dir",
-        description =
-            "Where the files are, written first when missing (default: the temporary"
-                + " directory).")
-    Path dir;
-
-    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
-    long seed;
-
     @Override
     void run(String[] beamArgs, Consumer<String> out) throws IOException {
       IngestBenchmark.run(
-              new IngestBenchmark.Config(rows, columns, modes, runs, seed, dir), beamArgs)
+              new IngestBenchmark.Config(
+                  table.rows, table.columns, modes, table.runs, table.seed, table.dir),
+              beamArgs)
           .forEach(out);
     }
   }
