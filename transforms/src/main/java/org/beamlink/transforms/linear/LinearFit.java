@@ -605,9 +605,9 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     }
     queue =
         queue
-            .add(new LinearTraining.Evaluate(params))
+            .add(new LinearEvaluate(params))
             .add(AllReduce.sum(LinearTraining.COMM))
-            .add(new LinearTraining.Update(params))
+            .add(new LinearUpdate(params))
             .setCompareCriterion(new LinearTraining.Converged())
             .setMaxIter(params.supersteps())
             .withExecution(execution());
