@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.beamlink.models.feature.ImputerModel;
+import org.beamlink.transforms.classification.DecisionTreeClassifier;
 import org.beamlink.transforms.classification.LinearSvm;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.classification.Softmax;
@@ -19,7 +20,9 @@ import org.beamlink.transforms.feature.VectorAssembler;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
 import org.beamlink.transforms.pipeline.PipelineStage;
+import org.beamlink.transforms.regression.DecisionTreeRegressor;
 import org.beamlink.transforms.regression.LinearRegression;
+import org.beamlink.transforms.tree.DecisionTreeFit;
 
 /**
  * The pipeline {@code beamlink train --pipeline} builds from a comma-separated list of stages,
@@ -33,9 +36,11 @@ import org.beamlink.transforms.regression.LinearRegression;
  *       happens before the first vector stage.
  *   <li>Vector stages: {@code standard-scaler}, {@code minmax-scaler}, {@code maxabs-scaler},
  *       {@code normalizer}, {@code pca=K}; each writes a new vector column.
- *   <li>Optionally a model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg}
- *       (these need a label) or {@code kmeans=K}. Without one the pipeline is a feature pipeline,
- *       as Spark ML allows: {@code beamlink predict} then appends the features it computes.
+ *   <li>Optionally a model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg},
+ *       {@code decision-tree[=DEPTH]} (a classification tree, default depth 5), {@code
+ *       decision-tree-regressor[=DEPTH]} (these need a label) or {@code kmeans=K}. Without one the
+ *       pipeline is a feature pipeline, as Spark ML allows: {@code beamlink predict} then appends
+ *       the features it computes.
  * </ul>
  *
  * <pre>{@code
@@ -53,10 +58,19 @@ final class PipelineSpec {
           "maxabs-scaler",
           "normalizer",
           "pca");
-  private static final Set<String> MODELS = Set.of("logreg", "softmax", "svm", "linreg", "kmeans");
+  private static final Set<String> MODELS =
+      Set.of(
+          "logreg",
+          "softmax",
+          "svm",
+          "linreg",
+          "kmeans",
+          "decision-tree",
+          "decision-tree-regressor");
   private static final String STAGES =
       "impute, hash[=N], standard-scaler, minmax-scaler, maxabs-scaler, normalizer, pca=K, and"
-          + " optionally one model last: logreg, softmax, svm, linreg or kmeans=K";
+          + " optionally one model last: logreg, softmax, svm, linreg, decision-tree[=DEPTH],"
+          + " decision-tree-regressor[=DEPTH] or kmeans=K";
 
   /** One stage of the list: its name and its number ({@code pca=3}), or -1. */
   private record Stage(String name, int arg) {}
@@ -99,7 +113,10 @@ final class PipelineSpec {
         throw new IllegalArgumentException(
             "The stage '" + name + "' needs a number: " + name + "=K");
       }
-      if (arg != null && !needsNumber && !name.equals("hash")) {
+      if (arg != null
+          && !needsNumber
+          && !name.equals("hash")
+          && !name.startsWith("decision-tree")) {
         throw new IllegalArgumentException("The stage '" + name + "' takes no number");
       }
       stages.add(new Stage(name, arg == null ? -1 : number(name, arg)));
@@ -209,6 +226,19 @@ final class PipelineSpec {
     }
     if (label == null) {
       throw new IllegalArgumentException("The model stage '" + stage.name() + "' needs --label");
+    }
+    if (stage.name().startsWith("decision-tree")) {
+      DecisionTreeFit tree =
+          stage.name().equals("decision-tree")
+              ? DecisionTreeClassifier.fit()
+              : DecisionTreeRegressor.fit();
+      tree = tree.withLabelCol(label);
+      if (stage.arg() > 0) {
+        tree = tree.withMaxDepth(stage.arg());
+      }
+      return vector != null
+          ? tree.withVectorCol(vector)
+          : tree.withFeatureCols(columns.toArray(new String[0]));
     }
     LinearFit fit =
         switch (stage.name()) {

@@ -98,6 +98,45 @@ class PipelineCommandsTest {
     assertTrue(correct >= 140, "training accuracy " + correct + "/150");
   }
 
+  /**
+   * Trains a depth-3 classification tree as the pipeline's model; the LocalPredictor scores the
+   * file with it. scikit-learn's DecisionTreeClassifier(max_depth=3) fits 146 of the 150 iris rows.
+   */
+  @Test
+  void trainsADecisionTreeStageTheLocalPredictorScoresWith() throws IOException {
+    Path model = dir.resolve("tree.blm");
+    CommandLineRun train =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "decision-tree=3",
+            "--input",
+            IRIS,
+            "--label",
+            "species",
+            "--model",
+            model.toString(),
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, train.code(), train.err());
+    LocalPredictor local = LocalPredictor.load(model);
+    Schema schema = ((PipelineModel) local.model()).inputSchema();
+    int correct = 0;
+    for (CSVRecord f : csv(Path.of(IRIS)).subList(1, 151)) {
+      Row in =
+          Row.withSchema(schema)
+              .addValues(
+                  Double.parseDouble(f.get(0)),
+                  Double.parseDouble(f.get(1)),
+                  Double.parseDouble(f.get(2)),
+                  Double.parseDouble(f.get(3)),
+                  f.get(4))
+              .build();
+      correct += local.predict(in).getString("prediction").equals(f.get(4)) ? 1 : 0;
+    }
+    assertEquals(146, correct, "training accuracy of scikit-learn's depth-3 tree");
+  }
+
   @Test
   void predictSendsRowsItCannotScoreToTheFailuresFile() throws IOException {
     Path model = files.path("iris.blm");

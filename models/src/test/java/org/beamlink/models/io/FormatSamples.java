@@ -45,14 +45,17 @@ import org.beamlink.models.nlp.TokenColumns;
 import org.beamlink.models.nlp.TokenizerMapper;
 import org.beamlink.models.pipeline.TestModels;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.tree.DecisionTree;
+import org.beamlink.models.tree.DecisionTreeModel;
 
 /**
  * One small fitted model of every saved format and format version, built by hand, and the rows they
  * score. The committed fixtures under {@code formats/} were written from these by {@link #main}
  * with the code of commit 971ba1a (before model formats were discovered and the KMeans and linear
  * stage wrappers were folded into their models), so that {@code ModelFormatsTest} shows every
- * format still reads what that code wrote and writes it back byte for byte. Do not run it again to
- * overwrite them.
+ * format still reads what that code wrote and writes it back byte for byte. A format added later
+ * has its fixture written by {@link #main} from the code that added it; {@link #main} writes only
+ * the fixtures that do not exist yet, and never overwrites one.
  */
 final class FormatSamples {
   private FormatSamples() {}
@@ -234,6 +237,22 @@ final class FormatSamples {
         "doc-hash-count-vectorizer-model",
         DocHashCountVectorizerModel.of(
             "tokens", "hashedTf", 8, new int[] {1, 5}, new long[] {2, 3}, 4, TF_IDF));
+    m.put(
+        "decision-tree-model",
+        DecisionTreeModel.classifier(
+            DecisionTree.of(
+                new int[] {0, -1, 1, -1, -1},
+                new double[] {2.5, 0, 1.0, 0, 0},
+                new int[] {1, -1, 3, -1, -1},
+                new int[] {2, -1, 4, -1, -1},
+                new double[] {0.5, 0.5, 1, 0, 0.25, 0.75, 0.6, 0.4, 0, 1},
+                2,
+                new double[] {2.5, 0, 1.25, 0, 0}),
+            2,
+            List.of("no", "yes"),
+            TypeName.STRING,
+            FeatureColumns.of(List.of("x", "y")),
+            Provenance.of("DecisionTreeClassifier", Map.of("maxDepth", "2"), 0L, 2, 0.375, 8)));
     return m;
   }
 
@@ -256,9 +275,11 @@ final class FormatSamples {
 
   public static void main(String[] args) throws Exception {
     for (Map.Entry<String, Object> e : all().entrySet()) {
-      ModelFile.write(
-          e.getValue(),
-          Path.of("src/test/resources/org/beamlink/models/io/formats/" + e.getKey() + ".blm"));
+      Path file =
+          Path.of("src/test/resources/org/beamlink/models/io/formats/" + e.getKey() + ".blm");
+      if (!java.nio.file.Files.exists(file)) {
+        ModelFile.write(e.getValue(), file);
+      }
     }
   }
 }

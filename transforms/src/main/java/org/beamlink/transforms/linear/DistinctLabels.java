@@ -19,9 +19,17 @@ import org.beamlink.models.rows.LabelValues;
 /**
  * The distinct labels of a column, as text in the labels' natural order ({@link LabelValues}). A
  * classifier fails here, before training, when the labels do not fit it: an empty input, fewer than
- * two labels, more than two for a binary model, or more than {@code maxLabels}.
+ * two labels, more than two for a binary model, or more than {@code maxLabels}. Used by the linear
+ * and tree classifiers.
+ *
+ * <pre>{@code
+ * PCollection<List<String>> labels =
+ *     rows.apply(Combine.globally(new DistinctLabels.OfRows("Trainer", "label", TypeName.STRING, 2, 100)));
+ * }</pre>
+ *
+ * @param <T> what the labels are read from: rows or blocks
  */
-abstract class DistinctLabels<T> extends Combine.CombineFn<T, List<String>, List<String>> {
+public abstract class DistinctLabels<T> extends Combine.CombineFn<T, List<String>, List<String>> {
   private static final long serialVersionUID = 1L;
 
   private final String trainer;
@@ -112,10 +120,12 @@ abstract class DistinctLabels<T> extends Combine.CombineFn<T, List<String>, List
   }
 
   /** The labels of rows, read from the label column. */
-  static final class OfRows extends DistinctLabels<Row> {
+  public static final class OfRows extends DistinctLabels<Row> {
     private static final long serialVersionUID = 1L;
 
-    OfRows(String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
+    /** The labels of column {@code labelCol}; between {@code minLabels} and {@code maxLabels}. */
+    public OfRows(
+        String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
       super(trainer, labelCol, labelType, minLabels, maxLabels);
     }
 
@@ -129,10 +139,12 @@ abstract class DistinctLabels<T> extends Combine.CombineFn<T, List<String>, List
    * The numeric labels blocks carry: read from the blocks rather than the rows, so that finding
    * them costs no pass over single rows.
    */
-  static final class OfBlocks extends DistinctLabels<Block> {
+  public static final class OfBlocks extends DistinctLabels<Block> {
     private static final long serialVersionUID = 1L;
 
-    OfBlocks(String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
+    /** The numeric labels the blocks carry; between {@code minLabels} and {@code maxLabels}. */
+    public OfBlocks(
+        String trainer, String labelCol, TypeName labelType, int minLabels, int maxLabels) {
       super(trainer, labelCol, labelType, minLabels, maxLabels);
     }
 

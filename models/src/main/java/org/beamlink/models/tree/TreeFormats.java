@@ -1,0 +1,26 @@
+package org.beamlink.models.tree;
+
+import java.util.List;
+import org.beamlink.models.io.ModelFormat;
+import org.beamlink.models.io.ModelFormatProvider;
+
+/**
+ * The tree family's model formats: a {@link DecisionTreeModel} ({@code decision-tree-model}), a
+ * classifier or a regression tree with its output columns. Found by {@link
+ * org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
+ *
+ * <pre>{@code
+ * List<ModelFormat<?>> formats = new TreeFormats().formats();
+ * }</pre>
+ */
+public final class TreeFormats implements ModelFormatProvider {
+  @Override
+  public List<ModelFormat<?>> formats() {
+    return List.of(
+        ModelFormat.of(
+            "decision-tree-model",
+            DecisionTreeModel.class,
+            DecisionTreeModelCoder.of(null),
+            DecisionTreeModel::parameters));
+  }
+}

@@ -1,0 +1,2 @@
+/** Decision tree models: the tree, its scoring and its saved formats. */
+package org.beamlink.models.tree;

@@ -1,0 +1,512 @@
+package org.beamlink.transforms.tree;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.beamlink.iteration.ComContext;
+import org.beamlink.iteration.CompareCriterionFunction;
+import org.beamlink.iteration.CompleteResultFunction;
+import org.beamlink.iteration.StatefulComputeFunction;
+import org.beamlink.models.Provenance;
+import org.beamlink.models.linalg.Block;
+import org.beamlink.models.linalg.DenseBlock;
+import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.tree.DecisionTree;
+import org.beamlink.models.tree.DecisionTreeModel;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A decision tree grown level by level on the iteration shim, one superstep per level over the
+ * whole frontier. In the first superstep every partition replaces its blocks by their bins ({@link
+ * FeatureBins}, found before the loop) and, for a classifier, its labels by class indices. Every
+ * superstep each partition sends its rows down the tree grown so far to the frontier node they
+ * reach and adds them to that node's histogram: per node, feature and bin, the weights of each
+ * class and the row count (classification), or the weight, the weighted sums of the label and of
+ * its square and the row count (regression). One AllReduce sums the histograms, and every partition
+ * chooses the same splits from them: for each frontier node, the split with the largest weighted
+ * impurity decrease {@code W I - W_l I_l - W_r I_r} over every feature and boundary between the
+ * node's non-empty bins with at least {@code minInstancesPerNode} rows on each side (the first
+ * feature, then the first boundary, among equals), kept when the decrease over {@code W} is at
+ * least {@code minInfoGain}. A node at {@code maxDepth}, with fewer than {@code 2
+ * minInstancesPerNode} rows or pure is a leaf; the loop stops when the frontier is empty. Only the
+ * tree and the histograms move between supersteps. Uses no Beam class: only the shim's API.
+ */
+final class TreeTraining {
+  static final String DATA = "data";
+  static final String BINS = "bins";
+  static final String LABELS = "labels";
+  static final String HIST = "hist";
+  private static final String STATE = "treeState";
+
+  /** The impurity below which a node is pure: scikit-learn's {@code EPSILON}. */
+  private static final double PURE = Math.ulp(1.0);
+
+  private TreeTraining() {}
+
+  /** What the program needs to know, fixed when the pipeline is built. */
+  static final class Params implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final String trainer;
+    final Impurity impurity;
+    final int maxDepth;
+    final int minInstancesPerNode;
+    final double minInfoGain;
+    final FeatureColumns features;
+    final @Nullable TypeName labelType;
+    final boolean numericLabels;
+    final Map<String, String> description;
+
+    Params(
+        String trainer,
+        Impurity impurity,
+        int maxDepth,
+        int minInstancesPerNode,
+        double minInfoGain,
+        FeatureColumns features,
+        @Nullable TypeName labelType,
+        boolean numericLabels,
+        Map<String, String> description) {
+      this.trainer = trainer;
+      this.impurity = impurity;
+      this.maxDepth = maxDepth;
+      this.minInstancesPerNode = minInstancesPerNode;
+      this.minInfoGain = minInfoGain;
+      this.features = features;
+      this.labelType = labelType;
+      this.numericLabels = numericLabels;
+      this.description = description;
+    }
+
+    boolean classifier() {
+      return impurity.isClassification();
+    }
+
+    /** Supersteps: one per level that can split, at least one for the root's statistics. */
+    int supersteps() {
+      return Math.max(1, maxDepth);
+    }
+  }
+
+  /** The tree grown so far: the same on every partition, since it changes only from sums. */
+  static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    FeatureBins bins;
+    List<String> labels;
+    int numClasses;
+
+    /** Numbers per histogram cell: the class weights and the count, or w, wy, wy^2 and count. */
+    int stats;
+
+    int[] binOffset;
+    int totalBins;
+    long rows;
+    int levels;
+    boolean done;
+
+    int numNodes;
+    int[] feature = new int[16];
+    int[] splitBin = new int[16];
+    double[] threshold = new double[16];
+    int[] left = new int[16];
+    int[] right = new int[16];
+    int[] depth = new int[16];
+    double[] weight = new double[16];
+    double[] impurity = new double[16];
+    double[] decrease = new double[16];
+    double[] values = new double[0];
+    int valueSize;
+
+    /** The nodes whose rows the next superstep gathers. */
+    int[] frontier = new int[0];
+
+    /** A new leaf of {@code depth} with the statistics at {@code at} of {@code stats}. */
+    int addNode(int nodeDepth, double[] cell, int at, Params params) {
+      if (numNodes == feature.length) {
+        int n = 2 * numNodes;
+        feature = Arrays.copyOf(feature, n);
+        splitBin = Arrays.copyOf(splitBin, n);
+        threshold = Arrays.copyOf(threshold, n);
+        left = Arrays.copyOf(left, n);
+        right = Arrays.copyOf(right, n);
+        depth = Arrays.copyOf(depth, n);
+        weight = Arrays.copyOf(weight, n);
+        impurity = Arrays.copyOf(impurity, n);
+        decrease = Arrays.copyOf(decrease, n);
+      }
+      int i = numNodes++;
+      feature[i] = -1;
+      left[i] = -1;
+      right[i] = -1;
+      depth[i] = nodeDepth;
+      impurity[i] = params.impurity.of(cell, at, numClasses);
+      values = Arrays.copyOf(values, numNodes * valueSize);
+      if (params.classifier()) {
+        double w = 0;
+        for (int c = 0; c < numClasses; c++) {
+          w += cell[at + c];
+        }
+        weight[i] = w;
+        for (int c = 0; c < numClasses; c++) {
+          values[i * valueSize + c] = cell[at + c] / w;
+        }
+      } else {
+        weight[i] = cell[at];
+        values[i] = cell[at + 1] / cell[at];
+      }
+      return i;
+    }
+
+    /** True when a node can be split further: not at the depth limit, enough rows, impure. */
+    boolean splittable(int node, double count, Params params) {
+      return depth[node] < params.maxDepth
+          && count >= 2.0 * params.minInstancesPerNode
+          && impurity[node] > PURE;
+    }
+
+    /** The frontier node a binned row reaches, or -1 when it reached a final leaf. */
+    int route(DenseBlock b, int i, int[] slot) {
+      int node = 0;
+      while (left[node] >= 0) {
+        node = b.get(i, feature[node]) <= splitBin[node] ? left[node] : right[node];
+      }
+      return slot[node];
+    }
+  }
+
+  /** Builds the state in the first superstep; every superstep fills the histogram of its rows. */
+  static final class Histograms extends StatefulComputeFunction<State> {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    Histograms(Params params) {
+      super(STATE);
+      this.params = params;
+    }
+
+    @Override
+    protected State start(ComContext context) {
+      State state = new State();
+      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(BINS).get(0));
+      int d = state.bins.numFeatures();
+      if (d == 0) {
+        throw new IllegalArgumentException(
+            params.trainer + " needs training rows; the input is empty");
+      }
+      if (params.classifier()) {
+        state.labels = context.<List<List<String>>>getObj(LABELS).get(0);
+        state.numClasses = state.labels.size();
+        state.stats = state.numClasses + 1;
+        state.valueSize = state.numClasses;
+      } else {
+        state.stats = 4;
+        state.valueSize = 1;
+      }
+      state.binOffset = new int[d];
+      for (int j = 0; j < d; j++) {
+        state.binOffset[j] = state.totalBins;
+        state.totalBins += state.bins.numBins(j);
+      }
+      state.frontier = new int[] {-1};
+      context.putObj(DATA, binned(context.getObj(DATA), state));
+      return state;
+    }
+
+    /** The blocks with bin indices for values and, for numeric class labels, class indices. */
+    private List<Block> binned(List<Block> blocks, State state) {
+      int d = state.bins.numFeatures();
+      Map<Double, Integer> classOf = new HashMap<>();
+      if (params.classifier() && params.numericLabels) {
+        for (int c = 0; c < state.labels.size(); c++) {
+          classOf.put(
+              ((Number) LabelValues.parse(state.labels.get(c), params.labelType)).doubleValue(), c);
+        }
+      }
+      List<Block> out = new ArrayList<>(blocks.size());
+      for (Block b : blocks) {
+        int n = b.numRows();
+        if (b.numCols() != d) {
+          throw new IllegalArgumentException(
+              "Features from "
+                  + params.features
+                  + " have size "
+                  + b.numCols()
+                  + " in some rows and "
+                  + d
+                  + " in others; expected one size");
+        }
+        double[] bins = new double[n * d];
+        double[] labels = new double[n];
+        double[] weights = b.hasWeights() ? new double[n] : null;
+        for (int i = 0; i < n; i++) {
+          double[] row = b.row(i).toArray();
+          for (int j = 0; j < d; j++) {
+            bins[i * d + j] = state.bins.bin(j, row[j]);
+          }
+          labels[i] = b.label(i);
+          if (!classOf.isEmpty()) {
+            Integer c = classOf.get(b.label(i));
+            if (c == null) {
+              throw new IllegalArgumentException(
+                  "Label column has value "
+                      + b.label(i)
+                      + ", which is not one of the labels "
+                      + state.labels
+                      + ", in the row with features "
+                      + b.row(i));
+            }
+            labels[i] = c;
+          }
+          if (weights != null) {
+            weights[i] = b.weight(i);
+          }
+        }
+        out.add(DenseBlock.of(n, d, bins, labels, weights));
+      }
+      return out;
+    }
+
+    @Override
+    protected void calc(ComContext context, State state) {
+      List<Block> blocks = context.getObj(DATA);
+      int cells = state.totalBins * state.stats;
+      double[] hist = new double[state.frontier.length * cells];
+      int[] slot = new int[Math.max(1, state.numNodes)];
+      Arrays.fill(slot, -1);
+      if (state.numNodes == 0) {
+        slot[0] = 0;
+      } else {
+        for (int s = 0; s < state.frontier.length; s++) {
+          slot[state.frontier[s]] = s;
+        }
+      }
+      int d = state.bins.numFeatures();
+      int k = state.numClasses;
+      boolean classifier = params.classifier();
+      for (Block block : blocks) {
+        DenseBlock b = (DenseBlock) block;
+        for (int i = 0; i < b.numRows(); i++) {
+          int s = state.numNodes == 0 ? 0 : state.route(b, i, slot);
+          if (s < 0) {
+            continue;
+          }
+          double w = b.weight(i);
+          double y = b.label(i);
+          int base = s * cells;
+          for (int j = 0; j < d; j++) {
+            int at = base + (state.binOffset[j] + (int) b.get(i, j)) * state.stats;
+            if (classifier) {
+              hist[at + (int) y] += w;
+              hist[at + k] += 1;
+            } else {
+              hist[at] += w;
+              hist[at + 1] += w * y;
+              hist[at + 2] += w * y * y;
+              hist[at + 3] += 1;
+            }
+          }
+        }
+      }
+      context.putObj(HIST, hist);
+    }
+  }
+
+  /** Splits the frontier from the summed histograms: the same on every partition. */
+  static final class Split extends StatefulComputeFunction<State> {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    Split(Params params) {
+      super(STATE);
+      this.params = params;
+    }
+
+    @Override
+    protected void calc(ComContext context, State state) {
+      double[] hist = context.getObj(HIST);
+      int cells = state.totalBins * state.stats;
+      int countAt = state.stats - 1;
+      if (state.numNodes == 0) {
+        double[] root = nodeTotal(hist, 0, state);
+        if (root[countAt] == 0) {
+          throw new IllegalArgumentException(
+              params.trainer + " needs training rows; the input is empty");
+        }
+        state.rows = (long) root[countAt];
+        int r = state.addNode(0, root, 0, params);
+        state.frontier = state.splittable(r, root[countAt], params) ? new int[] {r} : new int[0];
+        if (state.frontier.length == 0) {
+          state.done = true;
+          return;
+        }
+      }
+      List<Integer> next = new ArrayList<>();
+      for (int s = 0; s < state.frontier.length; s++) {
+        splitNode(state, state.frontier[s], hist, s * cells, next);
+      }
+      state.levels++;
+      state.frontier = next.stream().mapToInt(Integer::intValue).toArray();
+      state.done = state.frontier.length == 0;
+      context.removeObj(HIST);
+    }
+
+    /** The node's statistics: the sum over the bins of the first feature. */
+    private static double[] nodeTotal(double[] hist, int base, State state) {
+      double[] total = new double[state.stats];
+      for (int b = 0; b < state.bins.numBins(0); b++) {
+        for (int t = 0; t < state.stats; t++) {
+          total[t] += hist[base + b * state.stats + t];
+        }
+      }
+      return total;
+    }
+
+    private void splitNode(State state, int node, double[] hist, int base, List<Integer> next) {
+      int st = state.stats;
+      int countAt = st - 1;
+      int k = state.numClasses;
+      double[] total = nodeTotal(hist, base, state);
+      double parent = state.weight[node] * state.impurity[node];
+      double bestDecrease = Double.NEGATIVE_INFINITY;
+      int bestFeature = -1;
+      int bestBin = -1;
+      double bestThreshold = Double.NaN;
+      double[] bestLeft = null;
+      double[] leftStats = new double[st];
+      double[] rightStats = new double[st];
+      for (int j = 0; j < state.bins.numFeatures(); j++) {
+        Arrays.fill(leftStats, 0);
+        int at = base + state.binOffset[j] * st;
+        int lastFilled = -1;
+        for (int b = 0; b < state.bins.numBins(j); b++) {
+          int cell = at + b * st;
+          if (hist[cell + countAt] == 0) {
+            continue;
+          }
+          if (lastFilled >= 0) {
+            double leftCount = leftStats[countAt];
+            double rightCount = total[countAt] - leftCount;
+            if (leftCount >= params.minInstancesPerNode
+                && rightCount >= params.minInstancesPerNode) {
+              for (int t = 0; t < st; t++) {
+                rightStats[t] = total[t] - leftStats[t];
+              }
+              double wl = params.classifier() ? sum(leftStats, k) : leftStats[0];
+              double wr = params.classifier() ? sum(rightStats, k) : rightStats[0];
+              double decrease =
+                  parent
+                      - wl * params.impurity.of(leftStats, 0, k)
+                      - wr * params.impurity.of(rightStats, 0, k);
+              if (decrease > bestDecrease) {
+                bestDecrease = decrease;
+                bestFeature = j;
+                bestBin = lastFilled;
+                bestThreshold = state.bins.threshold(j, lastFilled, b);
+                bestLeft = leftStats.clone();
+              }
+            }
+          }
+          for (int t = 0; t < st; t++) {
+            leftStats[t] += hist[cell + t];
+          }
+          lastFilled = b;
+        }
+      }
+      if (bestFeature < 0 || bestDecrease / state.weight[node] < params.minInfoGain) {
+        return;
+      }
+      double[] bestRight = new double[st];
+      for (int t = 0; t < st; t++) {
+        bestRight[t] = total[t] - bestLeft[t];
+      }
+      int l = state.addNode(state.depth[node] + 1, bestLeft, 0, params);
+      int r = state.addNode(state.depth[node] + 1, bestRight, 0, params);
+      state.feature[node] = bestFeature;
+      state.splitBin[node] = bestBin;
+      state.threshold[node] = bestThreshold;
+      state.left[node] = l;
+      state.right[node] = r;
+      state.decrease[node] = bestDecrease;
+      if (state.splittable(l, bestLeft[countAt], params)) {
+        next.add(l);
+      }
+      if (state.splittable(r, bestRight[countAt], params)) {
+        next.add(r);
+      }
+    }
+
+    private static double sum(double[] values, int n) {
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += values[i];
+      }
+      return s;
+    }
+  }
+
+  /** Stops when no node is left to split. */
+  static final class Grown implements CompareCriterionFunction {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean calc(ComContext context) {
+      return context.<State>getObj(STATE).done;
+    }
+  }
+
+  /** Task 0 emits the model. */
+  static final class Output implements CompleteResultFunction<DecisionTreeModel> {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    Output(Params params) {
+      this.params = params;
+    }
+
+    @Override
+    public List<DecisionTreeModel> calc(ComContext context) {
+      if (context.getTaskId() != 0) {
+        return List.of();
+      }
+      State state = context.getObj(STATE);
+      int n = state.numNodes;
+      double[] splitDecrease = Arrays.copyOf(state.decrease, n);
+      double leafImpurity = 0;
+      for (int i = 0; i < n; i++) {
+        if (state.left[i] < 0) {
+          leafImpurity += state.weight[i] * state.impurity[i];
+        }
+      }
+      DecisionTree tree =
+          DecisionTree.of(
+              Arrays.copyOf(state.feature, n),
+              Arrays.copyOf(state.threshold, n),
+              Arrays.copyOf(state.left, n),
+              Arrays.copyOf(state.right, n),
+              state.values,
+              state.valueSize,
+              splitDecrease);
+      Provenance provenance =
+          Provenance.of(
+              params.trainer,
+              params.description,
+              0L,
+              state.levels,
+              leafImpurity / state.weight[0],
+              state.rows);
+      int d = state.bins.numFeatures();
+      DecisionTreeModel model =
+          params.classifier()
+              ? DecisionTreeModel.classifier(
+                  tree, d, state.labels, params.labelType, params.features, provenance)
+              : DecisionTreeModel.regression(tree, d, params.features, provenance);
+      return List.of(model);
+    }
+  }
+}
