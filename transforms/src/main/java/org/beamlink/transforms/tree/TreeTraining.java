@@ -46,6 +46,9 @@ final class TreeTraining {
   /** The impurity below which a node is pure: scikit-learn's {@code EPSILON}. */
   private static final double PURE = Math.ulp(1.0);
 
+  /** The most histogram values one superstep reduces: 2^27 doubles, 1 GiB. */
+  private static final long MAX_HISTOGRAM = 1L << 27;
+
   private TreeTraining() {}
 
   /** What the program needs to know, fixed when the pipeline is built. */
@@ -276,7 +279,23 @@ final class TreeTraining {
     protected void calc(ComContext context, State state) {
       List<Block> blocks = context.getObj(DATA);
       int cells = state.totalBins * state.stats;
-      double[] hist = new double[state.frontier.length * cells];
+      long size = (long) state.frontier.length * cells;
+      if (size > MAX_HISTOGRAM) {
+        throw new IllegalStateException(
+            params.trainer
+                + " at depth "
+                + (state.levels + 1)
+                + " has "
+                + state.frontier.length
+                + " nodes to split, "
+                + size
+                + " histogram values over "
+                + state.totalBins
+                + " bins; at most "
+                + MAX_HISTOGRAM
+                + " fit: lower maxDepth or maxBins, or raise minInstancesPerNode");
+      }
+      double[] hist = new double[(int) size];
       int[] slot = new int[Math.max(1, state.numNodes)];
       Arrays.fill(slot, -1);
       if (state.numNodes == 0) {

@@ -25,6 +25,7 @@ import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -530,6 +531,60 @@ class DecisionTreeFitTest {
                 assertEquals(r.getString("species"), r.getString("prediction"), r.toString());
               }
               assertEquals(3, n);
+              return null;
+            });
+    runner.run(p);
+  }
+
+  /**
+   * Rows the tree cannot score (a NaN feature, a vector of the wrong size) go, whole, to the
+   * failure output; the others are scored.
+   */
+  @BoundedRunnerTest
+  void predictKeepsUnscorableRowsInTheFailureOutput(TestRunner runner) {
+    Schema schema =
+        Schema.builder()
+            .addInt32Field("id")
+            .addField("v", VectorLogicalType.FIELD_TYPE)
+            .addDoubleField("y")
+            .build();
+    List<Row> train = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      train.add(
+          Row.withSchema(schema).addValues(i, Vector.dense(i, -i), i < 10 ? 1.0 : 5.0).build());
+    }
+    Pipeline p = runner.create();
+    PCollection<DecisionTreeModel> model =
+        p.apply("Train", Create.of(train).withRowSchema(schema))
+            .apply(DecisionTreeRegressor.fit().withLabelCol("y").withVectorCol("v"));
+    List<Row> toScore =
+        List.of(
+            Row.withSchema(schema).addValues(1, Vector.dense(2, -2), 0.0).build(),
+            Row.withSchema(schema).addValues(2, Vector.dense(Double.NaN, 1), 0.0).build(),
+            Row.withSchema(schema).addValues(3, Vector.dense(1, 2, 3), 0.0).build(),
+            Row.withSchema(schema).addValues(4, Vector.dense(15, -15), 0.0).build());
+    WithFailures.Result<PCollection<Row>, Row> result =
+        p.apply("To score", Create.of(toScore).withRowSchema(schema))
+            .apply(DecisionTreeRegressor.predict(model).withFailures());
+    PAssert.that(result.output())
+        .satisfies(
+            rows -> {
+              Map<Integer, Double> predicted = new java.util.TreeMap<>();
+              rows.forEach(r -> predicted.put(r.getInt32("id"), r.getDouble("prediction")));
+              assertEquals(Map.of(1, 1.0, 4, 5.0), predicted);
+              return null;
+            });
+    PAssert.that(result.failures())
+        .satisfies(
+            failures -> {
+              Map<Integer, String> errors = new java.util.TreeMap<>();
+              failures.forEach(
+                  f -> errors.put(f.getRow("row").getInt32("id"), f.getString("error")));
+              assertEquals(List.of(2, 3), new ArrayList<>(errors.keySet()));
+              assertTrue(errors.get(2).contains("NaN"), errors.get(2));
+              assertTrue(
+                  errors.get(3).contains("size 3") && errors.get(3).contains("2 was expected"),
+                  errors.get(3));
               return null;
             });
     runner.run(p);
