@@ -13,6 +13,7 @@ import org.beamlink.examples.bench.IngestBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
+import org.beamlink.examples.bench.TreeBenchmark;
 import org.beamlink.iteration.Execution;
 import org.joda.time.Duration;
 import picocli.CommandLine;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Unmatched;
     subcommands = {
       BenchCommand.KMeansBench.class,
       BenchCommand.LogisticBench.class,
+      BenchCommand.TreeBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
@@ -190,6 +192,44 @@ public final class BenchCommand implements Runnable {
       for (LogisticBenchmark.Config c : configs) {
         out.accept(LogisticBenchmark.run(c, beamArgs));
       }
+    }
+  }
+
+  /** {@code beamlink bench tree}: see {@link TreeBenchmark}. */
+  @Command(
+      name = "tree",
+      description =
+          "One classification tree on the logistic data of bench logreg, 10% held out for the"
+              + " accuracy. Default: 1M x 50, depth 5, 255 bins.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class TreeBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows.")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "50", description = "Features.")
+    int dims;
+
+    @Option(names = "--max-depth", defaultValue = "5", description = "Deepest leaf.")
+    int maxDepth;
+
+    @Option(names = "--max-bins", defaultValue = "255", description = "Most bins per feature.")
+    int maxBins;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED.")
+    Execution execution;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) {
+      out.accept(
+          TreeBenchmark.run(
+              new TreeBenchmark.Config(rows, dims, maxDepth, maxBins, seed, execution), beamArgs));
     }
   }
 
