@@ -6,7 +6,8 @@ import org.beamlink.models.io.ModelFormatProvider;
 
 /**
  * The tree family's model formats: a {@link DecisionTreeModel} ({@code decision-tree-model}), a
- * classifier or a regression tree with its output columns. Found by {@link
+ * classifier or a regression tree with its output columns, and a {@link GbtModel} ({@code
+ * gbt-model}), gradient-boosted trees for regression or binary classification. Found by {@link
  * org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
  *
  * <pre>{@code
@@ -21,6 +22,7 @@ public final class TreeFormats implements ModelFormatProvider {
             "decision-tree-model",
             DecisionTreeModel.class,
             DecisionTreeModelCoder.of(null),
-            DecisionTreeModel::parameters));
+            DecisionTreeModel::parameters),
+        ModelFormat.of("gbt-model", GbtModel.class, GbtModelCoder.of(null), GbtModel::parameters));
   }
 }

@@ -1,2 +1,4 @@
-/** Decision tree models: the tree, its scoring and its saved formats. */
+/**
+ * Decision tree and gradient-boosted tree models: the tree, their scoring and its saved formats.
+ */
 package org.beamlink.models.tree;

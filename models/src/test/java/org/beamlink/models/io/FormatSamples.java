@@ -47,6 +47,7 @@ import org.beamlink.models.pipeline.TestModels;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.tree.DecisionTree;
 import org.beamlink.models.tree.DecisionTreeModel;
+import org.beamlink.models.tree.GbtModel;
 
 /**
  * One small fitted model of every saved format and format version, built by hand, and the rows they
@@ -253,6 +254,30 @@ final class FormatSamples {
             TypeName.STRING,
             FeatureColumns.of(List.of("x", "y")),
             Provenance.of("DecisionTreeClassifier", Map.of("maxDepth", "2"), 0L, 2, 0.375, 8)));
+    m.put(
+        "gbt-model",
+        GbtModel.regression(
+            List.of(
+                DecisionTree.of(
+                    new int[] {0, -1, -1},
+                    new double[] {2.5, 0, 0},
+                    new int[] {1, -1, -1},
+                    new int[] {2, -1, -1},
+                    new double[] {0, -0.4, 0.6},
+                    1,
+                    new double[] {4.8, 0, 0}),
+                DecisionTree.of(
+                    new int[] {1, -1, -1},
+                    new double[] {1.0, 0, 0},
+                    new int[] {1, -1, -1},
+                    new int[] {2, -1, -1},
+                    new double[] {0, 0.1, -0.2},
+                    1,
+                    new double[] {0.5, 0, 0})),
+            3.5,
+            2,
+            FeatureColumns.of(List.of("x", "y")),
+            Provenance.of("GbtRegressor", Map.of("numRounds", "2"), 0L, 2, 1.25, 8)));
     return m;
   }
 

@@ -72,7 +72,8 @@ class ModelFormatsTest {
           "doc-count-vectorizer-model",
           "doc-hash-count-vectorizer-model",
           "naive-bayes-model",
-          "decision-tree-model");
+          "decision-tree-model",
+          "gbt-model");
 
   /** The columns each sample appends to {@link FormatSamples#INPUT} rows, with their types. */
   private static final Map<String, String> APPENDED =
@@ -90,6 +91,7 @@ class ModelFormatsTest {
               "naive-bayes-model-v2", "prediction STRING, predictionDetail VECTOR, pYes DOUBLE"),
           Map.entry("naive-bayes-model-gaussian", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("decision-tree-model", "prediction STRING, predictionDetail VECTOR"),
+          Map.entry("gbt-model", "prediction DOUBLE"),
           Map.entry("pca-model", "pc VECTOR"),
           Map.entry("chi-sq-selector-model", "selected VECTOR"),
           Map.entry("standard-scaler-model", "scaled VECTOR"),

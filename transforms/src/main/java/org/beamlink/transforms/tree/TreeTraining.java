@@ -51,6 +51,73 @@ final class TreeTraining {
 
   private TreeTraining() {}
 
+  /** The index of each of {@code labels} (text of numbers of type {@code labelType}) by value. */
+  static Map<Double, Integer> classIndices(List<String> labels, @Nullable TypeName labelType) {
+    Map<Double, Integer> classOf = new HashMap<>();
+    for (int c = 0; c < labels.size(); c++) {
+      classOf.put(((Number) LabelValues.parse(labels.get(c), labelType)).doubleValue(), c);
+    }
+    return classOf;
+  }
+
+  /**
+   * The blocks with each value replaced by its bin in {@code bins} and, when {@code classOf} is not
+   * empty, each label by its class index.
+   *
+   * @throws IllegalArgumentException for vectors of different sizes or a label not in {@code
+   *     labels}
+   */
+  static List<Block> binned(
+      List<Block> blocks,
+      FeatureBins bins,
+      Map<Double, Integer> classOf,
+      @Nullable List<String> labels,
+      FeatureColumns features) {
+    int d = bins.numFeatures();
+    List<Block> out = new ArrayList<>(blocks.size());
+    for (Block b : blocks) {
+      int n = b.numRows();
+      if (b.numCols() != d) {
+        throw new IllegalArgumentException(
+            "Features from "
+                + features
+                + " have size "
+                + b.numCols()
+                + " in some rows and "
+                + d
+                + " in others; expected one size");
+      }
+      double[] binned = new double[n * d];
+      double[] y = new double[n];
+      double[] weights = b.hasWeights() ? new double[n] : null;
+      for (int i = 0; i < n; i++) {
+        double[] row = b.row(i).toArray();
+        for (int j = 0; j < d; j++) {
+          binned[i * d + j] = bins.bin(j, row[j]);
+        }
+        y[i] = b.label(i);
+        if (!classOf.isEmpty()) {
+          Integer c = classOf.get(b.label(i));
+          if (c == null) {
+            throw new IllegalArgumentException(
+                "Label column has value "
+                    + b.label(i)
+                    + ", which is not one of the labels "
+                    + labels
+                    + ", in the row with features "
+                    + b.row(i));
+          }
+          y[i] = c;
+        }
+        if (weights != null) {
+          weights[i] = b.weight(i);
+        }
+      }
+      out.add(DenseBlock.of(n, d, binned, y, weights));
+    }
+    return out;
+  }
+
   /** What the program needs to know, fixed when the pipeline is built. */
   static final class Params implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -223,56 +290,11 @@ final class TreeTraining {
 
     /** The blocks with bin indices for values and, for numeric class labels, class indices. */
     private List<Block> binned(List<Block> blocks, State state) {
-      int d = state.bins.numFeatures();
-      Map<Double, Integer> classOf = new HashMap<>();
-      if (params.classifier() && params.numericLabels) {
-        for (int c = 0; c < state.labels.size(); c++) {
-          classOf.put(
-              ((Number) LabelValues.parse(state.labels.get(c), params.labelType)).doubleValue(), c);
-        }
-      }
-      List<Block> out = new ArrayList<>(blocks.size());
-      for (Block b : blocks) {
-        int n = b.numRows();
-        if (b.numCols() != d) {
-          throw new IllegalArgumentException(
-              "Features from "
-                  + params.features
-                  + " have size "
-                  + b.numCols()
-                  + " in some rows and "
-                  + d
-                  + " in others; expected one size");
-        }
-        double[] bins = new double[n * d];
-        double[] labels = new double[n];
-        double[] weights = b.hasWeights() ? new double[n] : null;
-        for (int i = 0; i < n; i++) {
-          double[] row = b.row(i).toArray();
-          for (int j = 0; j < d; j++) {
-            bins[i * d + j] = state.bins.bin(j, row[j]);
-          }
-          labels[i] = b.label(i);
-          if (!classOf.isEmpty()) {
-            Integer c = classOf.get(b.label(i));
-            if (c == null) {
-              throw new IllegalArgumentException(
-                  "Label column has value "
-                      + b.label(i)
-                      + ", which is not one of the labels "
-                      + state.labels
-                      + ", in the row with features "
-                      + b.row(i));
-            }
-            labels[i] = c;
-          }
-          if (weights != null) {
-            weights[i] = b.weight(i);
-          }
-        }
-        out.add(DenseBlock.of(n, d, bins, labels, weights));
-      }
-      return out;
+      Map<Double, Integer> classOf =
+          params.classifier() && params.numericLabels
+              ? classIndices(state.labels, params.labelType)
+              : Map.of();
+      return TreeTraining.binned(blocks, state.bins, classOf, state.labels, params.features);
     }
 
     @Override

@@ -1,0 +1,495 @@
+package org.beamlink.transforms.tree;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.beamlink.iteration.ComContext;
+import org.beamlink.iteration.CompareCriterionFunction;
+import org.beamlink.iteration.CompleteResultFunction;
+import org.beamlink.iteration.StatefulComputeFunction;
+import org.beamlink.models.Provenance;
+import org.beamlink.models.linalg.Block;
+import org.beamlink.models.linalg.DenseBlock;
+import org.beamlink.models.optim.LogisticLoss;
+import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.LabelValues;
+import org.beamlink.models.tree.DecisionTree;
+import org.beamlink.models.tree.GbtModel;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Gradient-boosted trees on the iteration shim: rounds of regression trees, each grown level by
+ * level as {@link TreeTraining} grows one, one superstep per level over the whole frontier, on the
+ * bins found once before the loop. Every partition keeps each of its rows' raw score, starting at
+ * the base score (the weighted mean label for squared loss, its log-odds for logistic loss). Each
+ * superstep a partition sends its rows down the tree grown so far and adds, per frontier node,
+ * feature and bin, the row's gradient and hessian of the loss at its raw score (weight times {@code
+ * s - y} and weight for squared loss; weight times {@code p - y} and {@code p (1 - p)}, {@code p =
+ * sigmoid(s)}, for logistic loss) and a count; one AllReduce sums them. Every partition then
+ * chooses the same splits: the largest gain {@code G_l^2 / (H_l + l2) + G_r^2 / (H_r + l2) - G^2 /
+ * (H + l2)} over every feature and bin boundary with at least {@code minInstancesPerNode} rows and
+ * a hessian of at least 1e-3 on each side (the first feature, then the first bin, among equals),
+ * kept when positive, as scikit-learn's {@code HistGradientBoosting} and LightGBM; the threshold is
+ * the upper edge of the left bin. A node is a leaf at {@code maxDepth} or with fewer than {@code 2
+ * minInstancesPerNode} rows; every node's value is {@code -learningRate G / (H + l2)}. When a tree
+ * has no node left to split, each partition adds its leaf values to its rows' raw scores and the
+ * next round starts. A last superstep sums the final training loss. Uses no Beam class: only the
+ * shim's API.
+ */
+final class GbtTraining {
+  static final String DATA = "data";
+  static final String BINS = "bins";
+  static final String LABELS = "labels";
+  static final String BASE = "base";
+  static final String HIST = "hist";
+  private static final String STATE = "gbtState";
+  private static final String SCORES = "scores";
+
+  /** The least hessian on each side of a split: scikit-learn's {@code min_hessian_to_split}. */
+  private static final double MIN_HESSIAN = 1e-3;
+
+  /** Numbers per histogram cell: gradient, hessian and row count. */
+  private static final int STATS = 3;
+
+  private GbtTraining() {}
+
+  /** What the program needs to know, fixed when the pipeline is built. */
+  static final class Params implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final String trainer;
+    final boolean logistic;
+    final int numRounds;
+    final int maxDepth;
+    final int minInstancesPerNode;
+    final double learningRate;
+    final double l2;
+    final FeatureColumns features;
+    final @Nullable TypeName labelType;
+    final boolean numericLabels;
+    final Map<String, String> description;
+
+    Params(
+        String trainer,
+        boolean logistic,
+        int numRounds,
+        int maxDepth,
+        int minInstancesPerNode,
+        double learningRate,
+        double l2,
+        FeatureColumns features,
+        @Nullable TypeName labelType,
+        boolean numericLabels,
+        Map<String, String> description) {
+      this.trainer = trainer;
+      this.logistic = logistic;
+      this.numRounds = numRounds;
+      this.maxDepth = maxDepth;
+      this.minInstancesPerNode = minInstancesPerNode;
+      this.learningRate = learningRate;
+      this.l2 = l2;
+      this.features = features;
+      this.labelType = labelType;
+      this.numericLabels = numericLabels;
+      this.description = description;
+    }
+
+    /** Supersteps: one per level of every round's tree, at least one a round, and the last loss. */
+    int supersteps() {
+      return numRounds * Math.max(1, maxDepth) + 1;
+    }
+
+    /** The loss of raw score {@code s} for label {@code y}: half the squared error, or log loss. */
+    double loss(double s, double y) {
+      if (logistic) {
+        return Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s))) - y * s;
+      }
+      return 0.5 * (s - y) * (s - y);
+    }
+  }
+
+  /** The trees so far and the one growing: the same on every partition, as they change by sums. */
+  static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    FeatureBins bins;
+    List<String> labels;
+    double baseScore;
+    int[] binOffset;
+    int totalBins;
+    long rows;
+    final List<DecisionTree> trees = new ArrayList<>();
+    double finalLoss;
+    boolean done;
+
+    int numNodes;
+    int[] feature = new int[16];
+    int[] splitBin = new int[16];
+    double[] threshold = new double[16];
+    int[] left = new int[16];
+    int[] right = new int[16];
+    int[] depth = new int[16];
+    double[] value = new double[16];
+    double[] gain = new double[16];
+
+    /** The nodes whose rows the next superstep gathers. */
+    int[] frontier = new int[0];
+
+    /** True once every round's tree is grown: the next superstep only sums the loss. */
+    boolean grown(Params params) {
+      return trees.size() == params.numRounds;
+    }
+
+    /** A new leaf of {@code nodeDepth} with gradient {@code g} and hessian {@code h}. */
+    int addNode(int nodeDepth, double g, double h, Params params) {
+      if (numNodes == feature.length) {
+        int n = 2 * numNodes;
+        feature = Arrays.copyOf(feature, n);
+        splitBin = Arrays.copyOf(splitBin, n);
+        threshold = Arrays.copyOf(threshold, n);
+        left = Arrays.copyOf(left, n);
+        right = Arrays.copyOf(right, n);
+        depth = Arrays.copyOf(depth, n);
+        value = Arrays.copyOf(value, n);
+        gain = Arrays.copyOf(gain, n);
+      }
+      int i = numNodes++;
+      feature[i] = -1;
+      splitBin[i] = 0;
+      threshold[i] = 0;
+      left[i] = -1;
+      right[i] = -1;
+      depth[i] = nodeDepth;
+      value[i] = -params.learningRate * g / (h + params.l2);
+      gain[i] = 0;
+      return i;
+    }
+
+    /** The node a binned row reaches in the growing tree. */
+    int leaf(DenseBlock b, int i) {
+      int node = 0;
+      while (left[node] >= 0) {
+        node = b.get(i, feature[node]) <= splitBin[node] ? left[node] : right[node];
+      }
+      return node;
+    }
+
+    /** Adds the growing tree to the trees as a {@link DecisionTree}; starts the next one. */
+    void finishTree() {
+      int n = numNodes;
+      DecisionTree tree =
+          DecisionTree.of(
+              Arrays.copyOf(feature, n),
+              Arrays.copyOf(threshold, n),
+              Arrays.copyOf(left, n),
+              Arrays.copyOf(right, n),
+              Arrays.copyOf(value, n),
+              1,
+              Arrays.copyOf(gain, n));
+      trees.add(tree);
+      numNodes = 0;
+      frontier = new int[0];
+    }
+  }
+
+  /**
+   * Builds the state in the first superstep (bins, class indices, raw scores at the base score);
+   * every superstep fills the gradient histograms of the frontier, or, once every tree is grown,
+   * sums the training loss.
+   */
+  static final class Histograms extends StatefulComputeFunction<State> {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    Histograms(Params params) {
+      super(STATE);
+      this.params = params;
+    }
+
+    @Override
+    protected State start(ComContext context) {
+      State state = new State();
+      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(BINS).get(0));
+      int d = state.bins.numFeatures();
+      double[] base = context.<List<double[]>>getObj(BASE).get(0);
+      if (d == 0 || base[0] <= 0) {
+        throw new IllegalArgumentException(
+            params.trainer + " needs training rows of positive total weight; the input has none");
+      }
+      double mean = base[1] / base[0];
+      state.rows = (long) base[2];
+      Map<Double, Integer> classOf = Map.of();
+      if (params.logistic) {
+        state.labels = context.<List<List<String>>>getObj(LABELS).get(0);
+        if (params.numericLabels) {
+          classOf = TreeTraining.classIndices(state.labels, params.labelType);
+          double negative = number(state.labels.get(0));
+          mean = (mean - negative) / (number(state.labels.get(1)) - negative);
+        }
+        state.baseScore = Math.log(mean / (1 - mean));
+      } else {
+        state.baseScore = mean;
+      }
+      state.binOffset = new int[d];
+      for (int j = 0; j < d; j++) {
+        state.binOffset[j] = state.totalBins;
+        state.totalBins += state.bins.numBins(j);
+      }
+      List<Block> binned =
+          TreeTraining.binned(
+              context.getObj(DATA), state.bins, classOf, state.labels, params.features);
+      List<double[]> scores = new ArrayList<>(binned.size());
+      for (Block b : binned) {
+        double[] s = new double[b.numRows()];
+        Arrays.fill(s, state.baseScore);
+        scores.add(s);
+      }
+      context.putObj(DATA, binned);
+      context.putObj(SCORES, scores);
+      return state;
+    }
+
+    private double number(String label) {
+      return ((Number) LabelValues.parse(label, params.labelType)).doubleValue();
+    }
+
+    @Override
+    protected void calc(ComContext context, State state) {
+      List<Block> blocks = context.getObj(DATA);
+      List<double[]> scores = context.getObj(SCORES);
+      if (state.grown(params)) {
+        double[] loss = new double[2];
+        for (int k = 0; k < blocks.size(); k++) {
+          Block b = blocks.get(k);
+          for (int i = 0; i < b.numRows(); i++) {
+            loss[0] += b.weight(i) * params.loss(scores.get(k)[i], b.label(i));
+            loss[1] += b.weight(i);
+          }
+        }
+        context.putObj(HIST, loss);
+        return;
+      }
+      int cells = state.totalBins * STATS;
+      int width = Math.max(1, state.frontier.length);
+      double[] hist = new double[width * cells];
+      int[] slot = new int[Math.max(1, state.numNodes)];
+      Arrays.fill(slot, -1);
+      if (state.numNodes == 0) {
+        slot[0] = 0;
+      } else {
+        for (int s = 0; s < state.frontier.length; s++) {
+          slot[state.frontier[s]] = s;
+        }
+      }
+      int d = state.bins.numFeatures();
+      for (int k = 0; k < blocks.size(); k++) {
+        DenseBlock b = (DenseBlock) blocks.get(k);
+        double[] score = scores.get(k);
+        for (int i = 0; i < b.numRows(); i++) {
+          int s = state.numNodes == 0 ? 0 : slot[state.leaf(b, i)];
+          if (s < 0) {
+            continue;
+          }
+          double w = b.weight(i);
+          double g;
+          double h;
+          if (params.logistic) {
+            double p = LogisticLoss.sigmoid(score[i]);
+            g = w * (p - b.label(i));
+            h = w * p * (1 - p);
+          } else {
+            g = w * (score[i] - b.label(i));
+            h = w;
+          }
+          int base = s * cells;
+          for (int j = 0; j < d; j++) {
+            int at = base + (state.binOffset[j] + (int) b.get(i, j)) * STATS;
+            hist[at] += g;
+            hist[at + 1] += h;
+            hist[at + 2] += 1;
+          }
+        }
+      }
+      context.putObj(HIST, hist);
+    }
+  }
+
+  /**
+   * Splits the frontier from the summed histograms, the same on every partition; a finished tree
+   * updates the partition's raw scores.
+   */
+  static final class Split extends StatefulComputeFunction<State> {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    Split(Params params) {
+      super(STATE);
+      this.params = params;
+    }
+
+    @Override
+    protected void calc(ComContext context, State state) {
+      double[] hist = context.getObj(HIST);
+      context.removeObj(HIST);
+      if (state.grown(params)) {
+        state.finalLoss = hist[0] / hist[1];
+        state.done = true;
+        return;
+      }
+      int cells = state.totalBins * STATS;
+      if (state.numNodes == 0) {
+        double[] root = nodeTotal(hist, 0, state);
+        int r = state.addNode(0, root[0], root[1], params);
+        state.frontier = splittable(state, r, root[2]) ? new int[] {r} : new int[0];
+      }
+      List<Integer> next = new ArrayList<>();
+      for (int s = 0; s < state.frontier.length; s++) {
+        splitNode(state, state.frontier[s], hist, s * cells, next);
+      }
+      state.frontier = next.stream().mapToInt(Integer::intValue).toArray();
+      if (state.frontier.length == 0) {
+        addToScores(context, state);
+        state.finishTree();
+      }
+    }
+
+    /** Adds to each of the partition's rows' raw score the value of the leaf it reaches. */
+    private static void addToScores(ComContext context, State state) {
+      List<Block> blocks = context.getObj(DATA);
+      List<double[]> scores = context.getObj(SCORES);
+      for (int k = 0; k < blocks.size(); k++) {
+        DenseBlock b = (DenseBlock) blocks.get(k);
+        double[] score = scores.get(k);
+        for (int i = 0; i < b.numRows(); i++) {
+          score[i] += state.value[state.leaf(b, i)];
+        }
+      }
+    }
+
+    private boolean splittable(State state, int node, double count) {
+      return state.depth[node] < params.maxDepth && count >= 2.0 * params.minInstancesPerNode;
+    }
+
+    /** The node's gradient, hessian and count: the sums over the bins of the first feature. */
+    private static double[] nodeTotal(double[] hist, int base, State state) {
+      double[] total = new double[STATS];
+      for (int b = 0; b < state.bins.numBins(0); b++) {
+        for (int t = 0; t < STATS; t++) {
+          total[t] += hist[base + b * STATS + t];
+        }
+      }
+      return total;
+    }
+
+    private void splitNode(State state, int node, double[] hist, int base, List<Integer> next) {
+      double[] total = nodeTotal(hist, base, state);
+      double l2 = params.l2;
+      double parent = total[0] * total[0] / (total[1] + l2);
+      double bestGain = 0;
+      int bestFeature = -1;
+      int bestBin = -1;
+      double[] bestLeft = null;
+      double[] leftStats = new double[STATS];
+      for (int j = 0; j < state.bins.numFeatures(); j++) {
+        Arrays.fill(leftStats, 0);
+        int at = base + state.binOffset[j] * STATS;
+        for (int b = 0; b < state.bins.numBins(j) - 1; b++) {
+          int cell = at + b * STATS;
+          for (int t = 0; t < STATS; t++) {
+            leftStats[t] += hist[cell + t];
+          }
+          double gl = leftStats[0];
+          double hl = leftStats[1];
+          double nl = leftStats[2];
+          double gr = total[0] - gl;
+          double hr = total[1] - hl;
+          double nr = total[2] - nl;
+          if (nl < params.minInstancesPerNode
+              || nr < params.minInstancesPerNode
+              || hl < MIN_HESSIAN
+              || hr < MIN_HESSIAN) {
+            continue;
+          }
+          double gain = gl * gl / (hl + l2) + gr * gr / (hr + l2) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestFeature = j;
+            bestBin = b;
+            bestLeft = leftStats.clone();
+          }
+        }
+      }
+      if (bestFeature < 0) {
+        return;
+      }
+      int l = state.addNode(state.depth[node] + 1, bestLeft[0], bestLeft[1], params);
+      int r =
+          state.addNode(
+              state.depth[node] + 1, total[0] - bestLeft[0], total[1] - bestLeft[1], params);
+      state.feature[node] = bestFeature;
+      state.splitBin[node] = bestBin;
+      state.threshold[node] = state.bins.threshold(bestFeature, bestBin, bestBin + 1);
+      state.left[node] = l;
+      state.right[node] = r;
+      state.gain[node] = bestGain;
+      if (splittable(state, l, bestLeft[2])) {
+        next.add(l);
+      }
+      if (splittable(state, r, total[2] - bestLeft[2])) {
+        next.add(r);
+      }
+    }
+  }
+
+  /** Stops when every tree is grown and the final loss summed. */
+  static final class Grown implements CompareCriterionFunction {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean calc(ComContext context) {
+      return context.<State>getObj(STATE).done;
+    }
+  }
+
+  /** Task 0 emits the model. */
+  static final class Output implements CompleteResultFunction<GbtModel> {
+    private static final long serialVersionUID = 1L;
+    private final Params params;
+
+    Output(Params params) {
+      this.params = params;
+    }
+
+    @Override
+    public List<GbtModel> calc(ComContext context) {
+      if (context.getTaskId() != 0) {
+        return List.of();
+      }
+      State state = context.getObj(STATE);
+      Provenance provenance =
+          Provenance.of(
+              params.trainer,
+              params.description,
+              0L,
+              state.trees.size(),
+              state.finalLoss,
+              state.rows);
+      int d = state.bins.numFeatures();
+      GbtModel model =
+          params.logistic
+              ? GbtModel.classifier(
+                  state.trees,
+                  state.baseScore,
+                  d,
+                  state.labels,
+                  params.labelType,
+                  params.features,
+                  provenance)
+              : GbtModel.regression(state.trees, state.baseScore, d, params.features, provenance);
+      return List.of(model);
+    }
+  }
+}
