@@ -17,14 +17,19 @@ Diabetes: feature f5 is left out, since it has 302 distinct values and scikit-le
 bins for it would differ from Beamlink's. Generated: x0, x1, x2 on a grid of 100 values in
 [0, 1), y = 4 x0 + 3 [x1 > 0.5] + noise N(0, 0.1^2); x2 is noise. The best R^2 any model
 reaches on it is 1 - 0.01 / var(y).
+
+Breast cancer (classifier, 400 training rows, 169 held out): every feature has more than 255
+distinct values, so scikit-learn bins them by quantiles (max_bins 255, its limit) while the test
+gives Beamlink a bin per distinct value; the mean log loss per round and the held-out AUC of the
+decision function are recorded, to be matched within a tolerance, not exactly.
 """
 import json
 
 import numpy as np
 import pandas as pd
 import sklearn
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.metrics import r2_score
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.metrics import r2_score, roc_auc_score
 
 
 def case(X, y, n_train, rounds, depth, lr, l2, leaf):
@@ -47,6 +52,28 @@ def case(X, y, n_train, rounds, depth, lr, l2, leaf):
     }
 
 
+def classifier_case(X, y, n_train, rounds, depth, lr, l2, leaf):
+    m = HistGradientBoostingClassifier(
+        loss="log_loss", max_iter=rounds, max_depth=depth, learning_rate=lr,
+        l2_regularization=l2, min_samples_leaf=leaf, max_leaf_nodes=None, max_bins=255,
+        early_stopping=False, random_state=0)
+    Xt, yt, Xh, yh = X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+    m.fit(Xt, yt)
+    base = float(m._baseline_prediction.ravel()[0])
+
+    def log_loss(s):
+        return float(np.mean(np.logaddexp(0, s) - yt * s))
+
+    losses = [log_loss(np.full(len(yt), base))]
+    for s in m.staged_decision_function(Xt):
+        losses.append(log_loss(s))
+    return {
+        "rounds": rounds, "maxDepth": depth, "learningRate": lr, "l2": l2,
+        "minInstancesPerNode": leaf, "trainRows": n_train, "baseScore": base,
+        "trainLoss": losses, "heldOutAuc": float(roc_auc_score(yh, m.decision_function(Xh))),
+    }
+
+
 def main():
     db = pd.read_csv("../linear/diabetes.csv")
     cols = [c for c in db.columns if c not in ("label", "f5")]
@@ -64,6 +91,11 @@ def main():
     g["features"] = ["f0", "f1", "f2"]
     g["bestR2"] = float(1 - 0.01 / np.var(gen["label"].to_numpy()[800:]))
     cases["generated"] = g
+    bc = pd.read_csv("../linear/breast_cancer.csv")
+    bcols = [c for c in bc.columns if c != "label"]
+    b = classifier_case(bc[bcols].to_numpy(), bc["label"].to_numpy(), 400, 20, 3, 0.1, 0.0, 5)
+    b["features"] = bcols
+    cases["breast_cancer"] = b
     out = {"versions": {"sklearn": sklearn.__version__, "numpy": np.__version__}, "cases": cases}
     with open("gbt_reference.json", "w") as f:
         json.dump(out, f, indent=1)
