@@ -31,6 +31,7 @@ import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.beamlink.models.StopReason;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.linear.LinearModel;
@@ -144,11 +145,17 @@ class LogisticRegressionTest {
     PCollection<Row> rows =
         p.apply(
             Create.of(csv("breast_cancer.csv", INT)).withRowSchema(schemaOf("breast_cancer.csv")));
-    keep(rows.apply(breastCancerFit().withOptimMethod(OptimMethod.NEWTON)), "bc-newton");
+    // A gradient tolerance, not breastCancerFit's 0: with tol 0 Newton runs on to the precision
+    // limit, and how many last steps still decrease the loss by a few ulps depends on the order
+    // of the partition sums (one full DirectRunner run took 30 iterations and failed here).
+    keep(
+        rows.apply(breastCancerFit().withOptimMethod(OptimMethod.NEWTON).withTol(1e-9)),
+        "bc-newton");
     TestRunner.DIRECT.run(p);
     LinearModel m = model("bc-newton");
     assertMatchesReference(m, "logistic_breast_cancer_std", 1e-4);
-    assertTrue(m.provenance().iterations() < 30, "Newton took " + m.provenance().iterations());
+    assertEquals(StopReason.GRADIENT, m.provenance().stopReason());
+    assertTrue(m.provenance().iterations() < 15, "Newton took " + m.provenance().iterations());
   }
 
   /**
