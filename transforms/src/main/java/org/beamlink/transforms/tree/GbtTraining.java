@@ -341,7 +341,7 @@ final class GbtTraining {
       }
       int cells = state.totalBins * STATS;
       if (state.numNodes == 0) {
-        double[] root = nodeTotal(hist, 0, state);
+        double[] root = TreeTraining.nodeTotal(hist, 0, state.bins.numBins(0), STATS);
         int r = state.addNode(0, root[0], root[1], params);
         state.frontier = splittable(state, r, root[2]) ? new int[] {r} : new int[0];
       }
@@ -373,19 +373,8 @@ final class GbtTraining {
       return state.depth[node] < params.maxDepth && count >= 2.0 * params.minInstancesPerNode;
     }
 
-    /** The node's gradient, hessian and count: the sums over the bins of the first feature. */
-    private static double[] nodeTotal(double[] hist, int base, State state) {
-      double[] total = new double[STATS];
-      for (int b = 0; b < state.bins.numBins(0); b++) {
-        for (int t = 0; t < STATS; t++) {
-          total[t] += hist[base + b * STATS + t];
-        }
-      }
-      return total;
-    }
-
     private void splitNode(State state, int node, double[] hist, int base, List<Integer> next) {
-      double[] total = nodeTotal(hist, base, state);
+      double[] total = TreeTraining.nodeTotal(hist, base, state.bins.numBins(0), STATS);
       double l2 = params.l2;
       double parent = total[0] * total[0] / (total[1] + l2);
       double bestGain = 0;

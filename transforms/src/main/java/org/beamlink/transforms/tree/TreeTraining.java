@@ -61,6 +61,21 @@ final class TreeTraining {
   }
 
   /**
+   * A frontier node's statistics from its histogram at {@code base}: the sums over the {@code
+   * firstFeatureBins} bins of the first feature, {@code stats} values a bin. Both tree trainers lay
+   * their histograms out this way.
+   */
+  static double[] nodeTotal(double[] hist, int base, int firstFeatureBins, int stats) {
+    double[] total = new double[stats];
+    for (int b = 0; b < firstFeatureBins; b++) {
+      for (int t = 0; t < stats; t++) {
+        total[t] += hist[base + b * stats + t];
+      }
+    }
+    return total;
+  }
+
+  /**
    * The blocks with each value replaced by its bin in {@code bins} and, when {@code classOf} is not
    * empty, each label by its class index.
    *
@@ -374,7 +389,7 @@ final class TreeTraining {
       int cells = state.totalBins * state.stats;
       int countAt = state.stats - 1;
       if (state.numNodes == 0) {
-        double[] root = nodeTotal(hist, 0, state);
+        double[] root = nodeTotal(hist, 0, state.bins.numBins(0), state.stats);
         if (root[countAt] == 0) {
           throw new IllegalArgumentException(
               params.trainer + " needs training rows; the input is empty");
@@ -397,22 +412,11 @@ final class TreeTraining {
       context.removeObj(HIST);
     }
 
-    /** The node's statistics: the sum over the bins of the first feature. */
-    private static double[] nodeTotal(double[] hist, int base, State state) {
-      double[] total = new double[state.stats];
-      for (int b = 0; b < state.bins.numBins(0); b++) {
-        for (int t = 0; t < state.stats; t++) {
-          total[t] += hist[base + b * state.stats + t];
-        }
-      }
-      return total;
-    }
-
     private void splitNode(State state, int node, double[] hist, int base, List<Integer> next) {
       int st = state.stats;
       int countAt = st - 1;
       int k = state.numClasses;
-      double[] total = nodeTotal(hist, base, state);
+      double[] total = nodeTotal(hist, base, state.bins.numBins(0), state.stats);
       double parent = state.weight[node] * state.impurity[node];
       double bestDecrease = Double.NEGATIVE_INFINITY;
       int bestFeature = -1;
