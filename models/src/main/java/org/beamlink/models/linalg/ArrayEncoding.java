@@ -81,6 +81,34 @@ public final class ArrayEncoding {
     return values;
   }
 
+  /** Writes the length and values of {@code values}. */
+  public static void writeLongs(long[] values, OutputStream out) throws IOException {
+    VarInt.encode(values.length, out);
+    ByteBuffer buf = ByteBuffer.allocate(Math.min(values.length, CHUNK_VALUES) * Long.BYTES);
+    for (int from = 0; from < values.length; from += CHUNK_VALUES) {
+      int n = Math.min(CHUNK_VALUES, values.length - from);
+      buf.clear();
+      buf.asLongBuffer().put(values, from, n);
+      out.write(buf.array(), 0, n * Long.BYTES);
+    }
+  }
+
+  /** Reads what {@link #writeLongs} wrote. */
+  public static long[] readLongs(InputStream in) throws IOException {
+    int length = readLength(in);
+    long[] values = new long[length];
+    byte[] bytes = new byte[Math.min(length, CHUNK_VALUES) * Long.BYTES];
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    DataInputStream data = new DataInputStream(in);
+    for (int from = 0; from < length; from += CHUNK_VALUES) {
+      int n = Math.min(CHUNK_VALUES, length - from);
+      data.readFully(bytes, 0, n * Long.BYTES);
+      buf.clear();
+      buf.asLongBuffer().get(values, from, n);
+    }
+    return values;
+  }
+
   /** Writes an array that may be {@code null}. */
   public static void writeNullableDoubles(double[] values, OutputStream out) throws IOException {
     out.write(values == null ? 0 : 1);

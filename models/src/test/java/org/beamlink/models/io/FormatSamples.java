@@ -44,6 +44,7 @@ import org.beamlink.models.nlp.TermWeighting;
 import org.beamlink.models.nlp.TokenColumns;
 import org.beamlink.models.nlp.TokenizerMapper;
 import org.beamlink.models.pipeline.TestModels;
+import org.beamlink.models.recommendation.AlsModel;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.tree.DecisionTree;
 import org.beamlink.models.tree.DecisionTreeModel;
@@ -76,9 +77,18 @@ final class FormatSamples {
 
   /**
    * The input of sample {@code name}: {@link #INPUT}, and for the linear samples a DOUBLE {@code
-   * distance} (their features are x, y and the distance a KMeans stage appends).
+   * distance} (their features are x, y and the distance a KMeans stage appends), and for the ALS
+   * sample also INT64 {@code user} and {@code item} (the second row's user is one it never saw).
    */
   static Schema input(String name) {
+    if (name.equals("als-model")) {
+      return Schema.builder()
+          .addFields(INPUT.getFields())
+          .addDoubleField("distance")
+          .addInt64Field("user")
+          .addInt64Field("item")
+          .build();
+    }
     return name.startsWith("linear-model")
         ? Schema.builder().addFields(INPUT.getFields()).addDoubleField("distance").build()
         : INPUT;
@@ -97,7 +107,9 @@ final class FormatSamples {
                 "The quick brown fox",
                 List.of("the", "quick", "fox", "the"),
                 1.0,
-                1.5),
+                1.5,
+                7L,
+                3L),
             List.of(
                 4.5,
                 -0.5,
@@ -107,7 +119,9 @@ final class FormatSamples {
                 "jumps over the lazy dog",
                 List.of("lazy", "dog", "jumps"),
                 0.0,
-                0.25));
+                0.25,
+                8L,
+                5L));
     return values.stream()
         .map(v -> Row.withSchema(input).addValues(v.subList(0, input.getFieldCount())).build())
         .toList();
@@ -278,6 +292,16 @@ final class FormatSamples {
             2,
             FeatureColumns.of(List.of("x", "y")),
             Provenance.of("GbtRegressor", Map.of("numRounds", "2"), 0L, 2, 1.25, 8)));
+    m.put(
+        "als-model",
+        AlsModel.of(
+                2,
+                new long[] {1, 7},
+                new double[] {0.5, -1.0, 1.25, 0.75},
+                new long[] {3, 5},
+                new double[] {2.0, 0.5, -0.25, 1.5},
+                Provenance.of("Als", Map.of("rank", "2"), 0L, 10, Double.NaN, 4))
+            .withPredictionCol("rating"));
     return m;
   }
 

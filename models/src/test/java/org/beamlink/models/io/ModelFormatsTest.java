@@ -73,7 +73,8 @@ class ModelFormatsTest {
           "doc-hash-count-vectorizer-model",
           "naive-bayes-model",
           "decision-tree-model",
-          "gbt-model");
+          "gbt-model",
+          "als-model");
 
   /** The columns each sample appends to {@link FormatSamples#INPUT} rows, with their types. */
   private static final Map<String, String> APPENDED =
@@ -92,6 +93,7 @@ class ModelFormatsTest {
           Map.entry("naive-bayes-model-gaussian", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("decision-tree-model", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("gbt-model", "prediction DOUBLE"),
+          Map.entry("als-model", "rating DOUBLE"),
           Map.entry("pca-model", "pc VECTOR"),
           Map.entry("chi-sq-selector-model", "selected VECTOR"),
           Map.entry("standard-scaler-model", "scaled VECTOR"),

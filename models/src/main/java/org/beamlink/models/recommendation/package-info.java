@@ -1,0 +1,2 @@
+/** Recommendation models: ALS user and item factors, their scoring and top-k recommendations. */
+package org.beamlink.models.recommendation;

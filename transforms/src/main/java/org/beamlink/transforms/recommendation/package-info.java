@@ -1,0 +1,2 @@
+/** Recommendation: alternating least squares ({@link org.beamlink.transforms.recommendation.Als}). */
+package org.beamlink.transforms.recommendation;
