@@ -1,7 +1,8 @@
 /**
  * Evaluation of predictions: binary classification ({@link
  * org.beamlink.transforms.evaluation.BinaryClassificationEvaluation}), multi-class classification
- * ({@link org.beamlink.transforms.evaluation.MultiClassEvaluation}), regression and clustering.
+ * ({@link org.beamlink.transforms.evaluation.MultiClassEvaluation}), regression, clustering and
+ * ranking ({@link org.beamlink.transforms.evaluation.RankingEvaluation}).
  *
  * <p>Every evaluation is a transform from rows to an immutable {@link
  * org.beamlink.transforms.evaluation.EvaluationMetrics} value. On input in the global window (a

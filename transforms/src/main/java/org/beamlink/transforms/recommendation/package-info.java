@@ -1,2 +1,4 @@
-/** Recommendation: alternating least squares ({@link org.beamlink.transforms.recommendation.Als}). */
+/**
+ * Recommendation: alternating least squares ({@link org.beamlink.transforms.recommendation.Als}).
+ */
 package org.beamlink.transforms.recommendation;
