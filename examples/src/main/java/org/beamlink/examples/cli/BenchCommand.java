@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.beamlink.examples.bench.AlsBenchmark;
 import org.beamlink.examples.bench.ColumnarBenchmark;
 import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Unmatched;
  * bin/beamlink bench csv                                     # ReadCsv on 3M rows x 6 columns
  * bin/beamlink bench columnar                                # 1M x 50 from CSV, Parquet, Avro
  * bin/beamlink bench ingest                                  # 1M x 50 into training blocks
+ * bin/beamlink bench als                                     # 10M ratings, rank 10
  * }</pre>
  */
 @Command(
@@ -45,6 +47,7 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.KMeansBench.class,
       BenchCommand.LogisticBench.class,
       BenchCommand.TreeBench.class,
+      BenchCommand.AlsBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
@@ -230,6 +233,45 @@ public final class BenchCommand implements Runnable {
       out.accept(
           TreeBenchmark.run(
               new TreeBenchmark.Config(rows, dims, maxDepth, maxBins, seed, execution), beamArgs));
+    }
+  }
+
+  /** {@code beamlink bench als}: see {@link AlsBenchmark}. */
+  @Command(
+      name = "als",
+      description =
+          "Explicit ALS on generated ratings, run with 1 iteration and with --iterations. Default:"
+              + " 10M ratings, 100k users x 20k items, rank 10, 10 iterations.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class AlsBench extends Run {
+    @Option(names = "--ratings", defaultValue = "10000000", description = "Ratings.")
+    long ratings;
+
+    @Option(names = "--users", defaultValue = "100000", description = "Users.")
+    long users;
+
+    @Option(names = "--items", defaultValue = "20000", description = "Items.")
+    long items;
+
+    @Option(names = "--rank", defaultValue = "10", description = "Factors per user and item.")
+    int rank;
+
+    @Option(names = "--iterations", defaultValue = "10", description = "ALS iterations.")
+    int iterations;
+
+    @Option(names = "--blocks", defaultValue = "10", description = "User and item blocks.")
+    int blocks;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data and model seed.")
+    long seed;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) {
+      out.accept(
+          AlsBenchmark.run(
+              new AlsBenchmark.Config(ratings, users, items, rank, iterations, blocks, seed),
+              beamArgs));
     }
   }
 

@@ -82,6 +82,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Netflix Prize (AAIM 2008); Spark's {@code org.apache.spark.ml.recommendation.ALS}.
  */
 public final class Als {
+  /** The namespace of the Beam counters training reports. */
+  public static final String METRICS_NAMESPACE = "Als";
+
+  /**
+   * The counter of factor bytes (ids and values) sent to the blocks that need them, summed over the
+   * half-iterations.
+   */
+  public static final String FACTOR_BYTES_SENT = "factorBytesSent";
+
+  /**
+   * The counter of rating-block bytes (CSR ids, offsets, other ids and ratings) joined with the
+   * sent factors, summed over the half-iterations.
+   */
+  public static final String RATING_BYTES_JOINED = "ratingBytesJoined";
+
   private Als() {}
 
   /** An ALS trainer with every default set. */
@@ -324,8 +339,10 @@ public final class Als {
           ratings.apply("Ratings by user block", AlsTraining.blocks(true, numUserBlocks()));
       PCollection<KV<Integer, RatingBlock>> byItem =
           ratings.apply("Ratings by item block", AlsTraining.blocks(false, numItemBlocks()));
-      PCollection<KV<Integer, Route>> userRoutes = AlsTraining.routes(byItem, numUserBlocks());
-      PCollection<KV<Integer, Route>> itemRoutes = AlsTraining.routes(byUser, numItemBlocks());
+      PCollection<KV<Integer, Route>> userRoutes =
+          AlsTraining.routes("User factor routes", byItem, numUserBlocks());
+      PCollection<KV<Integer, Route>> itemRoutes =
+          AlsTraining.routes("Item factor routes", byUser, numItemBlocks());
       AlsTraining.Params params =
           new AlsTraining.Params(rank(), regParam(), implicitPrefs(), alpha(), nonnegative());
       PCollection<KV<Integer, FactorBlock>> userFactors =

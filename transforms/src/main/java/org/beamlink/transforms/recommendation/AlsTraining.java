@@ -12,6 +12,8 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -147,10 +149,10 @@ final class AlsTraining {
    * block, the ids of it each destination block rated.
    */
   static PCollection<KV<Integer, Route>> routes(
-      PCollection<KV<Integer, RatingBlock>> destinations, int numSourceBlocks) {
+      String name, PCollection<KV<Integer, RatingBlock>> destinations, int numSourceBlocks) {
     return destinations
         .apply(
-            "Routes",
+            name,
             ParDo.of(
                 new DoFn<KV<Integer, RatingBlock>, KV<Integer, Route>>() {
                   @ProcessElement
@@ -244,6 +246,7 @@ final class AlsTraining {
   private static final class SendFn
       extends DoFn<KV<Integer, CoGbkResult>, KV<Integer, FactorBlock>> {
     private final int rank;
+    private final Counter sent = Metrics.counter(Als.METRICS_NAMESPACE, Als.FACTOR_BYTES_SENT);
 
     SendFn(int rank) {
       this.rank = rank;
@@ -255,6 +258,7 @@ final class AlsTraining {
       FactorBlock factors = joined.getValue().getOnly(FACTORS, null);
       for (Route route : joined.getValue().getAll(ROUTES)) {
         out.output(KV.of(route.to(), factors.subset(route.ids(), rank)));
+        sent.inc(route.ids().length * (long) Double.BYTES * (rank + 1));
       }
     }
   }
@@ -265,6 +269,7 @@ final class AlsTraining {
     private final Params params;
     private final PCollectionView<double[]> gram;
     private final String destination;
+    private final Counter joined = Metrics.counter(Als.METRICS_NAMESPACE, Als.RATING_BYTES_JOINED);
 
     SolveFn(Params params, PCollectionView<double[]> gram, String destination) {
       this.params = params;
@@ -278,6 +283,10 @@ final class AlsTraining {
       if (block == null) {
         return;
       }
+      joined.inc(
+          (block.others().length + block.ratings().length + block.ids().length)
+                  * (long) Double.BYTES
+              + block.starts().length * (long) Integer.BYTES);
       FactorBlock sources = sortedTable(c.element().getValue().getAll(SENT), params.rank());
       int rank = params.rank();
       double[] yty = gram == null ? null : c.sideInput(gram);
