@@ -27,6 +27,8 @@
 set -euo pipefail
 
 here="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../loopback-ports.sh
+source "$here/../loopback-ports.sh"
 root="$(cd "$here/../.." && pwd)"
 
 dir="${FLINK_CLUSTER_DIR:-$here/target/cluster}"
@@ -88,23 +90,6 @@ logs="$dir/log"
 pids="$dir/pids"
 
 is_number() { [[ "$1" =~ ^[0-9]+$ ]]; }
-
-# True when something accepts connections on the loopback port.
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port" && [ "$port" != "${rest_port:-}" ] && [ "$port" != "${rpc_port:-}" ]; then
-      echo "$port"
-      return
-    fi
-  done
-  die "found no free port between 20000 and 60000"
-}
 
 # The pid in a pid file when that process is alive and is one of this cluster's JVMs.
 running_pid() {
@@ -279,16 +264,10 @@ cmd_start() {
   is_number "$taskmanagers" && [ "$taskmanagers" -ge 1 ] || die "--taskmanagers must be >= 1"
   is_number "$slots" && [ "$slots" -ge 1 ] || die "--slots must be >= 1"
   [[ "$tm_memory" =~ ^[1-9][0-9]*[mg]$ ]] || die "--taskmanager-memory must look like 3072m or 8g, got '$tm_memory'"
-  for spec in "rest-port:$rest_port" "rpc-port:$rpc_port"; do
-    local name="${spec%%:*}" port="${spec#*:}"
-    [ -z "$port" ] && continue
-    is_number "$port" && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "--$name must be a port number, got '$port'"
-    if port_in_use "$port"; then
-      die "port $port (--$name) is in use by another process; choose another or leave --$name out to pick a free one"
-    fi
-  done
-  [ -n "$rest_port" ] || rest_port="$(free_port)"
-  [ -n "$rpc_port" ] || rpc_port="$(free_port)"
+  check_port rest-port "$rest_port"
+  check_port rpc-port "$rpc_port"
+  [ -n "$rest_port" ] || rest_port="$(free_port "$rpc_port")"
+  [ -n "$rpc_port" ] || rpc_port="$(free_port "$rest_port")"
   [ "$rest_port" != "$rpc_port" ] || die "--rest-port and --rpc-port must differ"
   rm -f "$pids"/*.pid
   write_config

@@ -1,0 +1,370 @@
+package org.beamlink.transforms.pipeline;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.online.ModelVersion;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.models.pipeline.TransformerCoder;
+import org.beamlink.transforms.io.KafkaTopics;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Model versions through a Kafka topic, so that a training job and any number of scoring jobs hand
+ * over models without sharing a file system: {@link #write} puts each version of a model stream in
+ * the topic, {@link #read} makes a model stream of the topic for {@link
+ * ApplyModel#ofVersions(PCollection)}.
+ *
+ * <p>A record is one version: its value the bytes of a model file ({@link ModelFile}, the same
+ * bytes a {@code .blm} file holds), its key the version number, its headers the version's metadata
+ * ({@code beamlink.version}, {@code beamlink.examples}, {@code beamlink.firstEventTime} and {@code
+ * beamlink.lastEventTime} in epoch milliseconds, {@code beamlink.source}), its timestamp the
+ * version's event time. With {@link Write#withExactlyOnce} versions are written in Kafka
+ * transactions committed with the runner's checkpoints, so a restored training job leaves each
+ * version once for {@code read_committed} readers, which {@link #read} is.
+ *
+ * <p>Reading needs the newest version already in the topic when the pipeline is built (it reads it
+ * to know the scoring output's columns, as {@link ReadModel#watch} does with files); it then
+ * streams every version from the earliest on.
+ *
+ * <pre>{@code
+ * versions.apply(KafkaModelVersions.write("localhost:9092", "ctr-models"));
+ * PCollection<ModelVersion<Transformer>> models =
+ *     p.apply(KafkaModelVersions.read("localhost:9092", "ctr-models"));
+ * PCollection<Row> scored = events.apply(ApplyModel.ofVersions(models));
+ * }</pre>
+ */
+public final class KafkaModelVersions {
+  static final String VERSION = "beamlink.version";
+  static final String EXAMPLES = "beamlink.examples";
+  static final String FIRST_EVENT_TIME = "beamlink.firstEventTime";
+  static final String LAST_EVENT_TIME = "beamlink.lastEventTime";
+  static final String SOURCE = "beamlink.source";
+
+  private static final long POLL_MILLIS = 15_000;
+
+  private KafkaModelVersions() {}
+
+  /** Writes a model stream to topic {@code topic} of the brokers {@code bootstrap}. */
+  public static <M> Write<M> write(String bootstrap, String topic) {
+    checkTopic(topic);
+    return new Write<>(bootstrap, topic, 0, null);
+  }
+
+  /**
+   * A model stream of the versions in topic {@code topic} (read committed), from the earliest.
+   *
+   * @throws IllegalArgumentException when the broker does not answer, the topic is missing or holds
+   *     no version yet, or its newest version is not a fitted stage
+   */
+  public static Read read(String bootstrap, String topic) {
+    checkTopic(topic);
+    KafkaTopics.requireTopic(bootstrap, topic);
+    return new Read(bootstrap, topic, newest(bootstrap, topic));
+  }
+
+  private static void checkTopic(String topic) {
+    if (topic == null || topic.isEmpty()) {
+      throw new IllegalArgumentException("Expected a Kafka topic name, got '" + topic + "'");
+    }
+  }
+
+  /** Writes model versions to a topic; made by {@link KafkaModelVersions#write}. */
+  public static final class Write<M> extends PTransform<PCollection<ModelVersion<M>>, PDone> {
+    private static final long serialVersionUID = 1L;
+    private final String bootstrap;
+    private final String topic;
+    private final int eosShards;
+    private final @Nullable String eosGroup;
+
+    private Write(String bootstrap, String topic, int eosShards, @Nullable String eosGroup) {
+      this.bootstrap = bootstrap;
+      this.topic = topic;
+      this.eosShards = eosShards;
+      this.eosGroup = eosGroup;
+    }
+
+    /**
+     * Writes exactly once, in {@code shards} transactional writers named after {@code sinkGroupId}
+     * (unique per job writing the topic; a restored job must use the same one).
+     */
+    public Write<M> withExactlyOnce(int shards, String sinkGroupId) {
+      if (shards < 1) {
+        throw new IllegalArgumentException("Expected shards >= 1, got " + shards);
+      }
+      if (sinkGroupId == null || sinkGroupId.isEmpty()) {
+        throw new IllegalArgumentException("Expected a sink group id, got '" + sinkGroupId + "'");
+      }
+      return new Write<>(bootstrap, topic, shards, sinkGroupId);
+    }
+
+    @Override
+    public PDone expand(PCollection<ModelVersion<M>> versions) {
+      KafkaTopics.requireTopic(bootstrap, topic);
+      KafkaIO.WriteRecords<String, byte[]> write =
+          KafkaIO.<String, byte[]>writeRecords()
+              .withBootstrapServers(bootstrap)
+              .withTopic(topic)
+              .withKeySerializer(StringSerializer.class)
+              .withValueSerializer(ByteArraySerializer.class)
+              .withInputTimestamp();
+      if (eosGroup != null) {
+        write = write.withEOS(eosShards, eosGroup);
+      }
+      return versions
+          .apply("To records", ParDo.of(new ToRecordFn<M>(topic)))
+          .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+          .apply("Write " + topic, write);
+    }
+  }
+
+  /** Reads model versions from a topic; made by {@link KafkaModelVersions#read}. */
+  public static final class Read
+      extends PTransform<PBegin, PCollection<ModelVersion<Transformer>>> {
+    private static final long serialVersionUID = 1L;
+    private final String bootstrap;
+    private final String topic;
+    private final Transformer newest;
+    private final @Nullable Long maxVersions;
+
+    private Read(String bootstrap, String topic, Transformer newest) {
+      this(bootstrap, topic, newest, null);
+    }
+
+    private Read(String bootstrap, String topic, Transformer newest, @Nullable Long maxVersions) {
+      this.bootstrap = bootstrap;
+      this.topic = topic;
+      this.newest = newest;
+      this.maxVersions = maxVersions;
+    }
+
+    /**
+     * Ends the stream after {@code n} versions (a bounded read, for tests and replays). The count
+     * is shared among the readers of the topic's partitions, as {@code
+     * ReadKafkaRows.withMaxRecords} says: meant for a one-partition model topic, which keeps
+     * versions in order.
+     */
+    public Read withMaxVersions(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("Expected maxVersions >= 1, got " + n);
+      }
+      return new Read(bootstrap, topic, newest, n);
+    }
+
+    /** The newest version in the topic when the pipeline was built. */
+    public Transformer newest() {
+      return newest;
+    }
+
+    @Override
+    public PCollection<ModelVersion<Transformer>> expand(PBegin input) {
+      KafkaIO.Read<String, byte[]> read =
+          KafkaIO.<String, byte[]>read()
+              .withBootstrapServers(bootstrap)
+              .withTopic(topic)
+              .withKeyDeserializer(StringDeserializer.class)
+              .withValueDeserializer(ByteArrayDeserializer.class)
+              .withCreateTime(Duration.ZERO)
+              .withReadCommitted()
+              .withConsumerConfigUpdates(
+                  Map.of(
+                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                      "earliest",
+                      ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                      false));
+      if (maxVersions != null) {
+        read = read.withMaxNumRecords(maxVersions);
+      }
+      return input
+          .apply("Read " + topic, read)
+          .apply("Read models", ParDo.of(new FromRecordFn()))
+          .setCoder(ModelVersion.Coder.of(TransformerCoder.of(Transformer.class, newest)));
+    }
+  }
+
+  private static final class ToRecordFn<M>
+      extends DoFn<ModelVersion<M>, ProducerRecord<String, byte[]>> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+
+    ToRecordFn(String topic) {
+      this.topic = topic;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element ModelVersion<M> version, OutputReceiver<ProducerRecord<String, byte[]>> out) {
+      Headers headers = new RecordHeaders();
+      headers.add(VERSION, bytes(version.version()));
+      headers.add(EXAMPLES, bytes(version.examples()));
+      headers.add(FIRST_EVENT_TIME, bytes(version.firstEventTime().getMillis()));
+      headers.add(LAST_EVENT_TIME, bytes(version.lastEventTime().getMillis()));
+      headers.add(SOURCE, version.source().getBytes(UTF_8));
+      out.output(
+          new ProducerRecord<>(
+              topic,
+              null,
+              null,
+              String.valueOf(version.version()),
+              ModelFile.toBytes(version.model()),
+              headers));
+    }
+
+    private static byte[] bytes(long value) {
+      return String.valueOf(value).getBytes(UTF_8);
+    }
+  }
+
+  private static final class FromRecordFn
+      extends DoFn<KafkaRecord<String, byte[]>, ModelVersion<Transformer>> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(
+        @Element KafkaRecord<String, byte[]> record,
+        OutputReceiver<ModelVersion<Transformer>> out) {
+      String where =
+          "Kafka topic "
+              + record.getTopic()
+              + ", partition "
+              + record.getPartition()
+              + ", offset "
+              + record.getOffset();
+      out.output(version(record.getHeaders(), record.getKV().getValue(), where));
+    }
+  }
+
+  /** The version a record holds; {@code where} names the record in errors. */
+  static ModelVersion<Transformer> version(
+      @Nullable Headers headers, byte @Nullable [] value, String where) {
+    if (value == null) {
+      throw new IllegalArgumentException("No model in " + where + ": the record has no value");
+    }
+    Object model;
+    try {
+      model = ModelFile.fromBytes(value, where);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot read the model in " + where + ": " + e.getMessage(), e);
+    }
+    if (!(model instanceof Transformer stage)) {
+      throw new IllegalArgumentException(
+          where + " holds a " + model.getClass().getSimpleName() + ", which is not a fitted stage");
+    }
+    return ModelVersion.of(
+        header(headers, VERSION, where),
+        stage,
+        header(headers, EXAMPLES, where),
+        new Instant(header(headers, FIRST_EVENT_TIME, where)),
+        new Instant(header(headers, LAST_EVENT_TIME, where)),
+        text(headers, SOURCE, where));
+  }
+
+  private static long header(@Nullable Headers headers, String name, String where) {
+    String text = text(headers, name, where);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Header " + name + " of " + where + " is not a number: '" + text + "'", e);
+    }
+  }
+
+  private static String text(@Nullable Headers headers, String name, String where) {
+    Header header = headers == null ? null : headers.lastHeader(name);
+    if (header == null || header.value() == null) {
+      throw new IllegalArgumentException(
+          where
+              + " is not a model version written by KafkaModelVersions: it has no header "
+              + name);
+    }
+    return new String(header.value(), UTF_8);
+  }
+
+  /** The model of the highest version among the last record of each partition. */
+  private static Transformer newest(String bootstrap, String topic) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) POLL_MILLIS);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<TopicPartition> pending = new ArrayList<>();
+      for (TopicPartition p : partitions) {
+        // The end offset of a transactional topic may be a commit marker: look a few records back.
+        long from = Math.max(begin.get(p), end.get(p) - 16);
+        if (from < end.get(p)) {
+          consumer.seek(p, from);
+          pending.add(p);
+        }
+      }
+      ModelVersion<Transformer> best = null;
+      long deadline = System.currentTimeMillis() + POLL_MILLIS;
+      while (!pending.isEmpty() && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(500))) {
+          ModelVersion<Transformer> v =
+              version(
+                  r.headers(),
+                  r.value(),
+                  "Kafka topic "
+                      + topic
+                      + ", partition "
+                      + r.partition()
+                      + ", offset "
+                      + r.offset());
+          if (best == null || v.version() > best.version()) {
+            best = v;
+          }
+        }
+        pending.removeIf(p -> consumer.position(p) >= end.get(p));
+      }
+      if (best == null) {
+        throw new IllegalArgumentException(
+            "No model version in Kafka topic "
+                + topic
+                + " at "
+                + bootstrap
+                + " yet; reading needs one to know the scoring output's columns");
+      }
+      return best.model();
+    }
+  }
+}
