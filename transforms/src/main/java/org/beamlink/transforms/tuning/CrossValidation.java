@@ -1,0 +1,149 @@
+package org.beamlink.transforms.tuning;
+
+import java.util.Arrays;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.beamlink.transforms.evaluation.EvaluationMetrics;
+import org.beamlink.transforms.evaluation.RandomSplit;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * k-fold cross-validation of every candidate of a search ({@link ParamGrid}, {@link RandomSearch}),
+ * as scikit-learn's {@code GridSearchCV} and Spark's {@code CrossValidator}: each candidate's
+ * pipeline is fitted on the rows outside a fold and scored by the {@link TuningMetric} on the rows
+ * in it, for every fold; the candidates are ranked by the metric's mean over the folds, and the
+ * best is refitted on all the rows ({@link TuningResult}).
+ *
+ * <p>Folds: by default a row's fold is decided by a hash of its values and the seed ({@link
+ * RandomSplit} with {@code k} equal weights), so it is the same on every run, runner and
+ * parallelism; fold sizes are then binomial around {@code n / k}, and identical rows share a fold.
+ * With {@link #withFoldCol} the folds are given by an integer column holding {@code 0..k-1} (as
+ * scikit-learn's {@code PredefinedSplit}); a null or out-of-range value fails naming the column,
+ * the value and the row.
+ *
+ * <p>One job: all candidates and folds are branches of the pipeline this transform builds ({@code
+ * candidates x folds} fits, then one fit per candidate on all the rows, since which candidate wins
+ * is known only when the job runs; the winner's model is kept). Before any fit, the folds are
+ * checked: each must have rows, and a binary metric ({@link TuningMetric#needsBothClassesIn}) needs
+ * both classes in every fold; otherwise the job fails naming the fold.
+ *
+ * <p>Parameters: the search and the metric (required), {@code folds} (at least 2, default 3),
+ * {@code seed} (default 0), {@code foldCol} (default none).
+ *
+ * <pre>{@code
+ * LinearFit logreg = LogisticRegression.fit().withVectorCol("features").withLabelCol("label")
+ *     .withProbabilityCol("probability");
+ * MlPipeline pipeline = MlPipeline.of(assembler, scaler, logreg);
+ * ParamGrid grid = ParamGrid.over(pipeline).add("logreg.l2", logreg, LinearFit::withL2, 1e-3, 1e-2);
+ * TuningResult result =
+ *     rows.apply(CrossValidation.of(grid, TuningMetric.auc("label", "probability")).withFolds(5));
+ * result.bestModel().apply(WriteModel.to("best.blm"));
+ * }</pre>
+ */
+public final class CrossValidation extends PTransform<PCollection<Row>, TuningResult> {
+  private final ParamSearch search;
+  private final TuningMetric<?> metric;
+  private final int folds;
+  private final long seed;
+  private final @Nullable String foldCol;
+
+  private CrossValidation(
+      ParamSearch search, TuningMetric<?> metric, int folds, long seed, @Nullable String foldCol) {
+    this.search = search;
+    this.metric = metric;
+    this.folds = folds;
+    this.seed = seed;
+    this.foldCol = foldCol;
+  }
+
+  /** Cross-validates the candidates of {@code search} by {@code metric}: 3 folds, seed 0. */
+  public static CrossValidation of(ParamSearch search, TuningMetric<?> metric) {
+    if (search == null || metric == null) {
+      throw new IllegalArgumentException("Expected a search and a metric");
+    }
+    return new CrossValidation(search, metric, 3, 0L, null);
+  }
+
+  /** The number of folds, at least 2; default 3. */
+  public CrossValidation withFolds(int folds) {
+    if (folds < 2) {
+      throw new IllegalArgumentException("Expected folds >= 2, got " + folds);
+    }
+    return new CrossValidation(search, metric, folds, seed, foldCol);
+  }
+
+  /** The seed of the hashed fold assignment; default 0. */
+  public CrossValidation withSeed(long seed) {
+    return new CrossValidation(search, metric, folds, seed, foldCol);
+  }
+
+  /** Folds given by this integer column, holding {@code 0..folds-1}; default none (hashed). */
+  public CrossValidation withFoldCol(String foldCol) {
+    if (foldCol == null || foldCol.isEmpty()) {
+      throw new IllegalArgumentException("Expected a fold column name, got " + foldCol);
+    }
+    return new CrossValidation(search, metric, folds, seed, foldCol);
+  }
+
+  @Override
+  public TuningResult expand(PCollection<Row> input) {
+    return input.apply("Search", search(metric, splitOf(input.getSchema())));
+  }
+
+  private <T extends EvaluationMetrics> CandidateSearch<T> search(
+      TuningMetric<T> metric, SplitOf splitOf) {
+    return new CandidateSearch<>(search, metric, folds, splitOf, "fold");
+  }
+
+  private SplitOf splitOf(Schema schema) {
+    int k = folds;
+    if (foldCol == null) {
+      double[] weights = new double[k];
+      Arrays.fill(weights, 1.0);
+      RandomSplit split = RandomSplit.of(weights).withSeed(seed);
+      return split::partOf;
+    }
+    String col = foldCol;
+    if (!schema.hasField(col)) {
+      throw new IllegalArgumentException(
+          "Fold column '" + col + "' not found; the input has columns " + schema.getFieldNames());
+    }
+    Schema.TypeName type = schema.getField(col).getType().getTypeName();
+    if (!(type == Schema.TypeName.BYTE
+        || type == Schema.TypeName.INT16
+        || type == Schema.TypeName.INT32
+        || type == Schema.TypeName.INT64)) {
+      throw new IllegalArgumentException(
+          "Fold column '" + col + "' has type " + type + "; expected an integer type");
+    }
+    return row -> {
+      Object v = row.getValue(col);
+      long fold = v == null ? -1 : ((Number) v).longValue();
+      if (fold < 0 || fold >= k) {
+        throw new IllegalArgumentException(
+            "Fold column '"
+                + col
+                + "' holds "
+                + v
+                + " in row "
+                + row
+                + "; expected a fold in 0.."
+                + (k - 1));
+      }
+      return (int) fold;
+    };
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("metric", metric.name()))
+        .add(DisplayData.item("folds", folds))
+        .add(DisplayData.item("seed", seed))
+        .addIfNotNull(DisplayData.item("foldCol", foldCol));
+  }
+}
