@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       EvalCommand.class,
       KMeansCommand.class,
       TrainCommand.class,
+      TuneCommand.class,
       PredictCommand.class,
       BenchCommand.class,
       DemoCommand.class,

@@ -182,7 +182,7 @@ public final class TrainCommand implements Callable<Integer> {
    * The model file to write, checked before anything is trained: not a directory, in a directory
    * that exists.
    */
-  private static Path modelPath(String file) {
+  static Path modelPath(String file) {
     Path path = Path.of(file).toAbsolutePath();
     if (Files.isDirectory(path)) {
       throw new IllegalArgumentException(
