@@ -122,24 +122,9 @@ public final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
     String usedLabel = stages.supervised() ? label : null;
-    List<String> excluded = label == null ? List.of() : List.of(label);
-    PCollection<Row> located =
-        input.read(p, readable -> withLabel(features.columns(readable, excluded), usedLabel));
-    List<String> columns = features.columns(InputOptions.valuesSchema(located), excluded);
-    List<String> required = new ArrayList<>();
-    if (usedLabel != null) {
-      required.add(usedLabel);
-    }
-    if (!stages.takesMissingValues()) {
-      required.addAll(columns);
-    }
-    PCollection<Row> rows =
-        located.apply(
-            ValueRules.finite()
-                .requiring(
-                    required,
-                    "the pipeline needs a value in its label and, unless it starts with impute"
-                        + " (which fills missing values) or hash, in every feature column"));
+    PipelineInput read = PipelineInput.read(p, input, features, label, usedLabel, stages);
+    List<String> columns = read.columns();
+    PCollection<Row> rows = read.rows();
     MlPipeline fit = stages.build(columns, usedLabel, l2, maxIter);
     PipelineModel fitted =
         SingletonResult.run(rows.apply("Fit pipeline", fit.fit()), options, progress);

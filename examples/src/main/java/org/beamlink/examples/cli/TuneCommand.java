@@ -137,22 +137,9 @@ public final class TuneCommand implements Callable<Integer> {
         output.progress(spec.commandLine().getErr(), "tune", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
-    List<String> excluded = List.of(label);
-    PCollection<Row> located =
-        input.read(
-            p, readable -> TrainCommand.withLabel(features.columns(readable, excluded), label));
-    List<String> columns = features.columns(InputOptions.valuesSchema(located), excluded);
-    List<String> required = new ArrayList<>(List.of(label));
-    if (!stages.takesMissingValues()) {
-      required.addAll(columns);
-    }
-    PCollection<Row> rows =
-        located.apply(
-            ValueRules.finite()
-                .requiring(
-                    required,
-                    "the pipeline needs a value in its label and, unless it starts with impute"
-                        + " (which fills missing values) or hash, in every feature column"));
+    PipelineInput read = PipelineInput.read(p, input, features, label, label, stages);
+    List<String> columns = read.columns();
+    PCollection<Row> rows = read.rows();
     TuningMetric<?> tuningMetric = metric(stages.model());
     MlPipeline built = withProbability(stages.build(columns, label, 0.0, maxIter), tuningMetric);
     ParamGrid grid = GridSpec.build(built, stages.model(), grids);

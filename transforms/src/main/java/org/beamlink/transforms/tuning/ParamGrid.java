@@ -90,11 +90,7 @@ public final class ParamGrid implements ParamSearch {
 
   @Override
   public List<String> paramNames() {
-    List<String> names = new ArrayList<>();
-    for (StageParam p : params) {
-      names.add(p.name());
-    }
-    return names;
+    return StageParam.names(params);
   }
 
   @Override

@@ -95,11 +95,7 @@ public final class RandomSearch implements ParamSearch {
 
   @Override
   public List<String> paramNames() {
-    List<String> names = new ArrayList<>();
-    for (StageParam p : params) {
-      names.add(p.name());
-    }
-    return names;
+    return StageParam.names(params);
   }
 
   @Override

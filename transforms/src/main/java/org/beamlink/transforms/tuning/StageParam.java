@@ -1,5 +1,6 @@
 package org.beamlink.transforms.tuning;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.beamlink.transforms.pipeline.MlPipeline;
 import org.beamlink.transforms.pipeline.PipelineStage;
@@ -52,6 +53,15 @@ final class StageParam {
 
   String name() {
     return name;
+  }
+
+  /** The names of {@code params}, in order. */
+  static List<String> names(List<StageParam> params) {
+    List<String> names = new ArrayList<>();
+    for (StageParam p : params) {
+      names.add(p.name());
+    }
+    return names;
   }
 
   /**
