@@ -15,6 +15,7 @@ import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
 import org.beamlink.examples.bench.TreeBenchmark;
+import org.beamlink.examples.bench.TuneBenchmark;
 import org.beamlink.iteration.Execution;
 import org.joda.time.Duration;
 import picocli.CommandLine;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.LogisticBench.class,
       BenchCommand.TreeBench.class,
       BenchCommand.AlsBench.class,
+      BenchCommand.TuneBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
@@ -195,6 +197,43 @@ public final class BenchCommand implements Runnable {
       for (LogisticBenchmark.Config c : configs) {
         out.accept(LogisticBenchmark.run(c, beamArgs));
       }
+    }
+  }
+
+  /** {@code beamlink bench tune}: see {@link TuneBenchmark}. */
+  @Command(
+      name = "tune",
+      description =
+          "A 12-candidate grid (regParam x elasticNetParam) of logistic regression cross-validated"
+              + " as one job, against one fit and the separate fold fits, on bench logreg's data.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class TuneBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows (default: 1M).")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "50", description = "Features.")
+    int dims;
+
+    @Option(names = "--folds", defaultValue = "3", description = "Folds.")
+    int folds;
+
+    @Option(names = "--max-iter", defaultValue = "100", description = "Most iterations.")
+    int maxIter;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data and fold seed.")
+    long seed;
+
+    @Option(
+        names = "--no-separate",
+        description = "Skip the candidate x fold fits as separate jobs.")
+    boolean noSeparate;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) {
+      out.accept(
+          TuneBenchmark.run(
+              new TuneBenchmark.Config(rows, dims, folds, maxIter, seed, !noSeparate), beamArgs));
     }
   }
 
