@@ -7,8 +7,8 @@ import org.beamlink.models.io.ModelFormatProvider;
 /**
  * The clustering family's model formats: a {@link KMeansModel} without output columns ({@code
  * kmeans-model}, as {@code KMeans.fit()} makes it) and with them ({@code kmeans-model-stage}, as a
- * pipeline stage). Found by {@link org.beamlink.models.io.ModelFormats} through {@code
- * META-INF/services}.
+ * pipeline stage), and a {@link GaussianMixtureModel} ({@code gaussian-mixture-model}). Found by
+ * {@link org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
  *
  * <pre>{@code
  * List<ModelFormat<?>> formats = new ClusteringFormats().formats();
@@ -29,6 +29,11 @@ public final class ClusteringFormats implements ModelFormatProvider {
                 KMeansModel.class,
                 KMeansModelCoder.withOutputCols(),
                 KMeansModel::parameters)
-            .writtenWhen(KMeansModel::hasOutputCols));
+            .writtenWhen(KMeansModel::hasOutputCols),
+        ModelFormat.of(
+            "gaussian-mixture-model",
+            GaussianMixtureModel.class,
+            GaussianMixtureModel.Coder.of(),
+            GaussianMixtureModel::parameters));
   }
 }

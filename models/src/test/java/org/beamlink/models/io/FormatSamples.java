@@ -11,6 +11,9 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.classification.NaiveBayesModel;
 import org.beamlink.models.classification.NaiveBayesModelType;
+import org.beamlink.models.clustering.CovarianceType;
+import org.beamlink.models.clustering.GaussianMixtureDensity;
+import org.beamlink.models.clustering.GaussianMixtureModel;
 import org.beamlink.models.feature.BinarizerMapper;
 import org.beamlink.models.feature.BucketizerMapper;
 import org.beamlink.models.feature.ChiSqSelectorModel;
@@ -302,6 +305,17 @@ final class FormatSamples {
                 new double[] {2.0, 0.5, -0.25, 1.5},
                 Provenance.of("Als", Map.of("rank", "2"), 0L, 10, Double.NaN, 4))
             .withPredictionCol("rating"));
+    m.put(
+        "gaussian-mixture-model",
+        GaussianMixtureModel.of(
+                GaussianMixtureDensity.of(
+                    new double[] {0.25, 0.75},
+                    new double[] {1.0, 2.0, 4.0, -0.5},
+                    new double[] {1.0, 0.5, 0.5, 2.0, 0.5, -0.1, -0.1, 0.25},
+                    CovarianceType.FULL),
+                FeatureColumns.of(List.of("x", "y")),
+                Provenance.of("GaussianMixture", Map.of("k", "2"), 0L, 7, 2.75, 10))
+            .withOutputCols("component", "membership"));
     return m;
   }
 

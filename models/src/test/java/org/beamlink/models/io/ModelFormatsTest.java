@@ -74,7 +74,8 @@ class ModelFormatsTest {
           "naive-bayes-model",
           "decision-tree-model",
           "gbt-model",
-          "als-model");
+          "als-model",
+          "gaussian-mixture-model");
 
   /** The columns each sample appends to {@link FormatSamples#INPUT} rows, with their types. */
   private static final Map<String, String> APPENDED =
@@ -94,6 +95,7 @@ class ModelFormatsTest {
           Map.entry("decision-tree-model", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("gbt-model", "prediction DOUBLE"),
           Map.entry("als-model", "rating DOUBLE"),
+          Map.entry("gaussian-mixture-model", "component INT32, membership VECTOR"),
           Map.entry("pca-model", "pc VECTOR"),
           Map.entry("chi-sq-selector-model", "selected VECTOR"),
           Map.entry("standard-scaler-model", "scaled VECTOR"),

@@ -373,8 +373,11 @@ public final class KMeans {
       return pack;
     }
 
-    /** Fits the model to the training blocks. */
-    private PCollection<KMeansModel> train(Pipeline pipeline, PCollection<Block> blocks) {
+    /**
+     * Fits the model to the training blocks (packed with this fit's features and weights): also
+     * what starts {@link GaussianMixture}.
+     */
+    PCollection<KMeansModel> train(Pipeline pipeline, PCollection<Block> blocks) {
       FeatureColumns features = features();
       List<Vector> initial = initialCentroids();
       PCollection<double[]> seeds;
