@@ -7,8 +7,9 @@ import org.beamlink.models.io.ModelFormatProvider;
 /**
  * The clustering family's model formats: a {@link KMeansModel} without output columns ({@code
  * kmeans-model}, as {@code KMeans.fit()} makes it) and with them ({@code kmeans-model-stage}, as a
- * pipeline stage), and a {@link GaussianMixtureModel} ({@code gaussian-mixture-model}). Found by
- * {@link org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
+ * pipeline stage), a {@link GaussianMixtureModel} ({@code gaussian-mixture-model}) and a {@link
+ * BisectingKMeansModel} ({@code bisecting-kmeans-model}). Found by {@link
+ * org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
  *
  * <pre>{@code
  * List<ModelFormat<?>> formats = new ClusteringFormats().formats();
@@ -34,6 +35,11 @@ public final class ClusteringFormats implements ModelFormatProvider {
             "gaussian-mixture-model",
             GaussianMixtureModel.class,
             GaussianMixtureModel.Coder.of(),
-            GaussianMixtureModel::parameters));
+            GaussianMixtureModel::parameters),
+        ModelFormat.of(
+            "bisecting-kmeans-model",
+            BisectingKMeansModel.class,
+            BisectingKMeansModel.Coder.of(),
+            BisectingKMeansModel::parameters));
   }
 }

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.classification.NaiveBayesModel;
 import org.beamlink.models.classification.NaiveBayesModelType;
+import org.beamlink.models.clustering.BisectingKMeansModel;
 import org.beamlink.models.clustering.CovarianceType;
 import org.beamlink.models.clustering.GaussianMixtureDensity;
 import org.beamlink.models.clustering.GaussianMixtureModel;
@@ -316,6 +317,16 @@ final class FormatSamples {
                 FeatureColumns.of(List.of("x", "y")),
                 Provenance.of("GaussianMixture", Map.of("k", "2"), 0L, 7, 2.75, 10))
             .withOutputCols("component", "membership"));
+    m.put(
+        "bisecting-kmeans-model",
+        BisectingKMeansModel.of(
+                new long[] {1, 2, 3},
+                new long[] {10, 6, 4},
+                new double[] {40.0, 5.5, 3.25},
+                new double[] {2.0, 1.0, 0.5, 0.0, 4.25, 2.5},
+                FeatureColumns.of(List.of("x", "y")),
+                Provenance.of("BisectingKMeans", Map.of("k", "2"), 0L, 1, 8.75, 10))
+            .withPredictionCol("cluster"));
     return m;
   }
 

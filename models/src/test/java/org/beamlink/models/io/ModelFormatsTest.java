@@ -75,7 +75,8 @@ class ModelFormatsTest {
           "decision-tree-model",
           "gbt-model",
           "als-model",
-          "gaussian-mixture-model");
+          "gaussian-mixture-model",
+          "bisecting-kmeans-model");
 
   /** The columns each sample appends to {@link FormatSamples#INPUT} rows, with their types. */
   private static final Map<String, String> APPENDED =
@@ -96,6 +97,7 @@ class ModelFormatsTest {
           Map.entry("gbt-model", "prediction DOUBLE"),
           Map.entry("als-model", "rating DOUBLE"),
           Map.entry("gaussian-mixture-model", "component INT32, membership VECTOR"),
+          Map.entry("bisecting-kmeans-model", "cluster INT32"),
           Map.entry("pca-model", "pc VECTOR"),
           Map.entry("chi-sq-selector-model", "selected VECTOR"),
           Map.entry("standard-scaler-model", "scaled VECTOR"),
