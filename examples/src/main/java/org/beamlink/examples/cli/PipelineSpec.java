@@ -8,6 +8,8 @@ import org.beamlink.transforms.classification.DecisionTreeClassifier;
 import org.beamlink.transforms.classification.LinearSvm;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.classification.Softmax;
+import org.beamlink.transforms.clustering.BisectingKMeans;
+import org.beamlink.transforms.clustering.GaussianMixture;
 import org.beamlink.transforms.clustering.KMeans;
 import org.beamlink.transforms.feature.FeatureHasher;
 import org.beamlink.transforms.feature.Imputer;
@@ -38,9 +40,10 @@ import org.beamlink.transforms.tree.DecisionTreeFit;
  *       {@code normalizer}, {@code pca=K}; each writes a new vector column.
  *   <li>Optionally a model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg},
  *       {@code decision-tree[=DEPTH]} (a classification tree, default depth 5), {@code
- *       decision-tree-regressor[=DEPTH]} (these need a label) or {@code kmeans=K}. Without one the
- *       pipeline is a feature pipeline, as Spark ML allows: {@code beamlink predict} then appends
- *       the features it computes.
+ *       decision-tree-regressor[=DEPTH]} (these need a label), or a clustering: {@code kmeans=K},
+ *       {@code gmm=K} (a Gaussian mixture, full covariances) or {@code bisecting-kmeans=K}. Without
+ *       one the pipeline is a feature pipeline, as Spark ML allows: {@code beamlink predict} then
+ *       appends the features it computes.
  * </ul>
  *
  * <pre>{@code
@@ -65,12 +68,17 @@ final class PipelineSpec {
           "svm",
           "linreg",
           "kmeans",
+          "gmm",
+          "bisecting-kmeans",
           "decision-tree",
           "decision-tree-regressor");
   private static final String STAGES =
       "impute, hash[=N], standard-scaler, minmax-scaler, maxabs-scaler, normalizer, pca=K, and"
           + " optionally one model last: logreg, softmax, svm, linreg, decision-tree[=DEPTH],"
-          + " decision-tree-regressor[=DEPTH] or kmeans=K";
+          + " decision-tree-regressor[=DEPTH], kmeans=K, gmm=K or bisecting-kmeans=K";
+
+  /** The model stages that need no label, each with its number of clusters. */
+  private static final Set<String> CLUSTERINGS = Set.of("kmeans", "gmm", "bisecting-kmeans");
 
   /** One stage of the list: its name and its number ({@code pca=3}), or -1. */
   private record Stage(String name, int arg) {}
@@ -108,7 +116,7 @@ final class PipelineSpec {
         throw new IllegalArgumentException(
             "The model stage '" + name + "' must be the last stage of --pipeline " + text);
       }
-      boolean needsNumber = name.equals("pca") || name.equals("kmeans");
+      boolean needsNumber = name.equals("pca") || CLUSTERINGS.contains(name);
       if (arg == null && needsNumber) {
         throw new IllegalArgumentException(
             "The stage '" + name + "' needs a number: " + name + "=K");
@@ -145,7 +153,7 @@ final class PipelineSpec {
 
   /** True when the model needs a label. */
   boolean supervised() {
-    return model() != null && !model().equals("kmeans");
+    return model() != null && !CLUSTERINGS.contains(model());
   }
 
   /**
@@ -218,11 +226,26 @@ final class PipelineSpec {
 
   private static PipelineStage model(
       Stage stage, String label, String vector, List<String> columns, double l2, int maxIter) {
-    if (stage.name().equals("kmeans")) {
-      KMeans.Fit kmeans = KMeans.fit().withK(stage.arg()).withMaxIter(maxIter);
-      return vector != null
-          ? kmeans.withVectorCol(vector)
-          : kmeans.withFeatureCols(columns.toArray(new String[0]));
+    String[] featureCols = columns.toArray(new String[0]);
+    switch (stage.name()) {
+      case "kmeans" -> {
+        KMeans.Fit kmeans = KMeans.fit().withK(stage.arg()).withMaxIter(maxIter);
+        return vector != null ? kmeans.withVectorCol(vector) : kmeans.withFeatureCols(featureCols);
+      }
+      case "gmm" -> {
+        GaussianMixture.Fit gmm = GaussianMixture.fit().withK(stage.arg()).withMaxIter(maxIter);
+        return vector != null ? gmm.withVectorCol(vector) : gmm.withFeatureCols(featureCols);
+      }
+      case "bisecting-kmeans" -> {
+        BisectingKMeans.Fit bisecting =
+            BisectingKMeans.fit().withK(stage.arg()).withMaxIter(maxIter);
+        return vector != null
+            ? bisecting.withVectorCol(vector)
+            : bisecting.withFeatureCols(featureCols);
+      }
+      default -> {
+        // A supervised model, below.
+      }
     }
     if (label == null) {
       throw new IllegalArgumentException("The model stage '" + stage.name() + "' needs --label");

@@ -13,11 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVRecord;
 import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.LocalPredictor;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +137,50 @@ class PipelineCommandsTest {
       correct += local.predict(in).getString("prediction").equals(f.get(4)) ? 1 : 0;
     }
     assertEquals(146, correct, "training accuracy of scikit-learn's depth-3 tree");
+  }
+
+  /**
+   * {@code gmm=3} and {@code bisecting-kmeans=3} train as the pipeline's model without a label; the
+   * LocalPredictor scores iris with each file: a component and membership probabilities summing to
+   * 1, or one of at most three clusters.
+   */
+  @Test
+  void trainsClusteringStagesTheLocalPredictorScoresWith() throws IOException {
+    for (String stage : List.of("standard-scaler,gmm=3", "bisecting-kmeans=3")) {
+      Path model = dir.resolve(stage.replace(',', '-').replace('=', '-') + ".blm");
+      CommandLineRun train =
+          CommandLineRun.of(
+              "train",
+              "--pipeline",
+              stage,
+              "--input",
+              IRIS,
+              "--model",
+              model.toString(),
+              "--quiet",
+              "--runner=DirectRunner");
+      assertEquals(0, train.code(), train.err());
+      LocalPredictor local = LocalPredictor.load(model);
+      Schema schema = ((PipelineModel) local.model()).inputSchema();
+      for (CSVRecord f : csv(Path.of(IRIS)).subList(1, 151)) {
+        Row in =
+            Row.withSchema(schema)
+                .addValues(
+                    Double.parseDouble(f.get(0)),
+                    Double.parseDouble(f.get(1)),
+                    Double.parseDouble(f.get(2)),
+                    Double.parseDouble(f.get(3)),
+                    f.get(4))
+                .build();
+        Row out = local.predict(in);
+        int cluster = out.getInt32("prediction");
+        assertTrue(cluster >= 0 && cluster < 3, stage + ": cluster " + cluster);
+        if (stage.contains("gmm")) {
+          double[] p = out.getLogicalTypeValue("probability", Vector.class).toArray();
+          assertEquals(1.0, Arrays.stream(p).sum(), 1e-9, stage);
+        }
+      }
+    }
   }
 
   @Test
@@ -278,7 +324,10 @@ class PipelineCommandsTest {
   void helpSaysTheModelStageIsOptional() {
     CommandLineRun run = CommandLineRun.of("train", "--help");
     assertEquals(0, run.code(), run.err());
-    assertThat(run.out(), containsString("then optionally one model"));
-    assertThat(run.out(), containsString("Without a model it is a feature pipeline"));
+    // The help is wrapped to the terminal's width: compare its words, not its lines.
+    String help = run.out().replaceAll("\\s+", " ");
+    assertThat(help, containsString("then optionally one model"));
+    assertThat(help, containsString("gmm=K or bisecting-kmeans=K"));
+    assertThat(help, containsString("Without a model it is a feature pipeline"));
   }
 }
