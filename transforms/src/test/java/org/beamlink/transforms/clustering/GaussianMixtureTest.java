@@ -57,8 +57,8 @@ class GaussianMixtureTest {
    * Relative tolerance against scikit-learn. Both run the same EM arithmetic from the same start;
    * they differ in the order of the sums (scikit-learn: BLAS products over data centred on the new
    * means; here: per-row sums about the current means, then the shift to the new mean), so the
-   * results differ in their last bits, and 1e-8 leaves room for that over up to 26 iterations
-   * while still catching a difference in the method (leaving out regCovar, 1e-6, is one).
+   * results differ in their last bits, and 1e-8 leaves room for that over up to 26 iterations while
+   * still catching a difference in the method (leaving out regCovar, 1e-6, is one).
    */
   private static final double TOLERANCE = 1e-8;
 
