@@ -38,11 +38,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code GbtRegressor} (squared loss) and {@code GbtClassifier} (binary logistic loss). Features
  * are binned once before training ({@link FeatureBinning}, as the decision trees'), then every
  * round grows one regression tree on the loss's gradients and hessians, one superstep per level
- * ({@link GbtTraining}): about {@code numRounds x maxDepth} supersteps. With {@code maxBins} at
- * least each feature's number of distinct values the trees are scikit-learn's {@code
- * HistGradientBoostingRegressor}/{@code Classifier}'s with {@code max_leaf_nodes=None}, the same
- * {@code max_depth}, {@code learning_rate}, {@code l2_regularization}, {@code min_samples_leaf} and
- * no early stopping.
+ * ({@link GbtTraining}): about {@code numRounds x maxDepth} supersteps, after one that sums the
+ * labels for the base score. With {@code maxBins} at least each feature's number of distinct values
+ * the trees are scikit-learn's {@code HistGradientBoostingRegressor}/{@code Classifier}'s with
+ * {@code max_leaf_nodes=None}, the same {@code max_depth}, {@code learning_rate}, {@code
+ * l2_regularization}, {@code min_samples_leaf} and no early stopping.
  *
  * <p>Parameters (the factories set every default):
  *
@@ -357,10 +357,6 @@ public abstract class GbtFit extends PTransform<PCollection<Row>, PCollection<Gb
         blocks
             .apply("Bins", Combine.globally(new FeatureBinning(maxBins())))
             .setCoder(DoubleArrayCoder.of());
-    PCollection<double[]> base =
-        blocks
-            .apply("Label sums", Combine.globally(new LabelSums()))
-            .setCoder(DoubleArrayCoder.of());
     GbtTraining.Params params =
         new GbtTraining.Params(
             trainer(),
@@ -377,8 +373,7 @@ public abstract class GbtFit extends PTransform<PCollection<Row>, PCollection<Gb
     IterativeComQueue queue =
         IterativeComQueue.create(trainer())
             .initWithPartitionedData(GbtTraining.DATA, blocks)
-            .initWithBroadcastData(GbtTraining.BINS, bins)
-            .initWithBroadcastData(GbtTraining.BASE, base);
+            .initWithBroadcastData(GbtTraining.BINS, bins);
     if (labels != null) {
       queue = queue.initWithBroadcastData(GbtTraining.LABELS, labels);
     }

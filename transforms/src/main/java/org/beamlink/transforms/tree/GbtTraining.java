@@ -15,7 +15,6 @@ import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DenseBlock;
 import org.beamlink.models.optim.LogisticLoss;
 import org.beamlink.models.rows.FeatureColumns;
-import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.tree.DecisionTree;
 import org.beamlink.models.tree.GbtModel;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -23,8 +22,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Gradient-boosted trees on the iteration shim: rounds of regression trees, each grown level by
  * level as {@link TreeTraining} grows one, one superstep per level over the whole frontier, on the
- * bins found once before the loop. Every partition keeps each of its rows' raw score, starting at
- * the base score (the weighted mean label for squared loss, its log-odds for logistic loss). Each
+ * bins found once before the loop. The first superstep sums the weights and weighted labels with an
+ * AllReduce, which adds the partitions' sums in task order, so the base score (the weighted mean
+ * label for squared loss, its log-odds for logistic loss) does not depend on how a runner merges
+ * partial sums. Every partition keeps each of its rows' raw score, starting at the base score. Each
  * superstep a partition sends its rows down the tree grown so far and adds, per frontier node,
  * feature and bin, the row's gradient and hessian of the loss at its raw score (weight times {@code
  * s - y} and weight for squared loss; weight times {@code p - y} and {@code p (1 - p)}, {@code p =
@@ -43,7 +44,6 @@ final class GbtTraining {
   static final String DATA = "data";
   static final String BINS = "bins";
   static final String LABELS = "labels";
-  static final String BASE = "base";
   static final String HIST = "hist";
   private static final String STATE = "gbtState";
   private static final String SCORES = "scores";
@@ -97,9 +97,12 @@ final class GbtTraining {
       this.description = description;
     }
 
-    /** Supersteps: one per level of every round's tree, at least one a round, and the last loss. */
+    /**
+     * Supersteps: the label sums, one per level of every round's tree, at least one a round, and
+     * the last loss.
+     */
     int supersteps() {
-      return numRounds * Math.max(1, maxDepth) + 1;
+      return numRounds * Math.max(1, maxDepth) + 2;
     }
 
     /** The loss of raw score {@code s} for label {@code y}: half the squared error, or log loss. */
@@ -121,6 +124,7 @@ final class GbtTraining {
     int[] binOffset;
     int totalBins;
     long rows;
+    boolean started;
     final List<DecisionTree> trees = new ArrayList<>();
     double finalLoss;
     boolean done;
@@ -196,9 +200,9 @@ final class GbtTraining {
   }
 
   /**
-   * Builds the state in the first superstep (bins, class indices, raw scores at the base score);
-   * every superstep fills the gradient histograms of the frontier, or, once every tree is grown,
-   * sums the training loss.
+   * Builds the state in the first superstep (bins, class indices) and sums the partition's weights,
+   * weighted labels and rows; every later superstep fills the gradient histograms of the frontier,
+   * or, once every tree is grown, sums the training loss.
    */
   static final class Histograms extends StatefulComputeFunction<State> {
     private static final long serialVersionUID = 1L;
@@ -214,24 +218,16 @@ final class GbtTraining {
       State state = new State();
       state.bins = FeatureBins.decode(context.<List<double[]>>getObj(BINS).get(0));
       int d = state.bins.numFeatures();
-      double[] base = context.<List<double[]>>getObj(BASE).get(0);
-      if (d == 0 || base[0] <= 0) {
+      if (d == 0) {
         throw new IllegalArgumentException(
-            params.trainer + " needs training rows of positive total weight; the input has none");
+            params.trainer + " needs training rows; the input is empty");
       }
-      double mean = base[1] / base[0];
-      state.rows = (long) base[2];
       Map<Double, Integer> classOf = Map.of();
       if (params.logistic) {
         state.labels = context.<List<List<String>>>getObj(LABELS).get(0);
         if (params.numericLabels) {
           classOf = TreeTraining.classIndices(state.labels, params.labelType);
-          double negative = number(state.labels.get(0));
-          mean = (mean - negative) / (number(state.labels.get(1)) - negative);
         }
-        state.baseScore = Math.log(mean / (1 - mean));
-      } else {
-        state.baseScore = mean;
       }
       state.binOffset = new int[d];
       for (int j = 0; j < d; j++) {
@@ -241,24 +237,25 @@ final class GbtTraining {
       List<Block> binned =
           TreeTraining.binned(
               context.getObj(DATA), state.bins, classOf, state.labels, params.features);
-      List<double[]> scores = new ArrayList<>(binned.size());
-      for (Block b : binned) {
-        double[] s = new double[b.numRows()];
-        Arrays.fill(s, state.baseScore);
-        scores.add(s);
-      }
       context.putObj(DATA, binned);
-      context.putObj(SCORES, scores);
       return state;
-    }
-
-    private double number(String label) {
-      return ((Number) LabelValues.parse(label, params.labelType)).doubleValue();
     }
 
     @Override
     protected void calc(ComContext context, State state) {
       List<Block> blocks = context.getObj(DATA);
+      if (!state.started) {
+        double[] sums = new double[3];
+        for (Block b : blocks) {
+          for (int i = 0; i < b.numRows(); i++) {
+            sums[0] += b.weight(i);
+            sums[1] += b.weight(i) * b.label(i);
+          }
+          sums[2] += b.numRows();
+        }
+        context.putObj(HIST, sums);
+        return;
+      }
       List<double[]> scores = context.getObj(SCORES);
       if (state.grown(params)) {
         double[] loss = new double[2];
@@ -318,8 +315,9 @@ final class GbtTraining {
   }
 
   /**
-   * Splits the frontier from the summed histograms, the same on every partition; a finished tree
-   * updates the partition's raw scores.
+   * Sets the base score and every row's raw score from the summed labels in the first superstep;
+   * then splits the frontier from the summed histograms, the same on every partition; a finished
+   * tree updates the partition's raw scores.
    */
   static final class Split extends StatefulComputeFunction<State> {
     private static final long serialVersionUID = 1L;
@@ -334,6 +332,10 @@ final class GbtTraining {
     protected void calc(ComContext context, State state) {
       double[] hist = context.getObj(HIST);
       context.removeObj(HIST);
+      if (!state.started) {
+        setBaseScore(context, state, hist);
+        return;
+      }
       if (state.grown(params)) {
         state.finalLoss = hist[0] / hist[1];
         state.done = true;
@@ -354,6 +356,29 @@ final class GbtTraining {
         addToScores(context, state);
         state.finishTree();
       }
+    }
+
+    /**
+     * The base score from the sums of the weights, the weighted labels (class indices 0 and 1 for a
+     * classifier) and the rows; every row's raw score starts at it.
+     */
+    private void setBaseScore(ComContext context, State state, double[] sums) {
+      if (!(sums[0] > 0)) {
+        throw new IllegalArgumentException(
+            params.trainer + " needs training rows of positive total weight; the input has none");
+      }
+      double mean = sums[1] / sums[0];
+      state.baseScore = params.logistic ? Math.log(mean / (1 - mean)) : mean;
+      state.rows = (long) sums[2];
+      List<Block> blocks = context.getObj(DATA);
+      List<double[]> scores = new ArrayList<>(blocks.size());
+      for (Block b : blocks) {
+        double[] s = new double[b.numRows()];
+        Arrays.fill(s, state.baseScore);
+        scores.add(s);
+      }
+      context.putObj(SCORES, scores);
+      state.started = true;
     }
 
     /** Adds to each of the partition's rows' raw score the value of the leaf it reaches. */
