@@ -14,7 +14,6 @@ import org.beamlink.models.Provenance;
 import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
-import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
@@ -37,7 +36,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Row scored = model.withOutputCols("species_hat", "p").bind(schema).apply(row);
  * }</pre>
  */
-public final class DecisionTreeModel implements Transformer {
+public final class DecisionTreeModel implements TreeModel {
   private static final long serialVersionUID = 1L;
 
   private final DecisionTree tree;

@@ -14,7 +14,6 @@ import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.optim.LogisticLoss;
-import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
@@ -37,7 +36,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Row scored = model.withOutputCols("y_hat").bind(schema).apply(row);
  * }</pre>
  */
-public final class GbtModel implements Transformer {
+public final class GbtModel implements TreeModel {
   private static final long serialVersionUID = 1L;
 
   private final List<DecisionTree> trees;

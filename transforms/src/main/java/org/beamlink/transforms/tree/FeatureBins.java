@@ -16,10 +16,32 @@ final class FeatureBins implements Serializable {
 
   private final double[][] edges;
   private final double[][] values;
+  private final int[] offsets;
+  private final int totalBins;
 
   FeatureBins(double[][] edges, double[][] values) {
     this.edges = edges;
     this.values = values;
+    this.offsets = new int[edges.length];
+    int total = 0;
+    for (int j = 0; j < edges.length; j++) {
+      offsets[j] = total;
+      total += edges[j].length + 1;
+    }
+    this.totalBins = total;
+  }
+
+  /**
+   * Where each feature's bins start when every feature's bins are laid end to end, as in a
+   * histogram: feature {@code j}'s bin {@code b} is at {@code offsets()[j] + b}. Not a copy.
+   */
+  int[] offsets() {
+    return offsets;
+  }
+
+  /** The number of bins of all features together. */
+  int totalBins() {
+    return totalBins;
   }
 
   /** The number of features. */

@@ -41,9 +41,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * shim's API.
  */
 final class GbtTraining {
-  static final String DATA = "data";
-  static final String BINS = "bins";
-  static final String LABELS = "labels";
   static final String HIST = "hist";
   private static final String STATE = "gbtState";
   private static final String SCORES = "scores";
@@ -121,26 +118,14 @@ final class GbtTraining {
     FeatureBins bins;
     List<String> labels;
     double baseScore;
-    int[] binOffset;
-    int totalBins;
     long rows;
     boolean started;
     final List<DecisionTree> trees = new ArrayList<>();
     double finalLoss;
     boolean done;
 
-    int numNodes;
-    int[] feature = new int[16];
-    int[] splitBin = new int[16];
-    double[] threshold = new double[16];
-    int[] left = new int[16];
-    int[] right = new int[16];
-    int[] depth = new int[16];
-    double[] value = new double[16];
-    double[] gain = new double[16];
-
-    /** The nodes whose rows the next superstep gathers. */
-    int[] frontier = new int[0];
+    /** The tree growing. */
+    GrowingTree tree = new GrowingTree(1);
 
     /** True once every round's tree is grown: the next superstep only sums the loss. */
     boolean grown(Params params) {
@@ -149,53 +134,15 @@ final class GbtTraining {
 
     /** A new leaf of {@code nodeDepth} with gradient {@code g} and hessian {@code h}. */
     int addNode(int nodeDepth, double g, double h, Params params) {
-      if (numNodes == feature.length) {
-        int n = 2 * numNodes;
-        feature = Arrays.copyOf(feature, n);
-        splitBin = Arrays.copyOf(splitBin, n);
-        threshold = Arrays.copyOf(threshold, n);
-        left = Arrays.copyOf(left, n);
-        right = Arrays.copyOf(right, n);
-        depth = Arrays.copyOf(depth, n);
-        value = Arrays.copyOf(value, n);
-        gain = Arrays.copyOf(gain, n);
-      }
-      int i = numNodes++;
-      feature[i] = -1;
-      splitBin[i] = 0;
-      threshold[i] = 0;
-      left[i] = -1;
-      right[i] = -1;
-      depth[i] = nodeDepth;
-      value[i] = -params.learningRate * g / (h + params.l2);
-      gain[i] = 0;
+      int i = tree.addNode(nodeDepth);
+      tree.values[i] = -params.learningRate * g / (h + params.l2);
       return i;
-    }
-
-    /** The node a binned row reaches in the growing tree. */
-    int leaf(DenseBlock b, int i) {
-      int node = 0;
-      while (left[node] >= 0) {
-        node = b.get(i, feature[node]) <= splitBin[node] ? left[node] : right[node];
-      }
-      return node;
     }
 
     /** Adds the growing tree to the trees as a {@link DecisionTree}; starts the next one. */
     void finishTree() {
-      int n = numNodes;
-      DecisionTree tree =
-          DecisionTree.of(
-              Arrays.copyOf(feature, n),
-              Arrays.copyOf(threshold, n),
-              Arrays.copyOf(left, n),
-              Arrays.copyOf(right, n),
-              Arrays.copyOf(value, n),
-              1,
-              Arrays.copyOf(gain, n));
-      trees.add(tree);
-      numNodes = 0;
-      frontier = new int[0];
+      trees.add(tree.toTree());
+      tree = new GrowingTree(1);
     }
   }
 
@@ -216,7 +163,7 @@ final class GbtTraining {
     @Override
     protected State start(ComContext context) {
       State state = new State();
-      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(BINS).get(0));
+      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(TreeFit.BINS).get(0));
       int d = state.bins.numFeatures();
       if (d == 0) {
         throw new IllegalArgumentException(
@@ -224,26 +171,21 @@ final class GbtTraining {
       }
       Map<Double, Integer> classOf = Map.of();
       if (params.logistic) {
-        state.labels = context.<List<List<String>>>getObj(LABELS).get(0);
+        state.labels = context.<List<List<String>>>getObj(TreeFit.LABELS).get(0);
         if (params.numericLabels) {
           classOf = TreeTraining.classIndices(state.labels, params.labelType);
         }
       }
-      state.binOffset = new int[d];
-      for (int j = 0; j < d; j++) {
-        state.binOffset[j] = state.totalBins;
-        state.totalBins += state.bins.numBins(j);
-      }
       List<Block> binned =
           TreeTraining.binned(
-              context.getObj(DATA), state.bins, classOf, state.labels, params.features);
-      context.putObj(DATA, binned);
+              context.getObj(TreeFit.DATA), state.bins, classOf, state.labels, params.features);
+      context.putObj(TreeFit.DATA, binned);
       return state;
     }
 
     @Override
     protected void calc(ComContext context, State state) {
-      List<Block> blocks = context.getObj(DATA);
+      List<Block> blocks = context.getObj(TreeFit.DATA);
       if (!state.started) {
         double[] sums = new double[3];
         for (Block b : blocks) {
@@ -269,24 +211,17 @@ final class GbtTraining {
         context.putObj(HIST, loss);
         return;
       }
-      int cells = state.totalBins * STATS;
-      int width = Math.max(1, state.frontier.length);
-      double[] hist = new double[width * cells];
-      int[] slot = new int[Math.max(1, state.numNodes)];
-      Arrays.fill(slot, -1);
-      if (state.numNodes == 0) {
-        slot[0] = 0;
-      } else {
-        for (int s = 0; s < state.frontier.length; s++) {
-          slot[state.frontier[s]] = s;
-        }
-      }
+      GrowingTree tree = state.tree;
+      int cells = state.bins.totalBins() * STATS;
+      double[] hist = new double[tree.width() * cells];
+      int[] slots = tree.slots();
+      int[] binOffset = state.bins.offsets();
       int d = state.bins.numFeatures();
       for (int k = 0; k < blocks.size(); k++) {
         DenseBlock b = (DenseBlock) blocks.get(k);
         double[] score = scores.get(k);
         for (int i = 0; i < b.numRows(); i++) {
-          int s = state.numNodes == 0 ? 0 : slot[state.leaf(b, i)];
+          int s = tree.slot(b, i, slots);
           if (s < 0) {
             continue;
           }
@@ -303,7 +238,7 @@ final class GbtTraining {
           }
           int base = s * cells;
           for (int j = 0; j < d; j++) {
-            int at = base + (state.binOffset[j] + (int) b.get(i, j)) * STATS;
+            int at = base + (binOffset[j] + (int) b.get(i, j)) * STATS;
             hist[at] += g;
             hist[at + 1] += h;
             hist[at + 2] += 1;
@@ -341,18 +276,19 @@ final class GbtTraining {
         state.done = true;
         return;
       }
-      int cells = state.totalBins * STATS;
-      if (state.numNodes == 0) {
+      GrowingTree tree = state.tree;
+      int cells = state.bins.totalBins() * STATS;
+      if (tree.numNodes == 0) {
         double[] root = TreeTraining.nodeTotal(hist, 0, state.bins.numBins(0), STATS);
         int r = state.addNode(0, root[0], root[1], params);
-        state.frontier = splittable(state, r, root[2]) ? new int[] {r} : new int[0];
+        tree.frontier = splittable(state, r, root[2]) ? new int[] {r} : new int[0];
       }
       List<Integer> next = new ArrayList<>();
-      for (int s = 0; s < state.frontier.length; s++) {
-        splitNode(state, state.frontier[s], hist, s * cells, next);
+      for (int s = 0; s < tree.frontier.length; s++) {
+        splitNode(state, tree.frontier[s], hist, s * cells, next);
       }
-      state.frontier = next.stream().mapToInt(Integer::intValue).toArray();
-      if (state.frontier.length == 0) {
+      tree.frontier = next.stream().mapToInt(Integer::intValue).toArray();
+      if (tree.frontier.length == 0) {
         addToScores(context, state);
         state.finishTree();
       }
@@ -370,7 +306,7 @@ final class GbtTraining {
       double mean = sums[1] / sums[0];
       state.baseScore = params.logistic ? Math.log(mean / (1 - mean)) : mean;
       state.rows = (long) sums[2];
-      List<Block> blocks = context.getObj(DATA);
+      List<Block> blocks = context.getObj(TreeFit.DATA);
       List<double[]> scores = new ArrayList<>(blocks.size());
       for (Block b : blocks) {
         double[] s = new double[b.numRows()];
@@ -383,19 +319,19 @@ final class GbtTraining {
 
     /** Adds to each of the partition's rows' raw score the value of the leaf it reaches. */
     private static void addToScores(ComContext context, State state) {
-      List<Block> blocks = context.getObj(DATA);
+      List<Block> blocks = context.getObj(TreeFit.DATA);
       List<double[]> scores = context.getObj(SCORES);
       for (int k = 0; k < blocks.size(); k++) {
         DenseBlock b = (DenseBlock) blocks.get(k);
         double[] score = scores.get(k);
         for (int i = 0; i < b.numRows(); i++) {
-          score[i] += state.value[state.leaf(b, i)];
+          score[i] += state.tree.values[state.tree.leaf(b, i)];
         }
       }
     }
 
     private boolean splittable(State state, int node, double count) {
-      return state.depth[node] < params.maxDepth && count >= 2.0 * params.minInstancesPerNode;
+      return state.tree.depth[node] < params.maxDepth && count >= 2.0 * params.minInstancesPerNode;
     }
 
     private void splitNode(State state, int node, double[] hist, int base, List<Integer> next) {
@@ -409,7 +345,7 @@ final class GbtTraining {
       double[] leftStats = new double[STATS];
       for (int j = 0; j < state.bins.numFeatures(); j++) {
         Arrays.fill(leftStats, 0);
-        int at = base + state.binOffset[j] * STATS;
+        int at = base + state.bins.offsets()[j] * STATS;
         for (int b = 0; b < state.bins.numBins(j) - 1; b++) {
           int cell = at + b * STATS;
           for (int t = 0; t < STATS; t++) {
@@ -439,16 +375,11 @@ final class GbtTraining {
       if (bestFeature < 0) {
         return;
       }
-      int l = state.addNode(state.depth[node] + 1, bestLeft[0], bestLeft[1], params);
-      int r =
-          state.addNode(
-              state.depth[node] + 1, total[0] - bestLeft[0], total[1] - bestLeft[1], params);
-      state.feature[node] = bestFeature;
-      state.splitBin[node] = bestBin;
-      state.threshold[node] = state.bins.threshold(bestFeature, bestBin, bestBin + 1);
-      state.left[node] = l;
-      state.right[node] = r;
-      state.gain[node] = bestGain;
+      int depth = state.tree.depth[node] + 1;
+      int l = state.addNode(depth, bestLeft[0], bestLeft[1], params);
+      int r = state.addNode(depth, total[0] - bestLeft[0], total[1] - bestLeft[1], params);
+      double threshold = state.bins.threshold(bestFeature, bestBin, bestBin + 1);
+      state.tree.split(node, bestFeature, bestBin, threshold, l, r, bestGain);
       if (splittable(state, l, bestLeft[2])) {
         next.add(l);
       }

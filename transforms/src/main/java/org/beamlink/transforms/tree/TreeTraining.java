@@ -37,9 +37,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * tree and the histograms move between supersteps. Uses no Beam class: only the shim's API.
  */
 final class TreeTraining {
-  static final String DATA = "data";
-  static final String BINS = "bins";
-  static final String LABELS = "labels";
   static final String HIST = "hist";
   private static final String STATE = "treeState";
 
@@ -189,49 +186,26 @@ final class TreeTraining {
     /** Numbers per histogram cell: the class weights and the count, or w, wy, wy^2 and count. */
     int stats;
 
-    int[] binOffset;
-    int totalBins;
     long rows;
     int levels;
     boolean done;
 
-    int numNodes;
-    int[] feature = new int[16];
-    int[] splitBin = new int[16];
-    double[] threshold = new double[16];
-    int[] left = new int[16];
-    int[] right = new int[16];
-    int[] depth = new int[16];
-    double[] weight = new double[16];
-    double[] impurity = new double[16];
-    double[] decrease = new double[16];
-    double[] values = new double[0];
-    int valueSize;
+    GrowingTree tree;
 
-    /** The nodes whose rows the next superstep gathers. */
-    int[] frontier = new int[0];
+    /** Each node's weight and impurity, beside the tree. */
+    double[] weight = new double[16];
+
+    double[] impurity = new double[16];
 
     /** A new leaf of {@code depth} with the statistics at {@code at} of {@code stats}. */
     int addNode(int nodeDepth, double[] cell, int at, Params params) {
-      if (numNodes == feature.length) {
-        int n = 2 * numNodes;
-        feature = Arrays.copyOf(feature, n);
-        splitBin = Arrays.copyOf(splitBin, n);
-        threshold = Arrays.copyOf(threshold, n);
-        left = Arrays.copyOf(left, n);
-        right = Arrays.copyOf(right, n);
-        depth = Arrays.copyOf(depth, n);
-        weight = Arrays.copyOf(weight, n);
-        impurity = Arrays.copyOf(impurity, n);
-        decrease = Arrays.copyOf(decrease, n);
+      int i = tree.addNode(nodeDepth);
+      if (weight.length < tree.capacity()) {
+        weight = Arrays.copyOf(weight, tree.capacity());
+        impurity = Arrays.copyOf(impurity, tree.capacity());
       }
-      int i = numNodes++;
-      feature[i] = -1;
-      left[i] = -1;
-      right[i] = -1;
-      depth[i] = nodeDepth;
       impurity[i] = params.impurity.of(cell, at, numClasses);
-      values = Arrays.copyOf(values, numNodes * valueSize);
+      double[] values = tree.values;
       if (params.classifier()) {
         double w = 0;
         for (int c = 0; c < numClasses; c++) {
@@ -239,7 +213,7 @@ final class TreeTraining {
         }
         weight[i] = w;
         for (int c = 0; c < numClasses; c++) {
-          values[i * valueSize + c] = cell[at + c] / w;
+          values[i * numClasses + c] = cell[at + c] / w;
         }
       } else {
         weight[i] = cell[at];
@@ -250,18 +224,9 @@ final class TreeTraining {
 
     /** True when a node can be split further: not at the depth limit, enough rows, impure. */
     boolean splittable(int node, double count, Params params) {
-      return depth[node] < params.maxDepth
+      return tree.depth[node] < params.maxDepth
           && count >= 2.0 * params.minInstancesPerNode
           && impurity[node] > PURE;
-    }
-
-    /** The frontier node a binned row reaches, or -1 when it reached a final leaf. */
-    int route(DenseBlock b, int i, int[] slot) {
-      int node = 0;
-      while (left[node] >= 0) {
-        node = b.get(i, feature[node]) <= splitBin[node] ? left[node] : right[node];
-      }
-      return slot[node];
     }
   }
 
@@ -278,28 +243,22 @@ final class TreeTraining {
     @Override
     protected State start(ComContext context) {
       State state = new State();
-      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(BINS).get(0));
+      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(TreeFit.BINS).get(0));
       int d = state.bins.numFeatures();
       if (d == 0) {
         throw new IllegalArgumentException(
             params.trainer + " needs training rows; the input is empty");
       }
       if (params.classifier()) {
-        state.labels = context.<List<List<String>>>getObj(LABELS).get(0);
+        state.labels = context.<List<List<String>>>getObj(TreeFit.LABELS).get(0);
         state.numClasses = state.labels.size();
         state.stats = state.numClasses + 1;
-        state.valueSize = state.numClasses;
+        state.tree = new GrowingTree(state.numClasses);
       } else {
         state.stats = 4;
-        state.valueSize = 1;
+        state.tree = new GrowingTree(1);
       }
-      state.binOffset = new int[d];
-      for (int j = 0; j < d; j++) {
-        state.binOffset[j] = state.totalBins;
-        state.totalBins += state.bins.numBins(j);
-      }
-      state.frontier = new int[] {-1};
-      context.putObj(DATA, binned(context.getObj(DATA), state));
+      context.putObj(TreeFit.DATA, binned(context.getObj(TreeFit.DATA), state));
       return state;
     }
 
@@ -314,41 +273,35 @@ final class TreeTraining {
 
     @Override
     protected void calc(ComContext context, State state) {
-      List<Block> blocks = context.getObj(DATA);
-      int cells = state.totalBins * state.stats;
-      long size = (long) state.frontier.length * cells;
+      List<Block> blocks = context.getObj(TreeFit.DATA);
+      GrowingTree tree = state.tree;
+      int cells = state.bins.totalBins() * state.stats;
+      long size = (long) tree.width() * cells;
       if (size > MAX_HISTOGRAM) {
         throw new IllegalStateException(
             params.trainer
                 + " at depth "
                 + (state.levels + 1)
                 + " has "
-                + state.frontier.length
+                + tree.width()
                 + " nodes to split, "
                 + size
                 + " histogram values over "
-                + state.totalBins
+                + state.bins.totalBins()
                 + " bins; at most "
                 + MAX_HISTOGRAM
                 + " fit: lower maxDepth or maxBins, or raise minInstancesPerNode");
       }
       double[] hist = new double[(int) size];
-      int[] slot = new int[Math.max(1, state.numNodes)];
-      Arrays.fill(slot, -1);
-      if (state.numNodes == 0) {
-        slot[0] = 0;
-      } else {
-        for (int s = 0; s < state.frontier.length; s++) {
-          slot[state.frontier[s]] = s;
-        }
-      }
+      int[] slots = tree.slots();
+      int[] binOffset = state.bins.offsets();
       int d = state.bins.numFeatures();
       int k = state.numClasses;
       boolean classifier = params.classifier();
       for (Block block : blocks) {
         DenseBlock b = (DenseBlock) block;
         for (int i = 0; i < b.numRows(); i++) {
-          int s = state.numNodes == 0 ? 0 : state.route(b, i, slot);
+          int s = tree.slot(b, i, slots);
           if (s < 0) {
             continue;
           }
@@ -356,7 +309,7 @@ final class TreeTraining {
           double y = b.label(i);
           int base = s * cells;
           for (int j = 0; j < d; j++) {
-            int at = base + (state.binOffset[j] + (int) b.get(i, j)) * state.stats;
+            int at = base + (binOffset[j] + (int) b.get(i, j)) * state.stats;
             if (classifier) {
               hist[at + (int) y] += w;
               hist[at + k] += 1;
@@ -386,9 +339,10 @@ final class TreeTraining {
     @Override
     protected void calc(ComContext context, State state) {
       double[] hist = context.getObj(HIST);
-      int cells = state.totalBins * state.stats;
+      GrowingTree tree = state.tree;
+      int cells = state.bins.totalBins() * state.stats;
       int countAt = state.stats - 1;
-      if (state.numNodes == 0) {
+      if (tree.numNodes == 0) {
         double[] root = nodeTotal(hist, 0, state.bins.numBins(0), state.stats);
         if (root[countAt] == 0) {
           throw new IllegalArgumentException(
@@ -396,19 +350,19 @@ final class TreeTraining {
         }
         state.rows = (long) root[countAt];
         int r = state.addNode(0, root, 0, params);
-        state.frontier = state.splittable(r, root[countAt], params) ? new int[] {r} : new int[0];
-        if (state.frontier.length == 0) {
+        tree.frontier = state.splittable(r, root[countAt], params) ? new int[] {r} : new int[0];
+        if (tree.frontier.length == 0) {
           state.done = true;
           return;
         }
       }
       List<Integer> next = new ArrayList<>();
-      for (int s = 0; s < state.frontier.length; s++) {
-        splitNode(state, state.frontier[s], hist, s * cells, next);
+      for (int s = 0; s < tree.frontier.length; s++) {
+        splitNode(state, tree.frontier[s], hist, s * cells, next);
       }
       state.levels++;
-      state.frontier = next.stream().mapToInt(Integer::intValue).toArray();
-      state.done = state.frontier.length == 0;
+      tree.frontier = next.stream().mapToInt(Integer::intValue).toArray();
+      state.done = tree.frontier.length == 0;
       context.removeObj(HIST);
     }
 
@@ -427,7 +381,7 @@ final class TreeTraining {
       double[] rightStats = new double[st];
       for (int j = 0; j < state.bins.numFeatures(); j++) {
         Arrays.fill(leftStats, 0);
-        int at = base + state.binOffset[j] * st;
+        int at = base + state.bins.offsets()[j] * st;
         int lastFilled = -1;
         for (int b = 0; b < state.bins.numBins(j); b++) {
           int cell = at + b * st;
@@ -470,14 +424,10 @@ final class TreeTraining {
       for (int t = 0; t < st; t++) {
         bestRight[t] = total[t] - bestLeft[t];
       }
-      int l = state.addNode(state.depth[node] + 1, bestLeft, 0, params);
-      int r = state.addNode(state.depth[node] + 1, bestRight, 0, params);
-      state.feature[node] = bestFeature;
-      state.splitBin[node] = bestBin;
-      state.threshold[node] = bestThreshold;
-      state.left[node] = l;
-      state.right[node] = r;
-      state.decrease[node] = bestDecrease;
+      int depth = state.tree.depth[node] + 1;
+      int l = state.addNode(depth, bestLeft, 0, params);
+      int r = state.addNode(depth, bestRight, 0, params);
+      state.tree.split(node, bestFeature, bestBin, bestThreshold, l, r, bestDecrease);
       if (state.splittable(l, bestLeft[countAt], params)) {
         next.add(l);
       }
@@ -520,23 +470,13 @@ final class TreeTraining {
         return List.of();
       }
       State state = context.getObj(STATE);
-      int n = state.numNodes;
-      double[] splitDecrease = Arrays.copyOf(state.decrease, n);
       double leafImpurity = 0;
-      for (int i = 0; i < n; i++) {
-        if (state.left[i] < 0) {
+      for (int i = 0; i < state.tree.numNodes; i++) {
+        if (state.tree.left[i] < 0) {
           leafImpurity += state.weight[i] * state.impurity[i];
         }
       }
-      DecisionTree tree =
-          DecisionTree.of(
-              Arrays.copyOf(state.feature, n),
-              Arrays.copyOf(state.threshold, n),
-              Arrays.copyOf(state.left, n),
-              Arrays.copyOf(state.right, n),
-              state.values,
-              state.valueSize,
-              splitDecrease);
+      DecisionTree tree = state.tree.toTree();
       Provenance provenance =
           Provenance.of(
               params.trainer,
