@@ -10,6 +10,7 @@ import org.beamlink.examples.bench.AlsBenchmark;
 import org.beamlink.examples.bench.ColumnarBenchmark;
 import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
+import org.beamlink.examples.bench.GbtBenchmark;
 import org.beamlink.examples.bench.IngestBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.TreeBench.class,
       BenchCommand.AlsBench.class,
       BenchCommand.TuneBench.class,
+      BenchCommand.GbtBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
@@ -311,6 +313,60 @@ public final class BenchCommand implements Runnable {
           AlsBenchmark.run(
               new AlsBenchmark.Config(ratings, users, items, rank, iterations, blocks, seed),
               beamArgs));
+    }
+  }
+
+  /** {@code beamlink bench gbt}: see {@link GbtBenchmark}. */
+  @Command(
+      name = "gbt",
+      description =
+          "Binary gradient-boosted trees on the logistic data of bench logreg, 10% held out for"
+              + " the accuracy; with --floor, also a plain single-threaded Java loop. Default: 1M x"
+              + " 50, 20 rounds of depth 5, learning rate 0.1, 255 bins.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class GbtBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows.")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "50", description = "Features.")
+    int dims;
+
+    @Option(names = "--rounds", defaultValue = "20", description = "Trees.")
+    int rounds;
+
+    @Option(names = "--max-depth", defaultValue = "5", description = "Deepest leaf.")
+    int maxDepth;
+
+    @Option(names = "--learning-rate", defaultValue = "0.1", description = "Shrinkage.")
+    double learningRate;
+
+    @Option(names = "--max-bins", defaultValue = "255", description = "Most bins per feature.")
+    int maxBins;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED.")
+    Execution execution;
+
+    @Option(
+        names = "--floor",
+        description = "Also run the plain single-threaded Java boosting on the same data.")
+    boolean floor;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) {
+      GbtBenchmark.Config config =
+          new GbtBenchmark.Config(
+              rows, dims, rounds, maxDepth, learningRate, maxBins, seed, execution);
+      out.accept(GbtBenchmark.run(config, beamArgs));
+      if (floor) {
+        out.accept(GbtBenchmark.floor(config));
+      }
     }
   }
 
