@@ -4,10 +4,15 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.models.SeededHash;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DoubleArrayCoder;
@@ -17,12 +22,20 @@ import org.beamlink.models.linalg.DoubleArrayCoder;
  * values come from a sample of at most {@code max(maxBins^2, 10000)} rows (Spark's sample size for
  * split candidates): the rows with the smallest hashes of their content, so the sample, and the
  * bins, do not depend on how the data is partitioned or merged; with fewer rows every row is used.
- * A feature with at most {@code maxBins} distinct values in the sample gets one bin per value;
- * another gets {@code maxBins} bins at the sample's quantiles (edges midway between adjacent
- * distinct values, fewer bins where quantiles coincide). Blocks of different widths fail, naming
- * both widths. An empty input gives no features.
+ * Each feature's sample is combined on its own (a feature index as the key, ties between equal
+ * hashes broken by the value), so no record holds more than one feature's sample: one record of
+ * every feature's sample (26 MB for 50 features and 255 bins) exceeded the sort buffer of a Flink
+ * batch job with a hundred supersteps. A feature with at most {@code maxBins} distinct values in
+ * the sample gets one bin per value; another gets {@code maxBins} bins at the sample's quantiles
+ * (edges midway between adjacent distinct values, fewer bins where quantiles coincide). An empty
+ * input gives no features.
+ *
+ * <pre>{@code
+ * PCollection<double[]> bins = blocks.apply("Bins", new FeatureBinning(255));
+ * FeatureBins decoded = FeatureBins.decode(binsOnAWorker);
+ * }</pre>
  */
-final class FeatureBinning extends Combine.CombineFn<Block, FeatureBinning.Sample, double[]> {
+final class FeatureBinning extends PTransform<PCollection<Block>, PCollection<double[]>> {
   private static final long serialVersionUID = 1L;
 
   private final int maxBins;
@@ -33,33 +46,45 @@ final class FeatureBinning extends Combine.CombineFn<Block, FeatureBinning.Sampl
     this.sampleSize = Math.max(maxBins * maxBins, 10_000);
   }
 
-  /** Rows (row-major values) with the hashes of their content; compacted to the smallest. */
+  @Override
+  public PCollection<double[]> expand(PCollection<Block> blocks) {
+    return blocks
+        .apply("Column samples", ParDo.of(new ColumnSamples()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Sample.class)))
+        .apply("Sample each feature", Combine.perKey(new SampleFn(sampleSize)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Sample.class)))
+        .apply("Bins of every feature", Combine.globally(new BinsFn(maxBins)))
+        .setCoder(DoubleArrayCoder.of());
+  }
+
+  /** The content hash of a row: what orders the rows for the sample. */
+  static long rowHash(double[] row) {
+    long h = 0x9E3779B97F4A7C15L;
+    for (double x : row) {
+      h = SeededHash.mix(h ^ Double.doubleToLongBits(x));
+    }
+    return h;
+  }
+
+  /** One feature's values with their rows' hashes; compacted to the smallest. */
   static final class Sample implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    int d = -1;
     int n;
     long[] hashes = new long[16];
-    double[] values = new double[0];
+    double[] values = new double[16];
 
-    void add(long hash, double[] row) {
-      if (d < 0) {
-        d = row.length;
-        values = new double[16 * d];
-      } else if (row.length != d) {
-        throw new IllegalArgumentException(
-            "Features have size " + row.length + " in some rows and " + d + " in others");
-      }
+    void add(long hash, double value) {
       if (n == hashes.length) {
         hashes = Arrays.copyOf(hashes, 2 * n);
-        values = Arrays.copyOf(values, 2 * n * d);
+        values = Arrays.copyOf(values, 2 * n);
       }
       hashes[n] = hash;
-      System.arraycopy(row, 0, values, n * d, d);
+      values[n] = value;
       n++;
     }
 
-    /** Keeps the {@code k} rows first in (hash, values) order, in that order. */
+    /** Keeps the {@code k} values first in (hash, value) order, in that order. */
     void keepSmallest(int k) {
       Integer[] order = new Integer[n];
       for (int i = 0; i < n; i++) {
@@ -69,14 +94,14 @@ final class FeatureBinning extends Combine.CombineFn<Block, FeatureBinning.Sampl
           order,
           (a, b) -> {
             int c = Long.compare(hashes[a], hashes[b]);
-            return c != 0 ? c : Arrays.compare(values, a * d, a * d + d, values, b * d, b * d + d);
+            return c != 0 ? c : Double.compare(values[a], values[b]);
           });
       int kept = Math.min(k, n);
       long[] h = new long[Math.max(16, kept)];
-      double[] v = new double[Math.max(16, kept) * Math.max(d, 0)];
+      double[] v = new double[Math.max(16, kept)];
       for (int i = 0; i < kept; i++) {
         h[i] = hashes[order[i]];
-        System.arraycopy(values, order[i] * d, v, i * d, d);
+        v[i] = values[order[i]];
       }
       hashes = h;
       values = v;
@@ -84,56 +109,122 @@ final class FeatureBinning extends Combine.CombineFn<Block, FeatureBinning.Sampl
     }
   }
 
-  @Override
-  public Sample createAccumulator() {
-    return new Sample();
-  }
+  /** Each block as one sample per feature, keyed by the feature's index. */
+  static final class ColumnSamples extends DoFn<Block, KV<Integer, Sample>> {
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  public Sample addInput(Sample acc, Block block) {
-    for (int i = 0; i < block.numRows(); i++) {
-      double[] row = block.row(i).toArray();
-      long h = 0x9E3779B97F4A7C15L;
-      for (double x : row) {
-        h = SeededHash.mix(h ^ Double.doubleToLongBits(x));
+    @ProcessElement
+    public void process(@Element Block b, OutputReceiver<KV<Integer, Sample>> out) {
+      int d = b.numCols();
+      Sample[] columns = new Sample[d];
+      for (int j = 0; j < d; j++) {
+        columns[j] = new Sample();
       }
-      acc.add(h, row);
-      if (acc.n >= 2 * sampleSize) {
-        acc.keepSmallest(sampleSize);
+      for (int i = 0; i < b.numRows(); i++) {
+        double[] row = b.row(i).toArray();
+        long h = rowHash(row);
+        for (int j = 0; j < d; j++) {
+          columns[j].add(h, row[j]);
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        out.output(KV.of(j, columns[j]));
       }
     }
-    return acc;
   }
 
-  @Override
-  public Sample mergeAccumulators(Iterable<Sample> accumulators) {
-    Sample merged = new Sample();
-    for (Sample s : accumulators) {
-      for (int i = 0; i < s.n; i++) {
-        merged.add(s.hashes[i], Arrays.copyOfRange(s.values, i * s.d, (i + 1) * s.d));
-      }
-      if (merged.n >= 2 * sampleSize) {
-        merged.keepSmallest(sampleSize);
-      }
+  /** One feature's sample: the values of the {@code sampleSize} rows of smallest hash. */
+  static final class SampleFn extends Combine.CombineFn<Sample, Sample, Sample> {
+    private static final long serialVersionUID = 1L;
+    private final int sampleSize;
+
+    SampleFn(int sampleSize) {
+      this.sampleSize = sampleSize;
     }
-    return merged;
+
+    @Override
+    public Sample createAccumulator() {
+      return new Sample();
+    }
+
+    @Override
+    public Sample addInput(Sample acc, Sample in) {
+      for (int i = 0; i < in.n; i++) {
+        acc.add(in.hashes[i], in.values[i]);
+        if (acc.n >= 2 * sampleSize) {
+          acc.keepSmallest(sampleSize);
+        }
+      }
+      return acc;
+    }
+
+    @Override
+    public Sample mergeAccumulators(Iterable<Sample> accumulators) {
+      Sample merged = new Sample();
+      for (Sample s : accumulators) {
+        addInput(merged, s);
+      }
+      return merged;
+    }
+
+    @Override
+    public Sample extractOutput(Sample acc) {
+      acc.keepSmallest(sampleSize);
+      return acc;
+    }
   }
 
-  @Override
-  public double[] extractOutput(Sample acc) {
-    if (acc.n == 0) {
-      return new FeatureBins(new double[0][], new double[0][]).encode();
+  /** Every feature's bins from its sample, encoded as {@link FeatureBins}. */
+  static final class BinsFn
+      extends Combine.CombineFn<KV<Integer, Sample>, List<double[][]>, double[]> {
+    private static final long serialVersionUID = 1L;
+    private final int maxBins;
+
+    BinsFn(int maxBins) {
+      this.maxBins = maxBins;
     }
-    acc.keepSmallest(sampleSize);
-    int d = acc.d;
-    int n = acc.n;
-    double[][] edges = new double[d][];
-    double[][] values = new double[d][];
-    double[] column = new double[n];
-    for (int j = 0; j < d; j++) {
-      for (int i = 0; i < n; i++) {
-        column[i] = acc.values[i * d + j];
+
+    /** Per feature {index}, its edges and its values (empty when quantile bins). */
+    @Override
+    public List<double[][]> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<double[][]> addInput(List<double[][]> acc, KV<Integer, Sample> feature) {
+      acc.add(binsOf(feature.getKey(), feature.getValue()));
+      return acc;
+    }
+
+    @Override
+    public List<double[][]> mergeAccumulators(Iterable<List<double[][]>> accumulators) {
+      List<double[][]> merged = new ArrayList<>();
+      for (List<double[][]> a : accumulators) {
+        merged.addAll(a);
       }
+      return merged;
+    }
+
+    @Override
+    public double[] extractOutput(List<double[][]> acc) {
+      int d = acc.size();
+      double[][] edges = new double[d][];
+      double[][] values = new double[d][];
+      for (double[][] feature : acc) {
+        int j = (int) feature[0][0];
+        if (j >= d || edges[j] != null) {
+          throw new IllegalStateException(
+              "Feature samples of " + d + " features include feature " + j + " twice or beyond");
+        }
+        edges[j] = feature[1];
+        values[j] = feature[2].length == 0 ? null : feature[2];
+      }
+      return new FeatureBins(edges, values).encode();
+    }
+
+    private double[][] binsOf(int j, Sample sample) {
+      int n = sample.n;
+      double[] column = Arrays.copyOf(sample.values, n);
       Arrays.sort(column);
       List<Double> distinct = new ArrayList<>();
       List<Integer> counts = new ArrayList<>();
@@ -146,49 +237,38 @@ final class FeatureBinning extends Combine.CombineFn<Block, FeatureBinning.Sampl
       }
       int m = distinct.size();
       if (m <= maxBins) {
-        values[j] = new double[m];
-        edges[j] = new double[m - 1];
+        double[] values = new double[m];
+        double[] edges = new double[m - 1];
         for (int b = 0; b < m; b++) {
-          values[j][b] = distinct.get(b);
+          values[b] = distinct.get(b);
           if (b > 0) {
-            edges[j][b - 1] = (distinct.get(b - 1) + distinct.get(b)) / 2.0;
+            edges[b - 1] = (distinct.get(b - 1) + distinct.get(b)) / 2.0;
           }
         }
-      } else {
-        edges[j] = quantileEdges(distinct, counts, n);
+        return new double[][] {{j}, edges, values};
       }
+      return new double[][] {{j}, quantileEdges(distinct, counts, n), new double[0]};
     }
-    return new FeatureBins(edges, values).encode();
-  }
 
-  /**
-   * Up to {@code maxBins - 1} edges: after each distinct value at which the running count first
-   * reaches the next multiple of {@code n / maxBins}, midway to the next distinct value.
-   */
-  private double[] quantileEdges(List<Double> distinct, List<Integer> counts, int n) {
-    List<Double> out = new ArrayList<>();
-    double step = (double) n / maxBins;
-    long seen = 0;
-    int q = 1;
-    for (int b = 0; b < distinct.size() - 1 && q < maxBins; b++) {
-      seen += counts.get(b);
-      if (seen >= q * step) {
-        out.add((distinct.get(b) + distinct.get(b + 1)) / 2.0);
-        while (q < maxBins && seen >= q * step) {
-          q++;
+    /**
+     * Up to {@code maxBins - 1} edges: after each distinct value at which the running count first
+     * reaches the next multiple of {@code n / maxBins}, midway to the next distinct value.
+     */
+    private double[] quantileEdges(List<Double> distinct, List<Integer> counts, int n) {
+      List<Double> out = new ArrayList<>();
+      double step = (double) n / maxBins;
+      long seen = 0;
+      int q = 1;
+      for (int b = 0; b < distinct.size() - 1 && q < maxBins; b++) {
+        seen += counts.get(b);
+        if (seen >= q * step) {
+          out.add((distinct.get(b) + distinct.get(b + 1)) / 2.0);
+          while (q < maxBins && seen >= q * step) {
+            q++;
+          }
         }
       }
+      return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
-    return out.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  @Override
-  public Coder<Sample> getAccumulatorCoder(CoderRegistry registry, Coder<Block> inputCoder) {
-    return SerializableCoder.of(Sample.class);
-  }
-
-  @Override
-  public Coder<double[]> getDefaultOutputCoder(CoderRegistry registry, Coder<Block> inputCoder) {
-    return DoubleArrayCoder.of();
   }
 }

@@ -18,7 +18,6 @@ import org.beamlink.iteration.Execution;
 import org.beamlink.iteration.IterativeComQueue;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.linalg.Block;
-import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
@@ -280,10 +279,7 @@ abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
                   new DistinctLabels.OfBlocks(trainer(), labelCol(), labelType, 2, maxClasses())));
       labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
     }
-    PCollection<double[]> bins =
-        blocks
-            .apply("Bins", Combine.globally(new FeatureBinning(maxBins())))
-            .setCoder(DoubleArrayCoder.of());
+    PCollection<double[]> bins = blocks.apply("Bins", new FeatureBinning(maxBins()));
     return train(new Inputs(blocks, bins, labels, features, labelType, numericLabels));
   }
 
