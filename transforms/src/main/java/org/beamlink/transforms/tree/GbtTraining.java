@@ -25,16 +25,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * bins found once before the loop. The first superstep sums the weights and weighted labels with an
  * AllReduce, which adds the partitions' sums in task order, so the base score (the weighted mean
  * label for squared loss, its log-odds for logistic loss) does not depend on how a runner merges
- * partial sums. Every partition keeps each of its rows' raw score, starting at the base score. Each
- * superstep a partition sends its rows down the tree grown so far and adds, per frontier node,
- * feature and bin, the row's gradient and hessian of the loss at its raw score (weight times {@code
- * s - y} and weight for squared loss; weight times {@code p - y} and {@code p (1 - p)}, {@code p =
- * sigmoid(s)}, for logistic loss) and a count; one AllReduce sums them. Every partition then
- * chooses the same splits: the largest gain {@code G_l^2 / (H_l + l2) + G_r^2 / (H_r + l2) - G^2 /
- * (H + l2)} over every feature and bin boundary with at least {@code minInstancesPerNode} rows and
- * a hessian of at least 1e-3 on each side (the first feature, then the first bin, among equals),
- * kept when positive, as scikit-learn's {@code HistGradientBoosting} and LightGBM; the threshold is
- * the upper edge of the left bin. A node is a leaf at {@code maxDepth} or with fewer than {@code 2
+ * partial sums. Every partition keeps each of its rows' raw score, starting at the base score, and
+ * the node of the growing tree it is in, moved down a level after each level's splits (so no row is
+ * routed from the root). Each superstep a partition adds, per frontier node, feature and bin, the
+ * row's gradient and hessian of the loss at its raw score (weight times {@code s - y} and weight
+ * for squared loss; weight times {@code p - y} and {@code p (1 - p)}, {@code p = sigmoid(s)}, for
+ * logistic loss) and a count; one AllReduce sums them. Every partition then chooses the same
+ * splits: the largest gain {@code G_l^2 / (H_l + l2) + G_r^2 / (H_r + l2) - G^2 / (H + l2)} over
+ * every feature and bin boundary with at least {@code minInstancesPerNode} rows and a hessian of at
+ * least 1e-3 on each side (the first feature, then the first bin, among equals), kept when
+ * positive, as scikit-learn's {@code HistGradientBoosting} and LightGBM; the threshold is the upper
+ * edge of the left bin. A node is a leaf at {@code maxDepth} or with fewer than {@code 2
  * minInstancesPerNode} rows; every node's value is {@code -learningRate G / (H + l2)}. When a tree
  * has no node left to split, each partition adds its leaf values to its rows' raw scores and the
  * next round starts. A last superstep sums the final training loss. Uses no Beam class: only the
@@ -44,6 +45,7 @@ final class GbtTraining {
   static final String HIST = "hist";
   private static final String STATE = "gbtState";
   private static final String SCORES = "scores";
+  private static final String NODES = "nodes";
 
   /** The least hessian on each side of a split: scikit-learn's {@code min_hessian_to_split}. */
   private static final double MIN_HESSIAN = 1e-3;
@@ -217,11 +219,13 @@ final class GbtTraining {
       int[] slots = tree.slots();
       int[] binOffset = state.bins.offsets();
       int d = state.bins.numFeatures();
+      List<int[]> nodes = context.getObj(NODES);
       for (int k = 0; k < blocks.size(); k++) {
         DenseBlock b = (DenseBlock) blocks.get(k);
         double[] score = scores.get(k);
+        int[] node = nodes.get(k);
         for (int i = 0; i < b.numRows(); i++) {
-          int s = tree.slot(b, i, slots);
+          int s = slots[node[i]];
           if (s < 0) {
             continue;
           }
@@ -288,6 +292,9 @@ final class GbtTraining {
         splitNode(state, tree.frontier[s], hist, s * cells, next);
       }
       tree.frontier = next.stream().mapToInt(Integer::intValue).toArray();
+      List<Block> blocks = context.getObj(TreeFit.DATA);
+      List<int[]> nodes = context.getObj(NODES);
+      tree.descend(blocks, nodes);
       if (tree.frontier.length == 0) {
         addToScores(context, state);
         state.finishTree();
@@ -314,18 +321,23 @@ final class GbtTraining {
         scores.add(s);
       }
       context.putObj(SCORES, scores);
+      context.putObj(NODES, GrowingTree.atRoot(blocks));
       state.started = true;
     }
 
-    /** Adds to each of the partition's rows' raw score the value of the leaf it reaches. */
+    /**
+     * Adds to each of the partition's rows' raw score the value of the leaf it is in, and puts it
+     * back at the root for the next tree.
+     */
     private static void addToScores(ComContext context, State state) {
-      List<Block> blocks = context.getObj(TreeFit.DATA);
       List<double[]> scores = context.getObj(SCORES);
-      for (int k = 0; k < blocks.size(); k++) {
-        DenseBlock b = (DenseBlock) blocks.get(k);
+      List<int[]> nodes = context.getObj(NODES);
+      for (int k = 0; k < scores.size(); k++) {
         double[] score = scores.get(k);
-        for (int i = 0; i < b.numRows(); i++) {
-          score[i] += state.tree.values[state.tree.leaf(b, i)];
+        int[] node = nodes.get(k);
+        for (int i = 0; i < score.length; i++) {
+          score[i] += state.tree.values[node[i]];
+          node[i] = 0;
         }
       }
     }

@@ -1,7 +1,10 @@
 package org.beamlink.transforms.tree;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DenseBlock;
 import org.beamlink.models.tree.DecisionTree;
 
@@ -113,6 +116,33 @@ final class GrowingTree implements Serializable {
       node = b.get(i, feature[node]) <= splitBin[node] ? left[node] : right[node];
     }
     return node;
+  }
+
+  /** Every row of {@code blocks} at the root: a node id per row, block by block. */
+  static List<int[]> atRoot(List<Block> blocks) {
+    List<int[]> nodes = new ArrayList<>(blocks.size());
+    for (Block b : blocks) {
+      nodes.add(new int[b.numRows()]);
+    }
+    return nodes;
+  }
+
+  /**
+   * Moves every row whose node ({@code nodes}, a node id per row of the binned {@code blocks}) was
+   * split down to the child its bin goes to: after a level's splits, each row is at its node in the
+   * grown tree again, without routing it from the root.
+   */
+  void descend(List<Block> blocks, List<int[]> nodes) {
+    for (int k = 0; k < blocks.size(); k++) {
+      DenseBlock b = (DenseBlock) blocks.get(k);
+      int[] at = nodes.get(k);
+      for (int i = 0; i < at.length; i++) {
+        int node = at[i];
+        if (left[node] >= 0) {
+          at[i] = b.get(i, feature[node]) <= splitBin[node] ? left[node] : right[node];
+        }
+      }
+    }
   }
 
   /** The tree grown, as a model's {@link DecisionTree}. */
