@@ -11,6 +11,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.models.SeededHash;
@@ -49,7 +50,7 @@ final class FeatureBinning extends PTransform<PCollection<Block>, PCollection<do
   @Override
   public PCollection<double[]> expand(PCollection<Block> blocks) {
     return blocks
-        .apply("Column samples", ParDo.of(new ColumnSamples()))
+        .apply("Column samples", ParDo.of(new ColumnSamples(sampleSize)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Sample.class)))
         .apply("Sample each feature", Combine.perKey(new SampleFn(sampleSize)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Sample.class)))
@@ -109,16 +110,34 @@ final class FeatureBinning extends PTransform<PCollection<Block>, PCollection<do
     }
   }
 
-  /** Each block as one sample per feature, keyed by the feature's index. */
+  /**
+   * A bundle's blocks as one sample per feature, keyed by the feature's index, each already cut to
+   * the {@code sampleSize} values of smallest (hash, value): the sample of every bundle, not every
+   * value, crosses the shuffle.
+   */
   static final class ColumnSamples extends DoFn<Block, KV<Integer, Sample>> {
     private static final long serialVersionUID = 1L;
+    private final int sampleSize;
+    private transient Sample[] columns;
+
+    ColumnSamples(int sampleSize) {
+      this.sampleSize = sampleSize;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      columns = new Sample[0];
+    }
 
     @ProcessElement
-    public void process(@Element Block b, OutputReceiver<KV<Integer, Sample>> out) {
+    public void process(@Element Block b) {
       int d = b.numCols();
-      Sample[] columns = new Sample[d];
-      for (int j = 0; j < d; j++) {
-        columns[j] = new Sample();
+      if (columns.length < d) {
+        int had = columns.length;
+        columns = Arrays.copyOf(columns, d);
+        for (int j = had; j < d; j++) {
+          columns[j] = new Sample();
+        }
       }
       for (int i = 0; i < b.numRows(); i++) {
         double[] row = b.row(i).toArray();
@@ -127,9 +146,21 @@ final class FeatureBinning extends PTransform<PCollection<Block>, PCollection<do
           columns[j].add(h, row[j]);
         }
       }
-      for (int j = 0; j < d; j++) {
-        out.output(KV.of(j, columns[j]));
+      for (Sample column : columns) {
+        if (column.n >= 2 * sampleSize) {
+          column.keepSmallest(sampleSize);
+        }
       }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext out) {
+      for (int j = 0; j < columns.length; j++) {
+        columns[j].keepSmallest(sampleSize);
+        out.output(
+            KV.of(j, columns[j]), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+      }
+      columns = null;
     }
   }
 
