@@ -85,24 +85,42 @@ final class FeatureBinning extends PTransform<PCollection<Block>, PCollection<do
       n++;
     }
 
-    /** Keeps the {@code k} values first in (hash, value) order, in that order. */
+    /**
+     * Keeps the {@code k} values first in (hash, value) order (as a multiset: the bins sort the
+     * values anyway). The {@code k}-th smallest hash {@code t} is found by sorting a copy of the
+     * hashes (primitive longs); every value of a smaller hash is kept, and of the values whose hash
+     * is {@code t}, the smallest as many as are still wanted.
+     */
     void keepSmallest(int k) {
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
+      if (n <= k) {
+        return;
       }
-      Arrays.sort(
-          order,
-          (a, b) -> {
-            int c = Long.compare(hashes[a], hashes[b]);
-            return c != 0 ? c : Double.compare(values[a], values[b]);
-          });
-      int kept = Math.min(k, n);
-      long[] h = new long[Math.max(16, kept)];
-      double[] v = new double[Math.max(16, kept)];
-      for (int i = 0; i < kept; i++) {
-        h[i] = hashes[order[i]];
-        v[i] = values[order[i]];
+      long[] sorted = Arrays.copyOf(hashes, n);
+      Arrays.sort(sorted);
+      long t = sorted[k - 1];
+      long[] h = new long[Math.max(16, k)];
+      double[] v = new double[Math.max(16, k)];
+      int kept = 0;
+      int ties = 0;
+      for (int i = 0; i < n; i++) {
+        if (hashes[i] < t) {
+          h[kept] = hashes[i];
+          v[kept++] = values[i];
+        } else if (hashes[i] == t) {
+          ties++;
+        }
+      }
+      double[] tied = new double[ties];
+      int m = 0;
+      for (int i = 0; i < n; i++) {
+        if (hashes[i] == t) {
+          tied[m++] = values[i];
+        }
+      }
+      Arrays.sort(tied);
+      for (int i = 0; kept < k; i++) {
+        h[kept] = t;
+        v[kept++] = tied[i];
       }
       hashes = h;
       values = v;
