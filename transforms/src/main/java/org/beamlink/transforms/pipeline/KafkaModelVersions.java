@@ -49,9 +49,11 @@ import org.joda.time.Instant;
  * bytes a {@code .blm} file holds), its key the version number, its headers the version's metadata
  * ({@code beamlink.version}, {@code beamlink.examples}, {@code beamlink.firstEventTime} and {@code
  * beamlink.lastEventTime} in epoch milliseconds, {@code beamlink.source}), its timestamp the
- * version's event time. With {@link Write#withExactlyOnce} versions are written in Kafka
- * transactions committed with the runner's checkpoints, so a restored training job leaves each
- * version once for {@code read_committed} readers, which {@link #read} is.
+ * version's event time (0 when earlier, as for an initial model at the start of time). Versions are
+ * written at least once: a training job restored from a checkpoint writes the versions after it
+ * again, with the same numbers and models, and a scorer keeps the newest version it has seen, so a
+ * repeated version changes nothing. (KafkaIO's exactly-once sink is not offered here: on Flink it
+ * wrote the records without their headers.) {@link #read} reads committed records only.
  *
  * <p>Reading needs the newest version already in the topic when the pipeline is built (it reads it
  * to know the scoring output's columns, as {@link ReadModel#watch} does with files); it then
@@ -78,7 +80,7 @@ public final class KafkaModelVersions {
   /** Writes a model stream to topic {@code topic} of the brokers {@code bootstrap}. */
   public static <M> Write<M> write(String bootstrap, String topic) {
     checkTopic(topic);
-    return new Write<>(bootstrap, topic, 0, null);
+    return new Write<>(bootstrap, topic);
   }
 
   /**
@@ -104,28 +106,10 @@ public final class KafkaModelVersions {
     private static final long serialVersionUID = 1L;
     private final String bootstrap;
     private final String topic;
-    private final int eosShards;
-    private final @Nullable String eosGroup;
 
-    private Write(String bootstrap, String topic, int eosShards, @Nullable String eosGroup) {
+    private Write(String bootstrap, String topic) {
       this.bootstrap = bootstrap;
       this.topic = topic;
-      this.eosShards = eosShards;
-      this.eosGroup = eosGroup;
-    }
-
-    /**
-     * Writes exactly once, in {@code shards} transactional writers named after {@code sinkGroupId}
-     * (unique per job writing the topic; a restored job must use the same one).
-     */
-    public Write<M> withExactlyOnce(int shards, String sinkGroupId) {
-      if (shards < 1) {
-        throw new IllegalArgumentException("Expected shards >= 1, got " + shards);
-      }
-      if (sinkGroupId == null || sinkGroupId.isEmpty()) {
-        throw new IllegalArgumentException("Expected a sink group id, got '" + sinkGroupId + "'");
-      }
-      return new Write<>(bootstrap, topic, shards, sinkGroupId);
     }
 
     @Override
@@ -136,11 +120,7 @@ public final class KafkaModelVersions {
               .withBootstrapServers(bootstrap)
               .withTopic(topic)
               .withKeySerializer(StringSerializer.class)
-              .withValueSerializer(ByteArraySerializer.class)
-              .withInputTimestamp();
-      if (eosGroup != null) {
-        write = write.withEOS(eosShards, eosGroup);
-      }
+              .withValueSerializer(ByteArraySerializer.class);
       return versions
           .apply("To records", ParDo.of(new ToRecordFn<M>(topic)))
           .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
@@ -223,7 +203,9 @@ public final class KafkaModelVersions {
 
     @ProcessElement
     public void process(
-        @Element ModelVersion<M> version, OutputReceiver<ProducerRecord<String, byte[]>> out) {
+        @Element ModelVersion<M> version,
+        @Timestamp Instant timestamp,
+        OutputReceiver<ProducerRecord<String, byte[]>> out) {
       Headers headers = new RecordHeaders();
       headers.add(VERSION, bytes(version.version()));
       headers.add(EXAMPLES, bytes(version.examples()));
@@ -234,7 +216,8 @@ public final class KafkaModelVersions {
           new ProducerRecord<>(
               topic,
               null,
-              null,
+              // Kafka takes no negative timestamps; the initial model's is the start of time.
+              Math.max(0, timestamp.getMillis()),
               String.valueOf(version.version()),
               ModelFile.toBytes(version.model()),
               headers));

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -54,6 +55,9 @@ class KafkaModelVersionsTest {
     String bootstrap = KafkaBroker.bootstrap();
     String topic = KafkaBroker.newTopic("models", 1);
     List<TimestampedValue<ModelVersion<BinarizerMapper>>> versions = new ArrayList<>();
+    // Version 0, an initial model, is stamped at the start of time: Kafka takes no negative
+    // timestamps, so its record is stamped 0.
+    versions.add(TimestampedValue.of(version(0), BoundedWindow.TIMESTAMP_MIN_VALUE));
     for (long v = 1; v <= 3; v++) {
       versions.add(TimestampedValue.of(version(v), new Instant(START + v)));
     }
@@ -67,7 +71,7 @@ class KafkaModelVersionsTest {
         .apply(KafkaModelVersions.write(bootstrap, topic));
     runner.run(write);
 
-    KafkaModelVersions.Read read = KafkaModelVersions.read(bootstrap, topic).withMaxVersions(3);
+    KafkaModelVersions.Read read = KafkaModelVersions.read(bootstrap, topic).withMaxVersions(4);
     assertEquals(binarizer(3), read.newest());
     Pipeline p = runner.create();
     PCollection<ModelVersion<Transformer>> models = p.apply(read);
@@ -82,8 +86,8 @@ class KafkaModelVersionsTest {
         Kept.<ModelVersion<Transformer>>get("kafka-versions-" + runner)) {
       byVersion.put(v.version(), v);
     }
-    assertEquals(List.of(1L, 2L, 3L), new ArrayList<>(byVersion.keySet()));
-    for (long v = 1; v <= 3; v++) {
+    assertEquals(List.of(0L, 1L, 2L, 3L), new ArrayList<>(byVersion.keySet()));
+    for (long v = 0; v <= 3; v++) {
       ModelVersion<Transformer> got = byVersion.get(v);
       assertEquals(binarizer(v), got.model());
       assertEquals(1000 * v, got.examples());
