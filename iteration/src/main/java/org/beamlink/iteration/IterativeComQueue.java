@@ -157,6 +157,15 @@ public final class IterativeComQueue {
     return this;
   }
 
+  /** The execution path and, when set, the number of partitions of {@code settings}. */
+  public IterativeComQueue withSettings(IterationSettings settings) {
+    withExecution(settings.execution());
+    if (settings.numTasks() != null) {
+      withNumTasks(settings.numTasks());
+    }
+    return this;
+  }
+
   /**
    * The most bytes of partitioned data (encoded) the in-worker path holds in memory; default 40% of
    * the worker's maximum heap. The partitions beyond it are read from their durable copies at every

@@ -11,8 +11,9 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.clustering.BisectingKMeansModel;
 import org.beamlink.models.linalg.Block;
@@ -76,8 +77,7 @@ public final class BisectingKMeans {
         .setMaxIter(20)
         .setMinDivisibleClusterSize(1.0)
         .setSeed(0L)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .build();
   }
@@ -99,7 +99,7 @@ public final class BisectingKMeans {
   @AutoValue
   public abstract static class Fit
       extends PTransform<PCollection<Row>, PCollection<BisectingKMeansModel>>
-      implements PipelineStage {
+      implements PipelineStage, IterativeFit<Fit> {
     abstract @Nullable List<String> featureCols();
 
     abstract @Nullable String vectorCol();
@@ -111,12 +111,6 @@ public final class BisectingKMeans {
     abstract double minDivisibleClusterSize();
 
     abstract long seed();
-
-    abstract Execution execution();
-
-    abstract @Nullable Integer numTasks();
-
-    abstract int blockSize();
 
     abstract String predictionCol();
 
@@ -136,11 +130,7 @@ public final class BisectingKMeans {
 
       abstract Builder setSeed(long seed);
 
-      abstract Builder setExecution(Execution execution);
-
-      abstract Builder setNumTasks(@Nullable Integer numTasks);
-
-      abstract Builder setBlockSize(int blockSize);
+      abstract Builder setIterationSettings(IterationSettings settings);
 
       abstract Builder setPredictionCol(String col);
 
@@ -193,25 +183,9 @@ public final class BisectingKMeans {
       return toBuilder().setSeed(seed).build();
     }
 
-    /** How the iteration runs; default AUTO. */
-    public Fit withExecution(Execution execution) {
-      return toBuilder().setExecution(execution).build();
-    }
-
-    /** Partitions the training data is cut into; default the pipeline's parallelism. */
-    public Fit withNumTasks(int numTasks) {
-      if (numTasks < 1) {
-        throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-      }
-      return toBuilder().setNumTasks(numTasks).build();
-    }
-
-    /** Rows per training block, at least 1; default 4096. */
-    public Fit withBlockSize(int blockSize) {
-      if (blockSize < 1) {
-        throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
-      }
-      return toBuilder().setBlockSize(blockSize).build();
+    @Override
+    public Fit withIterationSettings(IterationSettings settings) {
+      return toBuilder().setIterationSettings(settings).build();
     }
 
     /** The column of the cluster (INT32); default "prediction". */
@@ -239,7 +213,9 @@ public final class BisectingKMeans {
           };
       mapping.outputSchema(schema);
       PCollection<Block> blocks =
-          input.apply("Pack blocks", PackBlocks.of(features).withBlockSize(blockSize()));
+          input.apply(
+              "Pack blocks",
+              PackBlocks.of(features).withBlockSize(iterationSettings().blockSize()));
       PCollection<double[]> dimension =
           blocks
               .apply("Dimension", Combine.globally(new SeedPointsFn(1, seed())))
@@ -262,10 +238,7 @@ public final class BisectingKMeans {
               .add(new BisectingKMeansTraining.Consume(params))
               .setCompareCriterion(new BisectingKMeansTraining.Done())
               .setMaxIter(params.supersteps())
-              .withExecution(execution());
-      if (numTasks() != null) {
-        queue = queue.withNumTasks(numTasks());
-      }
+              .withSettings(iterationSettings());
       return queue
           .closeWith(
               new BisectingKMeansTraining.Output(params),

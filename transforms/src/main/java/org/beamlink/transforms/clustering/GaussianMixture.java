@@ -13,8 +13,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.clustering.CovarianceType;
 import org.beamlink.models.clustering.GaussianMixtureModel;
@@ -95,8 +96,7 @@ public final class GaussianMixture {
         .setRegCovar(1e-6)
         .setSeed(0L)
         .setCovarianceType(CovarianceType.FULL)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .setProbabilityCol("probability")
         .build();
@@ -119,7 +119,7 @@ public final class GaussianMixture {
   @AutoValue
   public abstract static class Fit
       extends PTransform<PCollection<Row>, PCollection<GaussianMixtureModel>>
-      implements PipelineStage {
+      implements PipelineStage, IterativeFit<Fit> {
     abstract @Nullable List<String> featureCols();
 
     abstract @Nullable String vectorCol();
@@ -139,12 +139,6 @@ public final class GaussianMixture {
     abstract CovarianceType covarianceType();
 
     abstract @Nullable List<Vector> initialMeans();
-
-    abstract Execution execution();
-
-    abstract @Nullable Integer numTasks();
-
-    abstract int blockSize();
 
     abstract String predictionCol();
 
@@ -174,11 +168,7 @@ public final class GaussianMixture {
 
       abstract Builder setInitialMeans(@Nullable List<Vector> means);
 
-      abstract Builder setExecution(Execution execution);
-
-      abstract Builder setNumTasks(@Nullable Integer numTasks);
-
-      abstract Builder setBlockSize(int blockSize);
+      abstract Builder setIterationSettings(IterationSettings settings);
 
       abstract Builder setPredictionCol(String col);
 
@@ -255,25 +245,9 @@ public final class GaussianMixture {
       return toBuilder().setInitialMeans(List.copyOf(means)).build();
     }
 
-    /** How the iteration runs; default AUTO. */
-    public Fit withExecution(Execution execution) {
-      return toBuilder().setExecution(execution).build();
-    }
-
-    /** Partitions the training data is cut into; default the pipeline's parallelism. */
-    public Fit withNumTasks(int numTasks) {
-      if (numTasks < 1) {
-        throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-      }
-      return toBuilder().setNumTasks(numTasks).build();
-    }
-
-    /** Rows per training block, at least 1; default 4096. */
-    public Fit withBlockSize(int blockSize) {
-      if (blockSize < 1) {
-        throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
-      }
-      return toBuilder().setBlockSize(blockSize).build();
+    @Override
+    public Fit withIterationSettings(IterationSettings settings) {
+      return toBuilder().setIterationSettings(settings).build();
     }
 
     /** The column of the most likely component (INT32); default "prediction". */
@@ -309,7 +283,7 @@ public final class GaussianMixture {
       if (initial != null) {
         checkInitialMeans(initial, bound.dimension());
       }
-      PackBlocks pack = PackBlocks.of(features).withBlockSize(blockSize());
+      PackBlocks pack = PackBlocks.of(features).withBlockSize(iterationSettings().blockSize());
       if (weightCol() != null) {
         pack = pack.withWeightCol(weightCol());
       }
@@ -355,10 +329,7 @@ public final class GaussianMixture {
               .add(new GaussianMixtureTraining.Consume(params))
               .setCompareCriterion(new GaussianMixtureTraining.Converged())
               .setMaxIter(params.supersteps())
-              .withExecution(execution());
-      if (numTasks() != null) {
-        queue = queue.withNumTasks(numTasks());
-      }
+              .withSettings(iterationSettings());
       return queue
           .closeWith(
               new GaussianMixtureTraining.Output(params),
@@ -368,12 +339,13 @@ public final class GaussianMixture {
 
     /** The KMeans fit whose centroids start EM when no means are given. */
     private KMeans.Fit kmeansStart(FeatureColumns features) {
-      KMeans.Fit start = KMeans.fit().withK(k()).withSeed(seed()).withExecution(execution());
+      KMeans.Fit start =
+          KMeans.fit().withK(k()).withSeed(seed()).withIterationSettings(iterationSettings());
       start =
           features.vectorCol() != null
               ? start.withVectorCol(features.vectorCol())
               : start.withFeatureCols(features.featureCols().toArray(new String[0]));
-      return numTasks() != null ? start.withNumTasks(numTasks()) : start;
+      return start;
     }
 
     private FeatureColumns features() {

@@ -14,8 +14,9 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.KMeansModel;
@@ -93,8 +94,7 @@ public final class KMeans {
         .setInitMode(InitMode.K_MEANS_PARALLEL)
         .setInitSteps(2)
         .setDistance(DistanceMeasure.EUCLIDEAN)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .setDistanceCol("distance")
         .build();
@@ -115,7 +115,7 @@ public final class KMeans {
   /** Trains a {@link KMeansModel}; see {@link KMeans} for the parameters. */
   @AutoValue
   public abstract static class Fit extends PTransform<PCollection<Row>, PCollection<KMeansModel>>
-      implements PipelineStage {
+      implements PipelineStage, IterativeFit<Fit> {
     abstract @Nullable List<String> featureCols();
 
     abstract @Nullable String vectorCol();
@@ -137,12 +137,6 @@ public final class KMeans {
     abstract @Nullable List<Vector> initialCentroids();
 
     abstract DistanceMeasure distance();
-
-    abstract Execution execution();
-
-    abstract @Nullable Integer numTasks();
-
-    abstract int blockSize();
 
     abstract String predictionCol();
 
@@ -174,11 +168,7 @@ public final class KMeans {
 
       abstract Builder setDistance(DistanceMeasure distance);
 
-      abstract Builder setExecution(Execution execution);
-
-      abstract Builder setNumTasks(@Nullable Integer numTasks);
-
-      abstract Builder setBlockSize(int blockSize);
+      abstract Builder setIterationSettings(IterationSettings settings);
 
       abstract Builder setPredictionCol(String col);
 
@@ -260,25 +250,9 @@ public final class KMeans {
       return toBuilder().setDistance(distance).build();
     }
 
-    /** How the iteration runs; default AUTO. */
-    public Fit withExecution(Execution execution) {
-      return toBuilder().setExecution(execution).build();
-    }
-
-    /** Partitions the training data is cut into; default the pipeline's parallelism. */
-    public Fit withNumTasks(int numTasks) {
-      if (numTasks < 1) {
-        throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-      }
-      return toBuilder().setNumTasks(numTasks).build();
-    }
-
-    /** Rows per training block, at least 1; default 4096. */
-    public Fit withBlockSize(int blockSize) {
-      if (blockSize < 1) {
-        throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
-      }
-      return toBuilder().setBlockSize(blockSize).build();
+    @Override
+    public Fit withIterationSettings(IterationSettings settings) {
+      return toBuilder().setIterationSettings(settings).build();
     }
 
     /** As a pipeline stage: the column of the nearest cluster; default "prediction". */
@@ -363,7 +337,7 @@ public final class KMeans {
 
     /** How rows become training blocks. */
     private PackBlocks packing() {
-      PackBlocks pack = PackBlocks.of(features()).withBlockSize(blockSize());
+      PackBlocks pack = PackBlocks.of(features()).withBlockSize(iterationSettings().blockSize());
       if (weightCol() != null) {
         pack = pack.withWeightCol(weightCol());
       }
@@ -418,10 +392,7 @@ public final class KMeans {
               .add(new KMeansTraining.Consume(params))
               .setCompareCriterion(new KMeansTraining.Converged())
               .setMaxIter(params.initSupersteps() + maxIter())
-              .withExecution(execution());
-      if (numTasks() != null) {
-        queue = queue.withNumTasks(numTasks());
-      }
+              .withSettings(iterationSettings());
       return queue.closeWith(new KMeansTraining.Output(params), KMeansModelCoder.of()).exec();
     }
 

@@ -8,8 +8,9 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.feature.PcaModel;
 import org.beamlink.models.linalg.Block;
@@ -49,8 +50,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code inputCol}, default "features": a vector column (dense or sparse vectors of one
  *       size). {@code outputCol}, default "pca": the appended vector column.
  *   <li>{@code meanCentering}, default true (scikit-learn); false projects raw rows (Spark).
- *   <li>{@code execution}, default AUTO, and {@code numTasks}, default the pipeline's parallelism:
- *       how the shim runs the superstep.
+ *   <li>{@code execution}, default AUTO, {@code numTasks}, default the pipeline's parallelism, and
+ *       {@code blockSize}, default 4096 rows (the {@link IterativeFit} settings): how the shim runs
+ *       the superstep.
  * </ul>
  *
  * <p>Null, NaN or infinite vectors fail the fit and the transform with the column and row named; so
@@ -79,7 +81,7 @@ public final class Pca {
         .setInputCol("features")
         .setOutputCol("pca")
         .setMeanCentering(true)
-        .setExecution(Execution.AUTO)
+        .setIterationSettings(IterationSettings.defaults())
         .build();
   }
 
@@ -104,7 +106,7 @@ public final class Pca {
    */
   @AutoValue
   public abstract static class Fit extends PTransform<PCollection<Row>, PCollection<PcaModel>>
-      implements PipelineStage {
+      implements PipelineStage, IterativeFit<Fit> {
     abstract @Nullable Integer k();
 
     abstract String inputCol();
@@ -112,10 +114,6 @@ public final class Pca {
     abstract String outputCol();
 
     abstract boolean meanCentering();
-
-    abstract Execution execution();
-
-    abstract @Nullable Integer numTasks();
 
     abstract Builder toBuilder();
 
@@ -129,9 +127,7 @@ public final class Pca {
 
       abstract Builder setMeanCentering(boolean meanCentering);
 
-      abstract Builder setExecution(Execution execution);
-
-      abstract Builder setNumTasks(Integer numTasks);
+      abstract Builder setIterationSettings(IterationSettings settings);
 
       abstract Fit build();
     }
@@ -184,39 +180,16 @@ public final class Pca {
       return toBuilder().setMeanCentering(meanCentering).build();
     }
 
-    /**
-     * How the shim runs the superstep; default AUTO.
-     *
-     * <pre>{@code
-     * Pca.fit().withK(2).withExecution(Execution.DISTRIBUTED);
-     * }</pre>
-     */
-    public Fit withExecution(Execution execution) {
-      if (execution == null) {
-        throw new IllegalArgumentException("Expected an execution, got null");
-      }
-      return toBuilder().setExecution(execution).build();
-    }
-
-    /**
-     * Partitions the training blocks are cut into, at least 1; default the pipeline's parallelism.
-     *
-     * <pre>{@code
-     * Pca.fit().withK(2).withNumTasks(4);
-     * }</pre>
-     */
-    public Fit withNumTasks(int numTasks) {
-      if (numTasks < 1) {
-        throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-      }
-      return toBuilder().setNumTasks(numTasks).build();
-    }
-
     /** What this stage does to a schema, from its parameters alone. */
     private SchemaMapping mapping() {
       String in = inputCol();
       String out = outputCol();
       return schema -> PcaModel.outputSchema(schema, in, out);
+    }
+
+    @Override
+    public Fit withIterationSettings(IterationSettings settings) {
+      return toBuilder().setIterationSettings(settings).build();
     }
 
     /**
@@ -239,7 +212,10 @@ public final class Pca {
       SchemaMapping mapping = mapping();
       mapping.outputSchema(input.getSchema());
       FeatureColumns features = FeatureColumns.ofVector(inputCol());
-      PCollection<Block> blocks = input.apply("Pack blocks", PackBlocks.of(features));
+      PCollection<Block> blocks =
+          input.apply(
+              "Pack blocks",
+              PackBlocks.of(features).withBlockSize(iterationSettings().blockSize()));
       PCollection<double[]> moments =
           blocks
               .apply("Column sums", Combine.globally(new ColumnSums()))
@@ -254,10 +230,7 @@ public final class Pca {
               .add(new PcaTraining.Scatter(params))
               .add(AllReduce.sum(PcaTraining.SCATTER))
               .setMaxIter(1)
-              .withExecution(execution());
-      if (numTasks() != null) {
-        queue = queue.withNumTasks(numTasks());
-      }
+              .withSettings(iterationSettings());
       return queue
           .closeWith(
               new PcaTraining.MakeModel(params), TransformerCoder.of(PcaModel.class, mapping))
@@ -272,7 +245,7 @@ public final class Pca {
           .add(DisplayData.item("inputCol", inputCol()))
           .add(DisplayData.item("outputCol", outputCol()))
           .add(DisplayData.item("meanCentering", meanCentering()))
-          .add(DisplayData.item("execution", execution().name()));
+          .add(DisplayData.item("execution", iterationSettings().execution().name()));
     }
   }
 

@@ -20,8 +20,9 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.DoubleArrayCoder;
@@ -111,7 +112,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 @AutoValue
 public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection<LinearModel>>
-    implements PipelineStage {
+    implements PipelineStage, IterativeFit<LinearFit> {
   /** The most classes a softmax model takes. */
   public static final int MAX_CLASSES = 10_000;
 
@@ -154,12 +155,6 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
   abstract double miniBatchFraction();
 
   abstract @Nullable PCollection<LinearModel> initialModel();
-
-  abstract Execution execution();
-
-  abstract @Nullable Integer numTasks();
-
-  abstract int blockSize();
 
   abstract String predictionCol();
 
@@ -211,11 +206,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
 
     abstract Builder setInitialModel(@Nullable PCollection<LinearModel> model);
 
-    abstract Builder setExecution(Execution execution);
-
-    abstract Builder setNumTasks(@Nullable Integer numTasks);
-
-    abstract Builder setBlockSize(int blockSize);
+    abstract Builder setIterationSettings(IterationSettings settings);
 
     abstract Builder setPredictionCol(String col);
 
@@ -241,8 +232,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
         .setSeed(0L)
         .setStepSize(1.0)
         .setMiniBatchFraction(1.0)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .setPredictionDetailCol("predictionDetail")
         .build();
@@ -359,25 +349,9 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     return toBuilder().setInitialModel(model).build();
   }
 
-  /** How the iteration runs; default AUTO. */
-  public LinearFit withExecution(Execution execution) {
-    return toBuilder().setExecution(execution).build();
-  }
-
-  /** Partitions the training data is cut into; default the pipeline's parallelism. */
-  public LinearFit withNumTasks(int numTasks) {
-    if (numTasks < 1) {
-      throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-    }
-    return toBuilder().setNumTasks(numTasks).build();
-  }
-
-  /** Rows per training block, at least 1; default 4096. */
-  public LinearFit withBlockSize(int blockSize) {
-    if (blockSize < 1) {
-      throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
-    }
-    return toBuilder().setBlockSize(blockSize).build();
+  @Override
+  public LinearFit withIterationSettings(IterationSettings settings) {
+    return toBuilder().setIterationSettings(settings).build();
   }
 
   /** As a pipeline stage: the column the fitted model's predictions go to; default "prediction". */
@@ -498,7 +472,10 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
 
   /** How rows become training blocks, before class labels become indices. */
   private PackBlocks packing() {
-    PackBlocks pack = PackBlocks.of(features()).withBlockSize(blockSize()).withLabelCol(labelCol());
+    PackBlocks pack =
+        PackBlocks.of(features())
+            .withBlockSize(iterationSettings().blockSize())
+            .withLabelCol(labelCol());
     return weightCol() == null ? pack : pack.withWeightCol(weightCol());
   }
 
@@ -610,10 +587,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
             .add(new LinearUpdate(params))
             .setCompareCriterion(new LinearTraining.Converged())
             .setMaxIter(params.supersteps())
-            .withExecution(execution());
-    if (numTasks() != null) {
-      queue = queue.withNumTasks(numTasks());
-    }
+            .withSettings(iterationSettings());
     return queue
         .closeWith(new LinearTraining.Output(params), LinearModelCoder.of(labelType))
         .exec();

@@ -6,8 +6,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
-import org.beamlink.iteration.PackBlocks;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.tree.DecisionTreeModel;
 import org.beamlink.models.tree.DecisionTreeModelCoder;
@@ -87,8 +86,7 @@ public abstract class DecisionTreeFit extends TreeFit<DecisionTreeModel, Decisio
         .setMaxDepth(5)
         .setMaxBins(32)
         .setMinInstancesPerNode(1)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .setPredictionDetailCol("predictionDetail")
         .build();

@@ -6,8 +6,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
-import org.beamlink.iteration.PackBlocks;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.tree.GbtModel;
 import org.beamlink.models.tree.GbtModelCoder;
@@ -98,8 +97,7 @@ public abstract class GbtFit extends TreeFit<GbtModel, GbtFit> {
         .setMaxDepth(5)
         .setMaxBins(32)
         .setMinInstancesPerNode(1)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .setPredictionDetailCol("predictionDetail")
         .build();

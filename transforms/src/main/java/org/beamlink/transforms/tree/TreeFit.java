@@ -14,8 +14,9 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.pipeline.SchemaMapping;
@@ -42,7 +43,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param <F> the concrete estimator, returned by the setters
  */
 abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
-    extends PTransform<PCollection<Row>, PCollection<M>> implements PipelineStage {
+    extends PTransform<PCollection<Row>, PCollection<M>> implements PipelineStage, IterativeFit<F> {
   private static final long serialVersionUID = 1L;
 
   /** The training blocks in the loop, replaced by their bins in the first superstep. */
@@ -72,11 +73,7 @@ abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
 
     TreeBuilder<F> setMinInstancesPerNode(int min);
 
-    TreeBuilder<F> setExecution(Execution execution);
-
-    TreeBuilder<F> setNumTasks(@Nullable Integer numTasks);
-
-    TreeBuilder<F> setBlockSize(int blockSize);
+    TreeBuilder<F> setIterationSettings(IterationSettings settings);
 
     TreeBuilder<F> setPredictionCol(String col);
 
@@ -109,12 +106,6 @@ abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
   abstract int maxBins();
 
   abstract int minInstancesPerNode();
-
-  abstract Execution execution();
-
-  abstract @Nullable Integer numTasks();
-
-  abstract int blockSize();
 
   abstract String predictionCol();
 
@@ -185,25 +176,9 @@ abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
     return toBuilder().setMinInstancesPerNode(min).build();
   }
 
-  /** How the iteration runs; default AUTO. */
-  public F withExecution(Execution execution) {
-    return toBuilder().setExecution(execution).build();
-  }
-
-  /** Partitions the training data is cut into; default the pipeline's parallelism. */
-  public F withNumTasks(int numTasks) {
-    if (numTasks < 1) {
-      throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-    }
-    return toBuilder().setNumTasks(numTasks).build();
-  }
-
-  /** Rows per training block, at least 1; default 4096. */
-  public F withBlockSize(int blockSize) {
-    if (blockSize < 1) {
-      throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
-    }
-    return toBuilder().setBlockSize(blockSize).build();
+  @Override
+  public F withIterationSettings(IterationSettings settings) {
+    return toBuilder().setIterationSettings(settings).build();
   }
 
   /** As a pipeline stage: the column of the prediction; default "prediction". */
@@ -255,7 +230,10 @@ abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
     TypeName labelType = checkLabel(schema);
     boolean numericLabels =
         classifier() && FeatureColumns.isNumeric(schema.getField(labelCol()).getType());
-    PackBlocks pack = PackBlocks.of(features).withBlockSize(blockSize()).withLabelCol(labelCol());
+    PackBlocks pack =
+        PackBlocks.of(features)
+            .withBlockSize(iterationSettings().blockSize())
+            .withLabelCol(labelCol());
     if (weightCol() != null) {
       pack = pack.withWeightCol(weightCol());
     }
@@ -289,12 +267,9 @@ abstract class TreeFit<M extends TreeModel, F extends TreeFit<M, F>>
         IterativeComQueue.create(trainer())
             .initWithPartitionedData(DATA, inputs.blocks())
             .initWithBroadcastData(BINS, inputs.bins())
-            .withExecution(execution());
+            .withSettings(iterationSettings());
     if (inputs.labels() != null) {
       queue = queue.initWithBroadcastData(LABELS, inputs.labels());
-    }
-    if (numTasks() != null) {
-      queue = queue.withNumTasks(numTasks());
     }
     return queue;
   }

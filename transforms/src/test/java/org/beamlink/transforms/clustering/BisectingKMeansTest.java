@@ -287,8 +287,8 @@ class BisectingKMeansTest {
     assertEquals(20, fit.maxIter());
     assertEquals(1.0, fit.minDivisibleClusterSize());
     assertEquals(0L, fit.seed());
-    assertEquals(Execution.AUTO, fit.execution());
-    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.blockSize());
+    assertEquals(Execution.AUTO, fit.iterationSettings().execution());
+    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.iterationSettings().blockSize());
     assertEquals("prediction", fit.predictionCol());
   }
 

@@ -351,8 +351,8 @@ class GaussianMixtureTest {
     assertEquals(CovarianceType.FULL, fit.covarianceType());
     assertNull(fit.initialMeans());
     assertNull(fit.weightCol());
-    assertEquals(Execution.AUTO, fit.execution());
-    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.blockSize());
+    assertEquals(Execution.AUTO, fit.iterationSettings().execution());
+    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.iterationSettings().blockSize());
     assertEquals("prediction", fit.predictionCol());
     assertEquals("probability", fit.probabilityCol());
   }

@@ -453,15 +453,15 @@ class KMeansTest {
     assertEquals(InitMode.K_MEANS_PARALLEL, fit.initMode());
     assertEquals(2, fit.initSteps());
     assertEquals(DistanceMeasure.EUCLIDEAN, fit.distance());
-    assertEquals(Execution.AUTO, fit.execution());
-    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.blockSize());
+    assertEquals(Execution.AUTO, fit.iterationSettings().execution());
+    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.iterationSettings().blockSize());
     assertEquals("prediction", fit.predictionCol());
     assertEquals("distance", fit.distanceCol());
     assertNull(fit.featureCols());
     assertNull(fit.vectorCol());
     assertNull(fit.weightCol());
     assertNull(fit.initialCentroids());
-    assertNull(fit.numTasks());
+    assertNull(fit.iterationSettings().numTasks());
   }
 
   @Test

@@ -379,15 +379,15 @@ class DecisionTreeFitTest {
     assertEquals(32, fit.maxBins());
     assertEquals(1, fit.minInstancesPerNode());
     assertEquals(0.0, fit.minInfoGain());
-    assertEquals(Execution.AUTO, fit.execution());
-    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.blockSize());
+    assertEquals(Execution.AUTO, fit.iterationSettings().execution());
+    assertEquals(PackBlocks.DEFAULT_BLOCK_SIZE, fit.iterationSettings().blockSize());
     assertEquals("prediction", fit.predictionCol());
     assertEquals("predictionDetail", fit.predictionDetailCol());
     assertNull(fit.labelCol());
     assertNull(fit.featureCols());
     assertNull(fit.vectorCol());
     assertNull(fit.weightCol());
-    assertNull(fit.numTasks());
+    assertNull(fit.iterationSettings().numTasks());
     assertEquals(Impurity.VARIANCE, DecisionTreeRegressor.fit().impurity());
   }
 

@@ -269,7 +269,7 @@ class GbtFitTest {
     assertEquals(5, fit.maxDepth());
     assertEquals(32, fit.maxBins());
     assertEquals(1, fit.minInstancesPerNode());
-    assertEquals(Execution.AUTO, fit.execution());
+    assertEquals(Execution.AUTO, fit.iterationSettings().execution());
     assertEquals("prediction", fit.predictionCol());
   }
 
