@@ -6,8 +6,9 @@ import org.beamlink.models.io.ModelFormatProvider;
 
 /**
  * The tree family's model formats: a {@link DecisionTreeModel} ({@code decision-tree-model}), a
- * classifier or a regression tree with its output columns, and a {@link GbtModel} ({@code
- * gbt-model}), gradient-boosted trees for regression or binary classification. Found by {@link
+ * classifier or a regression tree with its output columns, a {@link GbtModel} ({@code gbt-model}),
+ * gradient-boosted trees for regression or binary classification, and a {@link RandomForestModel}
+ * ({@code random-forest-model}), a classification or regression forest. Found by {@link
  * org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
  *
  * <pre>{@code
@@ -23,6 +24,11 @@ public final class TreeFormats implements ModelFormatProvider {
             DecisionTreeModel.class,
             DecisionTreeModelCoder.of(null),
             DecisionTreeModel::parameters),
-        ModelFormat.of("gbt-model", GbtModel.class, GbtModelCoder.of(null), GbtModel::parameters));
+        ModelFormat.of("gbt-model", GbtModel.class, GbtModelCoder.of(null), GbtModel::parameters),
+        ModelFormat.of(
+            "random-forest-model",
+            RandomForestModel.class,
+            RandomForestModelCoder.of(null),
+            RandomForestModel::parameters));
   }
 }

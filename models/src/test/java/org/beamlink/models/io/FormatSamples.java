@@ -53,6 +53,7 @@ import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.tree.DecisionTree;
 import org.beamlink.models.tree.DecisionTreeModel;
 import org.beamlink.models.tree.GbtModel;
+import org.beamlink.models.tree.RandomForestModel;
 
 /**
  * One small fitted model of every saved format and format version, built by hand, and the rows they
@@ -296,6 +297,31 @@ final class FormatSamples {
             2,
             FeatureColumns.of(List.of("x", "y")),
             Provenance.of("GbtRegressor", Map.of("numRounds", "2"), 0L, 2, 1.25, 8)));
+    m.put(
+        "random-forest-model",
+        RandomForestModel.classifier(
+            List.of(
+                DecisionTree.of(
+                    new int[] {0, -1, -1},
+                    new double[] {2.5, 0, 0},
+                    new int[] {1, -1, -1},
+                    new int[] {2, -1, -1},
+                    new double[] {0.5, 0.5, 0.9, 0.1, 0.2, 0.8},
+                    2,
+                    new double[] {1.5, 0, 0}),
+                DecisionTree.of(
+                    new int[] {1, -1, -1},
+                    new double[] {1.0, 0, 0},
+                    new int[] {1, -1, -1},
+                    new int[] {2, -1, -1},
+                    new double[] {0.4, 0.6, 0.7, 0.3, 0, 1},
+                    2,
+                    new double[] {0.75, 0, 0})),
+            2,
+            List.of("no", "yes"),
+            TypeName.STRING,
+            FeatureColumns.of(List.of("x", "y")),
+            Provenance.of("RandomForestClassifier", Map.of("numTrees", "2"), 7L, 1, 0.25, 8)));
     m.put(
         "als-model",
         AlsModel.of(

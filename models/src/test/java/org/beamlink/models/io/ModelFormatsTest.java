@@ -74,6 +74,7 @@ class ModelFormatsTest {
           "naive-bayes-model",
           "decision-tree-model",
           "gbt-model",
+          "random-forest-model",
           "als-model",
           "gaussian-mixture-model",
           "bisecting-kmeans-model");
@@ -95,6 +96,7 @@ class ModelFormatsTest {
           Map.entry("naive-bayes-model-gaussian", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("decision-tree-model", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("gbt-model", "prediction DOUBLE"),
+          Map.entry("random-forest-model", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("als-model", "rating DOUBLE"),
           Map.entry("gaussian-mixture-model", "component INT32, membership VECTOR"),
           Map.entry("bisecting-kmeans-model", "cluster INT32"),
@@ -256,7 +258,7 @@ class ModelFormatsTest {
   @Test
   void anUnknownTypeInCoderBytesNamesTheTypeAndTheKnownOnes() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new DataOutputStream(out).writeUTF("random-forest-model");
+    new DataOutputStream(out).writeUTF("isolation-forest-model");
     CoderException e =
         assertThrows(
             CoderException.class,
@@ -264,7 +266,7 @@ class ModelFormatsTest {
     assertTrue(
         e.getMessage()
             .startsWith(
-                "Unknown model type 'random-forest-model'; this library knows [pipeline-model"),
+                "Unknown model type 'isolation-forest-model'; this library knows [pipeline-model"),
         e.getMessage());
   }
 

@@ -222,6 +222,140 @@ final class TreeTraining {
       return i;
     }
 
+    /**
+     * An empty tree over the broadcast bins and, for a classifier, labels.
+     *
+     * @throws IllegalArgumentException when the bins have no features: the input is empty
+     */
+    static State create(ComContext context, Params params) {
+      State state = new State();
+      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(TreeFit.BINS).get(0));
+      int d = state.bins.numFeatures();
+      if (d == 0) {
+        throw new IllegalArgumentException(
+            params.trainer + " needs training rows; the input is empty");
+      }
+      if (params.classifier()) {
+        state.labels = context.<List<List<String>>>getObj(TreeFit.LABELS).get(0);
+        state.numClasses = state.labels.size();
+        state.stats = state.numClasses + 1;
+        state.tree = new GrowingTree(state.numClasses);
+      } else {
+        state.stats = 4;
+        state.tree = new GrowingTree(1);
+      }
+      return state;
+    }
+
+    /** An empty tree with the bins, labels and statistics layout of {@code other}. */
+    static State like(State other) {
+      State state = new State();
+      state.bins = other.bins;
+      state.labels = other.labels;
+      state.numClasses = other.numClasses;
+      state.stats = other.stats;
+      state.tree = new GrowingTree(other.tree.valueSize());
+      return state;
+    }
+
+    /**
+     * Adds the root from its histogram ({@code firstBins} bins of one feature at {@code at} sum to
+     * its statistics) and makes it the frontier when it can be split; its row count.
+     */
+    double addRoot(double[] hist, int at, int firstBins, Params params) {
+      double[] root = nodeTotal(hist, at, firstBins, stats);
+      double count = root[stats - 1];
+      if (count > 0) {
+        int r = addNode(0, root, 0, params);
+        tree.frontier = splittable(r, count, params) ? new int[] {r} : new int[0];
+      }
+      return count;
+    }
+
+    /**
+     * Splits frontier node {@code node} on the best of {@code features}, whose bins' statistics
+     * start at {@code at} in {@code hist} (the first of them also gives the node's total), when the
+     * split is allowed and gains enough; adds its children that can be split to {@code next}.
+     */
+    void splitNode(
+        int node, double[] hist, int[] features, int[] at, List<Integer> next, Params params) {
+      int st = stats;
+      int countAt = st - 1;
+      int k = numClasses;
+      double[] total = nodeTotal(hist, at[0], bins.numBins(features[0]), st);
+      double parent = weight[node] * impurity[node];
+      double bestDecrease = Double.NEGATIVE_INFINITY;
+      int bestFeature = -1;
+      int bestBin = -1;
+      double bestThreshold = Double.NaN;
+      double[] bestLeft = null;
+      double[] leftStats = new double[st];
+      double[] rightStats = new double[st];
+      for (int f = 0; f < features.length; f++) {
+        int j = features[f];
+        Arrays.fill(leftStats, 0);
+        int lastFilled = -1;
+        for (int b = 0; b < bins.numBins(j); b++) {
+          int cell = at[f] + b * st;
+          if (hist[cell + countAt] == 0) {
+            continue;
+          }
+          if (lastFilled >= 0) {
+            double leftCount = leftStats[countAt];
+            double rightCount = total[countAt] - leftCount;
+            if (leftCount >= params.minInstancesPerNode
+                && rightCount >= params.minInstancesPerNode) {
+              for (int t = 0; t < st; t++) {
+                rightStats[t] = total[t] - leftStats[t];
+              }
+              double wl = params.classifier() ? sum(leftStats, k) : leftStats[0];
+              double wr = params.classifier() ? sum(rightStats, k) : rightStats[0];
+              double decrease =
+                  parent
+                      - wl * params.impurity.of(leftStats, 0, k)
+                      - wr * params.impurity.of(rightStats, 0, k);
+              if (decrease > bestDecrease) {
+                bestDecrease = decrease;
+                bestFeature = j;
+                bestBin = lastFilled;
+                bestThreshold = bins.threshold(j, lastFilled, b);
+                bestLeft = leftStats.clone();
+              }
+            }
+          }
+          for (int t = 0; t < st; t++) {
+            leftStats[t] += hist[cell + t];
+          }
+          lastFilled = b;
+        }
+      }
+      if (bestFeature < 0 || bestDecrease / weight[node] < params.minInfoGain) {
+        return;
+      }
+      double[] bestRight = new double[st];
+      for (int t = 0; t < st; t++) {
+        bestRight[t] = total[t] - bestLeft[t];
+      }
+      int depth = tree.depth[node] + 1;
+      int l = addNode(depth, bestLeft, 0, params);
+      int r = addNode(depth, bestRight, 0, params);
+      tree.split(node, bestFeature, bestBin, bestThreshold, l, r, bestDecrease);
+      if (splittable(l, bestLeft[countAt], params)) {
+        next.add(l);
+      }
+      if (splittable(r, bestRight[countAt], params)) {
+        next.add(r);
+      }
+    }
+
+    private static double sum(double[] values, int n) {
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += values[i];
+      }
+      return s;
+    }
+
     /** True when a node can be split further: not at the depth limit, enough rows, impure. */
     boolean splittable(int node, double count, Params params) {
       return tree.depth[node] < params.maxDepth
@@ -242,22 +376,7 @@ final class TreeTraining {
 
     @Override
     protected State start(ComContext context) {
-      State state = new State();
-      state.bins = FeatureBins.decode(context.<List<double[]>>getObj(TreeFit.BINS).get(0));
-      int d = state.bins.numFeatures();
-      if (d == 0) {
-        throw new IllegalArgumentException(
-            params.trainer + " needs training rows; the input is empty");
-      }
-      if (params.classifier()) {
-        state.labels = context.<List<List<String>>>getObj(TreeFit.LABELS).get(0);
-        state.numClasses = state.labels.size();
-        state.stats = state.numClasses + 1;
-        state.tree = new GrowingTree(state.numClasses);
-      } else {
-        state.stats = 4;
-        state.tree = new GrowingTree(1);
-      }
+      State state = State.create(context, params);
       context.putObj(TreeFit.DATA, binned(context.getObj(TreeFit.DATA), state));
       return state;
     }
@@ -341,107 +460,35 @@ final class TreeTraining {
       double[] hist = context.getObj(HIST);
       GrowingTree tree = state.tree;
       int cells = state.bins.totalBins() * state.stats;
-      int countAt = state.stats - 1;
       if (tree.numNodes == 0) {
-        double[] root = nodeTotal(hist, 0, state.bins.numBins(0), state.stats);
-        if (root[countAt] == 0) {
+        double count = state.addRoot(hist, 0, state.bins.numBins(0), params);
+        if (count == 0) {
           throw new IllegalArgumentException(
               params.trainer + " needs training rows; the input is empty");
         }
-        state.rows = (long) root[countAt];
-        int r = state.addNode(0, root, 0, params);
-        tree.frontier = state.splittable(r, root[countAt], params) ? new int[] {r} : new int[0];
+        state.rows = (long) count;
         if (tree.frontier.length == 0) {
           state.done = true;
           return;
         }
       }
+      int d = state.bins.numFeatures();
+      int[] features = new int[d];
+      for (int j = 0; j < d; j++) {
+        features[j] = j;
+      }
       List<Integer> next = new ArrayList<>();
       for (int s = 0; s < tree.frontier.length; s++) {
-        splitNode(state, tree.frontier[s], hist, s * cells, next);
+        int[] at = new int[d];
+        for (int j = 0; j < d; j++) {
+          at[j] = s * cells + state.bins.offsets()[j] * state.stats;
+        }
+        state.splitNode(tree.frontier[s], hist, features, at, next, params);
       }
       state.levels++;
       tree.frontier = next.stream().mapToInt(Integer::intValue).toArray();
       state.done = tree.frontier.length == 0;
       context.removeObj(HIST);
-    }
-
-    private void splitNode(State state, int node, double[] hist, int base, List<Integer> next) {
-      int st = state.stats;
-      int countAt = st - 1;
-      int k = state.numClasses;
-      double[] total = nodeTotal(hist, base, state.bins.numBins(0), state.stats);
-      double parent = state.weight[node] * state.impurity[node];
-      double bestDecrease = Double.NEGATIVE_INFINITY;
-      int bestFeature = -1;
-      int bestBin = -1;
-      double bestThreshold = Double.NaN;
-      double[] bestLeft = null;
-      double[] leftStats = new double[st];
-      double[] rightStats = new double[st];
-      for (int j = 0; j < state.bins.numFeatures(); j++) {
-        Arrays.fill(leftStats, 0);
-        int at = base + state.bins.offsets()[j] * st;
-        int lastFilled = -1;
-        for (int b = 0; b < state.bins.numBins(j); b++) {
-          int cell = at + b * st;
-          if (hist[cell + countAt] == 0) {
-            continue;
-          }
-          if (lastFilled >= 0) {
-            double leftCount = leftStats[countAt];
-            double rightCount = total[countAt] - leftCount;
-            if (leftCount >= params.minInstancesPerNode
-                && rightCount >= params.minInstancesPerNode) {
-              for (int t = 0; t < st; t++) {
-                rightStats[t] = total[t] - leftStats[t];
-              }
-              double wl = params.classifier() ? sum(leftStats, k) : leftStats[0];
-              double wr = params.classifier() ? sum(rightStats, k) : rightStats[0];
-              double decrease =
-                  parent
-                      - wl * params.impurity.of(leftStats, 0, k)
-                      - wr * params.impurity.of(rightStats, 0, k);
-              if (decrease > bestDecrease) {
-                bestDecrease = decrease;
-                bestFeature = j;
-                bestBin = lastFilled;
-                bestThreshold = state.bins.threshold(j, lastFilled, b);
-                bestLeft = leftStats.clone();
-              }
-            }
-          }
-          for (int t = 0; t < st; t++) {
-            leftStats[t] += hist[cell + t];
-          }
-          lastFilled = b;
-        }
-      }
-      if (bestFeature < 0 || bestDecrease / state.weight[node] < params.minInfoGain) {
-        return;
-      }
-      double[] bestRight = new double[st];
-      for (int t = 0; t < st; t++) {
-        bestRight[t] = total[t] - bestLeft[t];
-      }
-      int depth = state.tree.depth[node] + 1;
-      int l = state.addNode(depth, bestLeft, 0, params);
-      int r = state.addNode(depth, bestRight, 0, params);
-      state.tree.split(node, bestFeature, bestBin, bestThreshold, l, r, bestDecrease);
-      if (state.splittable(l, bestLeft[countAt], params)) {
-        next.add(l);
-      }
-      if (state.splittable(r, bestRight[countAt], params)) {
-        next.add(r);
-      }
-    }
-
-    private static double sum(double[] values, int n) {
-      double s = 0;
-      for (int i = 0; i < n; i++) {
-        s += values[i];
-      }
-      return s;
     }
   }
 
