@@ -6,8 +6,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
-import org.beamlink.iteration.PackBlocks;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.tree.RandomForestModel;
 import org.beamlink.models.tree.RandomForestModelCoder;
@@ -119,8 +118,7 @@ public abstract class RandomForestFit extends TreeFit<RandomForestModel, RandomF
         .setMaxDepth(5)
         .setMaxBins(32)
         .setMinInstancesPerNode(1)
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setPredictionCol("prediction")
         .setPredictionDetailCol("predictionDetail")
         .build();
