@@ -15,6 +15,7 @@ import org.beamlink.models.clustering.BisectingKMeansModel;
 import org.beamlink.models.clustering.CovarianceType;
 import org.beamlink.models.clustering.GaussianMixtureDensity;
 import org.beamlink.models.clustering.GaussianMixtureModel;
+import org.beamlink.models.clustering.LdaModel;
 import org.beamlink.models.feature.BinarizerMapper;
 import org.beamlink.models.feature.BucketizerMapper;
 import org.beamlink.models.feature.ChiSqSelectorModel;
@@ -353,6 +354,19 @@ final class FormatSamples {
                 FeatureColumns.of(List.of("x", "y")),
                 Provenance.of("BisectingKMeans", Map.of("k", "2"), 0L, 1, 8.75, 10))
             .withPredictionCol("cluster"));
+    m.put(
+        "lda-model",
+        LdaModel.of(
+                2,
+                new double[] {3.0, 0.5, 0.25, 2.5},
+                0.5,
+                0.1,
+                100,
+                1e-3,
+                FeatureColumns.of(List.of("x", "index")),
+                Provenance.of("Lda", Map.of("k", "2"), 0L, 10, 42.5, 12))
+            .withVocabulary(List.of("fox", "dog"))
+            .withTopicDistributionCol("topics"));
     return m;
   }
 

@@ -77,7 +77,8 @@ class ModelFormatsTest {
           "random-forest-model",
           "als-model",
           "gaussian-mixture-model",
-          "bisecting-kmeans-model");
+          "bisecting-kmeans-model",
+          "lda-model");
 
   /** The columns each sample appends to {@link FormatSamples#INPUT} rows, with their types. */
   private static final Map<String, String> APPENDED =
@@ -100,6 +101,7 @@ class ModelFormatsTest {
           Map.entry("als-model", "rating DOUBLE"),
           Map.entry("gaussian-mixture-model", "component INT32, membership VECTOR"),
           Map.entry("bisecting-kmeans-model", "cluster INT32"),
+          Map.entry("lda-model", "topics VECTOR"),
           Map.entry("pca-model", "pc VECTOR"),
           Map.entry("chi-sq-selector-model", "selected VECTOR"),
           Map.entry("standard-scaler-model", "scaled VECTOR"),
