@@ -1,6 +1,7 @@
 package org.beamlink.examples.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.GbtBenchmark;
 import org.beamlink.examples.bench.IngestBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
+import org.beamlink.examples.bench.LdaBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
 import org.beamlink.examples.bench.TreeBenchmark;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Unmatched;
  * bin/beamlink bench columnar                                # 1M x 50 from CSV, Parquet, Avro
  * bin/beamlink bench ingest                                  # 1M x 50 into training blocks
  * bin/beamlink bench als                                     # 10M ratings, rank 10
+ * bin/beamlink bench lda                                     # 20k terms, 20 topics, 10 passes
  * }</pre>
  */
 @Command(
@@ -52,6 +55,7 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.AlsBench.class,
       BenchCommand.TuneBench.class,
       BenchCommand.GbtBench.class,
+      BenchCommand.LdaBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
@@ -367,6 +371,61 @@ public final class BenchCommand implements Runnable {
       if (floor) {
         out.accept(GbtBenchmark.floor(config));
       }
+    }
+  }
+
+  /** {@code beamlink bench lda}: see {@link LdaBenchmark}. */
+  @Command(
+      name = "lda",
+      description =
+          "Batch variational Bayes LDA on a generated corpus of known topics; --corpus-out also"
+              + " writes it for scikit-learn. Default: 20,000 documents of 100 words, a 20,000-term"
+              + " vocabulary, 20 topics, 10 passes.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class LdaBench extends Run {
+    @Option(names = "--documents", defaultValue = "20000", description = "Documents.")
+    long documents;
+
+    @Option(names = "--vocabulary", defaultValue = "20000", description = "Terms.")
+    int vocabulary;
+
+    @Option(names = "--topics", defaultValue = "20", description = "Topics, generated and fitted.")
+    int topics;
+
+    @Option(names = "--words", defaultValue = "100", description = "Words per document.")
+    int words;
+
+    @Option(names = "--passes", defaultValue = "10", description = "Passes over the corpus.")
+    int passes;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Corpus and model seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED.")
+    Execution execution;
+
+    @Option(
+        names = "--corpus-out",
+        paramLabel = "FILE",
+        description = "Also write the corpus, one document a line of term:count pairs.")
+    Path corpusOut;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) {
+      LdaBenchmark.Config config =
+          new LdaBenchmark.Config(documents, vocabulary, topics, words, passes, seed, execution);
+      if (corpusOut != null) {
+        try {
+          config.corpus().write(corpusOut);
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot write " + corpusOut, e);
+        }
+      }
+      out.accept(LdaBenchmark.run(config, beamArgs));
     }
   }
 

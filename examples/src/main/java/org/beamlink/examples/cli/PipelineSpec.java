@@ -11,6 +11,7 @@ import org.beamlink.transforms.classification.Softmax;
 import org.beamlink.transforms.clustering.BisectingKMeans;
 import org.beamlink.transforms.clustering.GaussianMixture;
 import org.beamlink.transforms.clustering.KMeans;
+import org.beamlink.transforms.clustering.Lda;
 import org.beamlink.transforms.feature.FeatureHasher;
 import org.beamlink.transforms.feature.Imputer;
 import org.beamlink.transforms.feature.MaxAbsScaler;
@@ -41,9 +42,10 @@ import org.beamlink.transforms.tree.DecisionTreeFit;
  *   <li>Optionally a model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg},
  *       {@code decision-tree[=DEPTH]} (a classification tree, default depth 5), {@code
  *       decision-tree-regressor[=DEPTH]} (these need a label), or a clustering: {@code kmeans=K},
- *       {@code gmm=K} (a Gaussian mixture, full covariances) or {@code bisecting-kmeans=K}. Without
- *       one the pipeline is a feature pipeline, as Spark ML allows: {@code beamlink predict} then
- *       appends the features it computes.
+ *       {@code gmm=K} (a Gaussian mixture, full covariances), {@code bisecting-kmeans=K} or {@code
+ *       lda=K} (a topic model of K topics, batch variational Bayes, on the features as term counts:
+ *       it appends "topicDistribution"). Without one the pipeline is a feature pipeline, as Spark
+ *       ML allows: {@code beamlink predict} then appends the features it computes.
  * </ul>
  *
  * <pre>{@code
@@ -70,15 +72,16 @@ final class PipelineSpec {
           "kmeans",
           "gmm",
           "bisecting-kmeans",
+          "lda",
           "decision-tree",
           "decision-tree-regressor");
   private static final String STAGES =
       "impute, hash[=N], standard-scaler, minmax-scaler, maxabs-scaler, normalizer, pca=K, and"
           + " optionally one model last: logreg, softmax, svm, linreg, decision-tree[=DEPTH],"
-          + " decision-tree-regressor[=DEPTH], kmeans=K, gmm=K or bisecting-kmeans=K";
+          + " decision-tree-regressor[=DEPTH], kmeans=K, gmm=K, bisecting-kmeans=K or lda=K";
 
-  /** The model stages that need no label, each with its number of clusters. */
-  private static final Set<String> CLUSTERINGS = Set.of("kmeans", "gmm", "bisecting-kmeans");
+  /** The model stages that need no label, each with its number of clusters or topics. */
+  private static final Set<String> CLUSTERINGS = Set.of("kmeans", "gmm", "bisecting-kmeans", "lda");
 
   /** One stage of the list: its name and its number ({@code pca=3}), or -1. */
   private record Stage(String name, int arg) {}
@@ -242,6 +245,10 @@ final class PipelineSpec {
         return vector != null
             ? bisecting.withVectorCol(vector)
             : bisecting.withFeatureCols(featureCols);
+      }
+      case "lda" -> {
+        Lda.Fit lda = Lda.fit().withK(stage.arg()).withMaxIter(maxIter);
+        return vector != null ? lda.withVectorCol(vector) : lda.withFeatureCols(featureCols);
       }
       default -> {
         // A supervised model, below.

@@ -68,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
           "Comma-separated stages: impute, hash[=N], standard-scaler, minmax-scaler,"
               + " maxabs-scaler, normalizer, pca=K, then optionally one model: logreg, softmax,"
               + " svm, linreg, decision-tree[=DEPTH], decision-tree-regressor[=DEPTH], kmeans=K,"
-              + " gmm=K or bisecting-kmeans=K. Without a model it is a feature pipeline: predict"
+              + " gmm=K, bisecting-kmeans=K or lda=K. Without a model it is a feature pipeline: predict"
               + " appends the features it computes.")
   String pipeline;
 

@@ -140,13 +140,14 @@ class PipelineCommandsTest {
   }
 
   /**
-   * {@code gmm=3} and {@code bisecting-kmeans=3} train as the pipeline's model without a label; the
-   * LocalPredictor scores iris with each file: a component and membership probabilities summing to
-   * 1, or one of at most three clusters.
+   * {@code gmm=3}, {@code bisecting-kmeans=3} and {@code lda=2} (iris's measurements taken as
+   * counts) train as the pipeline's model without a label; the LocalPredictor scores iris with each
+   * file: a component and membership probabilities summing to 1, one of at most three clusters, or
+   * a distribution over two topics.
    */
   @Test
   void trainsClusteringStagesTheLocalPredictorScoresWith() throws IOException {
-    for (String stage : List.of("standard-scaler,gmm=3", "bisecting-kmeans=3")) {
+    for (String stage : List.of("standard-scaler,gmm=3", "bisecting-kmeans=3", "lda=2")) {
       Path model = dir.resolve(stage.replace(',', '-').replace('=', '-') + ".blm");
       CommandLineRun train =
           CommandLineRun.of(
@@ -173,6 +174,12 @@ class PipelineCommandsTest {
                     f.get(4))
                 .build();
         Row out = local.predict(in);
+        if (stage.equals("lda=2")) {
+          double[] theta = out.getLogicalTypeValue("topicDistribution", Vector.class).toArray();
+          assertEquals(2, theta.length, stage);
+          assertEquals(1.0, Arrays.stream(theta).sum(), 1e-9, stage);
+          continue;
+        }
         int cluster = out.getInt32("prediction");
         assertTrue(cluster >= 0 && cluster < 3, stage + ": cluster " + cluster);
         if (stage.contains("gmm")) {
@@ -327,7 +334,7 @@ class PipelineCommandsTest {
     // The help is wrapped to the terminal's width: compare its words, not its lines.
     String help = run.out().replaceAll("\\s+", " ");
     assertThat(help, containsString("then optionally one model"));
-    assertThat(help, containsString("gmm=K or bisecting-kmeans=K"));
+    assertThat(help, containsString("gmm=K, bisecting-kmeans=K or lda=K"));
     assertThat(help, containsString("Without a model it is a feature pipeline"));
   }
 }
