@@ -4,6 +4,7 @@ import com.google.auto.value.AutoValue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -13,6 +14,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.commons.math3.distribution.GammaDistribution;
 import org.apache.commons.math3.random.Well19937c;
@@ -81,12 +83,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code k} >= 2, default 10; {@code maxIter} >= 1 (passes or mini-batches), default 10;
  *       {@code docTopicPrior} (alpha) and {@code topicWordPrior} (eta) > 0, default {@code 1 / k};
  *       {@code method}, default BATCH; {@code learningOffset} > 0, default 10; {@code
- *       learningDecay} in (0, 1], default 0.7; {@code miniBatchFraction} in (0, 1], default 0.05;
- *       {@code totalSamples}, default the number of documents; {@code maxDocUpdateIter} >= 1,
- *       default 100; {@code meanChangeTol} >= 0, default 1e-3; {@code evaluateEvery}, default 0
- *       (never; batch only); {@code perpTol} >= 0, default 0.1; {@code seed}, default 0; {@code
- *       initialTopics}, default none; {@code vocabulary} (the count vectorizer's terms, which the
- *       model's {@code describeTopics} then names), default none; {@code execution}, default AUTO.
+ *       learningDecay} in (0, 1], default 0.7; {@code miniBatchFraction} in (0, 1], default 0.05,
+ *       or {@code miniBatchSize} (the fraction {@code min(1, size / documents)}); {@code
+ *       totalSamples}, default the number of documents; {@code maxDocUpdateIter} >= 1, default 100;
+ *       {@code meanChangeTol} >= 0, default 1e-3; {@code evaluateEvery}, default 0 (never; batch
+ *       only); {@code perpTol} >= 0, default 0.1; {@code seed}, default 0; {@code initialTopics},
+ *       default none; {@code vocabulary} (the count vectorizer's terms, which the model's {@code
+ *       describeTopics} then names), default none; {@code execution}, default AUTO.
  *   <li>{@code topicDistributionCol}, default "topicDistribution": the column the model appends.
  * </ul>
  *
@@ -174,6 +177,8 @@ public final class Lda {
 
     abstract double miniBatchFraction();
 
+    abstract @Nullable Integer miniBatchSize();
+
     abstract long totalSamples();
 
     abstract int maxDocUpdateIter();
@@ -221,6 +226,8 @@ public final class Lda {
       abstract Builder setLearningDecay(double kappa);
 
       abstract Builder setMiniBatchFraction(double fraction);
+
+      abstract Builder setMiniBatchSize(@Nullable Integer size);
 
       abstract Builder setTotalSamples(long totalSamples);
 
@@ -311,7 +318,19 @@ public final class Lda {
       if (!(fraction > 0 && fraction <= 1)) {
         throw new IllegalArgumentException("Expected miniBatchFraction in (0, 1], got " + fraction);
       }
-      return toBuilder().setMiniBatchFraction(fraction).build();
+      return toBuilder().setMiniBatchFraction(fraction).setMiniBatchSize(null).build();
+    }
+
+    /**
+     * Online: the expected documents in each mini-batch, at least 1, instead of a fraction: the
+     * fraction {@code min(1, size / D)}, {@code D} the number of documents (counted before the
+     * loop); default none.
+     */
+    public Fit withMiniBatchSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("Expected miniBatchSize >= 1, got " + size);
+      }
+      return toBuilder().setMiniBatchSize(size).build();
     }
 
     /** Online: the size of the document population; default the number of documents. */
@@ -462,6 +481,16 @@ public final class Lda {
       }
       double alpha = docTopicPrior() != null ? docTopicPrior() : 1.0 / k();
       double eta = topicWordPrior() != null ? topicWordPrior() : 1.0 / k();
+      PCollection<double[]> documents =
+          miniBatchSize() == null
+              ? null
+              : input
+                  .apply("Count documents", Count.globally())
+                  .apply(
+                      "As array",
+                      MapElements.into(TypeDescriptor.of(double[].class))
+                          .via((Long n) -> new double[] {n}))
+                  .setCoder(DoubleArrayCoder.of());
       LdaTraining.Params params =
           new LdaTraining.Params(
               k(),
@@ -472,6 +501,7 @@ public final class Lda {
               learningOffset(),
               learningDecay(),
               miniBatchFraction(),
+              miniBatchSize() == null ? 0 : miniBatchSize(),
               totalSamples(),
               maxDocUpdateIter(),
               meanChangeTol(),
@@ -485,7 +515,12 @@ public final class Lda {
       IterativeComQueue queue =
           IterativeComQueue.create("Lda")
               .initWithPartitionedData(LdaTraining.DATA, blocks)
-              .initWithBroadcastData(LdaTraining.INITIAL, start)
+              .initWithBroadcastData(LdaTraining.INITIAL, start);
+      if (documents != null) {
+        queue = queue.initWithBroadcastData(LdaTraining.DOCUMENTS, documents);
+      }
+      queue =
+          queue
               .add(new LdaTraining.Prepare(params))
               .add(AllReduce.sum(LdaTraining.COMM))
               .add(new LdaTraining.Consume(params))
@@ -536,7 +571,11 @@ public final class Lda {
       if (method() == Method.ONLINE) {
         d.put("learningOffset", Double.toString(learningOffset()));
         d.put("learningDecay", Double.toString(learningDecay()));
-        d.put("miniBatchFraction", Double.toString(miniBatchFraction()));
+        if (miniBatchSize() != null) {
+          d.put("miniBatchSize", Integer.toString(miniBatchSize()));
+        } else {
+          d.put("miniBatchFraction", Double.toString(miniBatchFraction()));
+        }
         if (totalSamples() > 0) {
           d.put("totalSamples", Long.toString(totalSamples()));
         }

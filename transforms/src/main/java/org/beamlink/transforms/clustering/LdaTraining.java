@@ -37,6 +37,7 @@ import org.beamlink.models.rows.FeatureColumns;
 final class LdaTraining {
   static final String DATA = "data";
   static final String INITIAL = "initial";
+  static final String DOCUMENTS = "documents";
   static final String COMM = "comm";
   private static final String STATE = "state";
 
@@ -53,6 +54,7 @@ final class LdaTraining {
     final double learningOffset;
     final double learningDecay;
     final double miniBatchFraction;
+    final int miniBatchSize;
     final long totalSamples;
     final int maxDocUpdateIter;
     final double meanChangeTol;
@@ -73,6 +75,7 @@ final class LdaTraining {
         double learningOffset,
         double learningDecay,
         double miniBatchFraction,
+        int miniBatchSize,
         long totalSamples,
         int maxDocUpdateIter,
         double meanChangeTol,
@@ -91,6 +94,7 @@ final class LdaTraining {
       this.learningOffset = learningOffset;
       this.learningDecay = learningDecay;
       this.miniBatchFraction = miniBatchFraction;
+      this.miniBatchSize = miniBatchSize;
       this.totalSamples = totalSamples;
       this.maxDocUpdateIter = maxDocUpdateIter;
       this.meanChangeTol = meanChangeTol;
@@ -131,6 +135,9 @@ final class LdaTraining {
     int v;
     double[] lambda;
 
+    /** The online mini-batch fraction: the given one, or the given size over the documents. */
+    double fraction;
+
     /** M steps applied (batch) or mini-batches seen (online). */
     int passes;
 
@@ -161,6 +168,11 @@ final class LdaTraining {
       State state = new State();
       state.lambda = initial.get(0).clone();
       state.v = state.lambda.length / params.k;
+      state.fraction = params.miniBatchFraction;
+      if (params.miniBatchSize > 0) {
+        List<double[]> documents = context.getObj(DOCUMENTS);
+        state.fraction = Math.min(1.0, params.miniBatchSize / documents.get(0)[0]);
+      }
       for (Block b : context.<List<Block>>getObj(DATA)) {
         if (b.numCols() != state.v) {
           throw new IllegalArgumentException(
@@ -198,7 +210,7 @@ final class LdaTraining {
           LdaInference.TermCounts doc = LdaInference.termCounts(b.row(i));
           documents++;
           words += doc.words();
-          if (miniBatch && !inMiniBatch(doc, params.seed, batch, params.miniBatchFraction)) {
+          if (miniBatch && !inMiniBatch(doc, params.seed, batch, state.fraction)) {
             continue;
           }
           inBatch++;

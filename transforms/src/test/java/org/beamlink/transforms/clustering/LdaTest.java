@@ -255,6 +255,26 @@ class LdaTest {
     assertEquals(12, m.provenance().iterations());
   }
 
+  /** A mini-batch size b is the fraction b / D of the D documents: the same model, bit for bit. */
+  @Test
+  void miniBatchSizeIsTheFractionOfTheDocuments() {
+    Pipeline p = TestRunner.DIRECT.create();
+    PCollection<Row> rows = p.apply(Create.of(rows()).withRowSchema(DOCS));
+    Lda.Fit online = referenceFit("online");
+    Kept.keep(rows.apply("Size", online.withMiniBatchSize(40)), "lda/size");
+    Kept.keep(rows.apply("Fraction", online.withMiniBatchFraction(40 / 121.0)), "lda/fraction");
+    TestRunner.DIRECT.run(p);
+    LdaModel bySize = Kept.<LdaModel>get("lda/size").get(0);
+    LdaModel byFraction = Kept.<LdaModel>get("lda/fraction").get(0);
+    for (int t = 0; t < bySize.k(); t++) {
+      assertTrue(
+          Arrays.equals(bySize.topicWordParameters(t), byFraction.topicWordParameters(t)),
+          "topic " + t);
+    }
+    assertEquals("40", bySize.provenance().parameters().get("miniBatchSize"));
+    assertThrows(IllegalArgumentException.class, () -> Lda.fit().withMiniBatchSize(0));
+  }
+
   /** Lda's mini-batch membership is the script's: the same batch sizes for the same seed. */
   @Test
   void miniBatchesAreTheReferenceScriptsHashes() {
