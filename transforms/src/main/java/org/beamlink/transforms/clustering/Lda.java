@@ -19,8 +19,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.commons.math3.distribution.GammaDistribution;
 import org.apache.commons.math3.random.Well19937c;
 import org.beamlink.iteration.AllReduce;
-import org.beamlink.iteration.Execution;
+import org.beamlink.iteration.IterationSettings;
 import org.beamlink.iteration.IterativeComQueue;
+import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.clustering.LdaInference;
 import org.beamlink.models.clustering.LdaModel;
@@ -135,8 +136,7 @@ public final class Lda {
         .setPerpTol(0.1)
         .setSeed(0L)
         .setVocabulary(List.of())
-        .setExecution(Execution.AUTO)
-        .setBlockSize(PackBlocks.DEFAULT_BLOCK_SIZE)
+        .setIterationSettings(IterationSettings.defaults())
         .setTopicDistributionCol(LdaModel.DEFAULT_OUTPUT_COL)
         .build();
   }
@@ -156,7 +156,7 @@ public final class Lda {
   /** Trains an {@link LdaModel}; see {@link Lda} for the parameters. */
   @AutoValue
   public abstract static class Fit extends PTransform<PCollection<Row>, PCollection<LdaModel>>
-      implements PipelineStage {
+      implements PipelineStage, IterativeFit<Fit> {
     abstract @Nullable List<String> featureCols();
 
     abstract @Nullable String vectorCol();
@@ -194,12 +194,6 @@ public final class Lda {
     abstract @Nullable List<Vector> initialTopics();
 
     abstract List<String> vocabulary();
-
-    abstract Execution execution();
-
-    abstract @Nullable Integer numTasks();
-
-    abstract int blockSize();
 
     abstract String topicDistributionCol();
 
@@ -245,11 +239,7 @@ public final class Lda {
 
       abstract Builder setVocabulary(List<String> vocabulary);
 
-      abstract Builder setExecution(Execution execution);
-
-      abstract Builder setNumTasks(@Nullable Integer numTasks);
-
-      abstract Builder setBlockSize(int blockSize);
+      abstract Builder setIterationSettings(IterationSettings settings);
 
       abstract Builder setTopicDistributionCol(String col);
 
@@ -395,25 +385,9 @@ public final class Lda {
       return toBuilder().setVocabulary(List.copyOf(terms)).build();
     }
 
-    /** How the iteration runs; default AUTO. */
-    public Fit withExecution(Execution execution) {
-      return toBuilder().setExecution(execution).build();
-    }
-
-    /** Partitions the training data is cut into; default the pipeline's parallelism. */
-    public Fit withNumTasks(int numTasks) {
-      if (numTasks < 1) {
-        throw new IllegalArgumentException("Expected numTasks >= 1, got " + numTasks);
-      }
-      return toBuilder().setNumTasks(numTasks).build();
-    }
-
-    /** Rows per training block, at least 1; default 4096. */
-    public Fit withBlockSize(int blockSize) {
-      if (blockSize < 1) {
-        throw new IllegalArgumentException("Expected blockSize >= 1, got " + blockSize);
-      }
-      return toBuilder().setBlockSize(blockSize).build();
+    @Override
+    public Fit withIterationSettings(IterationSettings settings) {
+      return toBuilder().setIterationSettings(settings).build();
     }
 
     /** The column of the topic distribution (VECTOR); default "topicDistribution". */
@@ -459,7 +433,9 @@ public final class Lda {
           input
               .apply("Check counts", ParDo.of(new CheckCounts(bound)))
               .setRowSchema(input.getSchema())
-              .apply("Pack blocks", PackBlocks.of(features).withBlockSize(blockSize()));
+              .apply(
+                  "Pack blocks",
+                  PackBlocks.of(features).withBlockSize(iterationSettings().blockSize()));
       PCollection<double[]> start;
       if (initial != null) {
         int v = initial.get(0).size();
@@ -526,10 +502,7 @@ public final class Lda {
               .add(new LdaTraining.Consume(params))
               .setCompareCriterion(new LdaTraining.Converged())
               .setMaxIter(params.supersteps())
-              .withExecution(execution());
-      if (numTasks() != null) {
-        queue = queue.withNumTasks(numTasks());
-      }
+              .withSettings(iterationSettings());
       return queue
           .closeWith(new LdaTraining.Output(params), TransformerCoder.of(LdaModel.class, mapping))
           .exec();

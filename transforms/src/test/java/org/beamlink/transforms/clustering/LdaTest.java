@@ -493,7 +493,7 @@ class LdaTest {
     assertEquals(0.1, fit.perpTol());
     assertEquals(0L, fit.seed());
     assertNull(fit.initialTopics());
-    assertEquals(Execution.AUTO, fit.execution());
+    assertEquals(Execution.AUTO, fit.iterationSettings().execution());
     assertEquals("topicDistribution", fit.topicDistributionCol());
   }
 
