@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       DemoCommand.class,
       OnlineCommand.class,
+      KafkaCommand.class,
       HelpCommand.class
     },
     footer = "%nRun 'beamlink help COMMAND [SUBCOMMAND]' for a command's options.")

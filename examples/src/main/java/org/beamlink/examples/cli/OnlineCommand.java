@@ -21,13 +21,19 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.values.PCollection;
+import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.examples.online.ClickFtrl;
 import org.beamlink.examples.online.WriteVersionFiles;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.online.FtrlParams;
+import org.beamlink.models.online.ModelVersion;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.transforms.io.ReadKafkaRows;
 import org.beamlink.transforms.online.Ftrl;
+import org.beamlink.transforms.pipeline.KafkaModelVersions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,16 +43,20 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code beamlink online}: streaming training jobs that write every model version to a directory.
+ * {@code beamlink online}: streaming training jobs that write every model version to a directory or
+ * a Kafka topic.
  *
  * <pre>{@code
  * bin/beamlink online ftrl --output /tmp/ctr-versions
+ * bin/beamlink online ftrl --kafka-bootstrap localhost:9092 --events-topic clicks \
+ *     --models-topic ctr-models
  * bin/beamlink online ftrl --output /tmp/ctr-versions --flinkMaster=localhost:8081 --parallelism=1
  * }</pre>
  */
 @Command(
     name = "online",
-    description = "Streaming training jobs that write every model version to a directory.",
+    description =
+        "Streaming training jobs that write every model version to a directory or a Kafka topic.",
     subcommands = {OnlineCommand.FtrlCommand.class})
 public final class OnlineCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -59,9 +69,24 @@ public final class OnlineCommand implements Runnable {
   }
 
   /**
-   * {@code beamlink online ftrl}: streaming FTRL on generated click events ({@link ClickFtrl}),
-   * each model version written to {@code --output} ({@link WriteVersionFiles}), then a summary of
-   * the newest version. It runs in streaming mode. On Flink, unless told otherwise, it adds:
+   * {@code beamlink online ftrl}: streaming FTRL on click events ({@link ClickFtrl}), each model
+   * version written to {@code --output} ({@link WriteVersionFiles}) and/or to the Kafka topic
+   * {@code --models-topic} ({@link KafkaModelVersions#write}), then a summary of the newest
+   * version. It runs in streaming mode.
+   *
+   * <p>The events are generated ({@link ClickFtrl#generated}: {@code --events}, {@code --rate},
+   * {@code --seed}, {@code --drift-at}) or, with {@code --events-topic}, read from a Kafka topic of
+   * JSON events ({@link ReadKafkaRows}, as {@code beamlink kafka produce} writes them, event time
+   * from the record timestamps); both feed the same feature mapping and trainer ({@link
+   * ClickFtrl#trainer}). From a topic the job runs until stopped, unless {@code --events N} bounds
+   * the read: KafkaIO shares the count among the readers of the topic's partitions and a reader
+   * ends only after its share, so a bounded read is for a one-partition topic (which also keeps the
+   * events in order, so a run at parallelism 1 trains on them in the order they were produced). Versions go to
+   * the models topic at least once: KafkaIO's exactly-once sink drops record headers, where a
+   * version's metadata is, so it is not used here (a version replayed after a restore carries the
+   * same number and model).
+   *
+   * <p>On Flink, unless told otherwise, it adds:
    *
    * <ul>
    *   <li>checkpoints every 5 s ({@code --checkpointingInterval=5000}): a version file is written
@@ -84,33 +109,57 @@ public final class OnlineCommand implements Runnable {
    *
    * <pre>{@code
    * bin/beamlink online ftrl --output /tmp/v --events 200000 --rate 20000 --mini-batch 100
+   * bin/beamlink kafka produce --kafka-bootstrap localhost:9092 --topic clicks --events 200000
+   * bin/beamlink online ftrl --kafka-bootstrap localhost:9092 --events-topic clicks \
+   *     --events 200000 --models-topic ctr-models
    * }</pre>
    */
   @Command(
       name = "ftrl",
       description =
-          "Streaming FTRL on generated click events; every model version is written to a"
-              + " directory as a model file (version-NNNNNN.blm).",
+          "Streaming FTRL on generated click events or a Kafka topic of them; every model"
+              + " version is written to a directory as a model file (version-NNNNNN.blm) and/or"
+              + " to a Kafka topic.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class FtrlCommand implements Callable<Integer> {
     private static final MetricName EXAMPLES = MetricName.named(Ftrl.class, "examplesTrained");
+    private static final MetricName VERSIONS = MetricName.named(Ftrl.class, "versionsEmitted");
+    private static final long DEFAULT_EVENTS = 200_000;
     private static final Pattern VERSION_FILE = Pattern.compile("version-(\\d+)\\.blm");
 
     @Spec CommandSpec spec;
 
     @Option(
         names = {"-o", "--output"},
-        required = true,
         paramLabel = "DIR",
         description = "Directory of the model versions (any Beam file system).")
     String output;
 
     @Option(
+        names = "--kafka-bootstrap",
+        paramLabel = "HOST:PORT[,...]",
+        description = "The Kafka brokers of --events-topic and --models-topic.")
+    String bootstrap;
+
+    @Option(
+        names = "--events-topic",
+        paramLabel = "TOPIC",
+        description = "Read the events from this Kafka topic instead of generating them.")
+    String eventsTopic;
+
+    @Option(
+        names = "--models-topic",
+        paramLabel = "TOPIC",
+        description = "Kafka topic of the model versions (with or instead of --output).")
+    String modelsTopic;
+
+    @Option(
         names = "--events",
-        defaultValue = "200000",
-        description = "Events to train on (default: ${DEFAULT-VALUE}).")
-    long events;
+        description =
+            "Events to train on (default: 200000 generated; from a topic, until stopped; a bounded"
+                + " read is for a one-partition topic).")
+    Long events;
 
     @Option(
         names = "--rate",
@@ -177,80 +226,142 @@ public final class OnlineCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ClickFtrl.Config config =
-          new ClickFtrl.Config(
-              events,
-              rate,
-              seed,
-              driftAt != null ? driftAt : events / 2,
-              numFeatures,
-              FtrlParams.defaults()
-                  .withAlpha(alpha)
-                  .withBeta(beta)
-                  .withL1(l1)
-                  .withL2(l2)
-                  .withMiniBatchSize(miniBatch)
-                  .withThreads(threads),
-              emitEvery);
+      checkOptions();
+      FtrlParams params =
+          FtrlParams.defaults()
+              .withAlpha(alpha)
+              .withBeta(beta)
+              .withL1(l1)
+              .withL2(l2)
+              .withMiniBatchSize(miniBatch)
+              .withThreads(threads);
       PipelineOptions options = new PipelineArgs(streamingArgs(), spec).options();
       FileSystems.setDefaultPipelineOptions(options);
-      String directory = directory(output);
-      boolean resuming =
-          options.getRunner() == FlinkRunner.class
-              && options.as(FlinkPipelineOptions.class).getSavepointPath() != null;
-      if (!resuming && !versions(directory).isEmpty()) {
+      String directory = output == null ? null : directory(output);
+      boolean flink = options.getRunner() == FlinkRunner.class;
+      boolean resuming = flink && options.as(FlinkPipelineOptions.class).getSavepointPath() != null;
+      if (directory != null && !resuming && !versions(directory).isEmpty()) {
         throw new IllegalArgumentException(
             directory
                 + " already holds model versions: use a new directory, or resume the job that"
                 + " wrote them with --savepointPath=PATH");
       }
       Pipeline pipeline = Pipeline.create(options);
-      pipeline
-          .apply("Click FTRL", ClickFtrl.of(config))
-          .apply("Versions", WriteVersionFiles.<LinearModel>to(directory));
+      PCollection<ModelVersion<LinearModel>> versions;
+      if (eventsTopic == null) {
+        long n = events != null ? events : DEFAULT_EVENTS;
+        ClickFtrl.Config config =
+            new ClickFtrl.Config(
+                n, rate, seed, driftAt != null ? driftAt : n / 2, numFeatures, params, emitEvery);
+        versions = pipeline.apply("Click FTRL", ClickFtrl.of(config));
+      } else {
+        ReadKafkaRows read = ReadKafkaRows.from(bootstrap, eventsTopic, ClickEvents.SCHEMA);
+        versions =
+            pipeline
+                .apply(
+                    "Events from " + eventsTopic,
+                    events != null ? read.withMaxRecords(events) : read)
+                .apply("Train", ClickFtrl.trainer(numFeatures, params, emitEvery));
+      }
+      if (directory != null) {
+        versions.apply("Versions", WriteVersionFiles.<LinearModel>to(directory));
+      }
+      if (modelsTopic != null) {
+        versions.apply(
+            "Versions to " + modelsTopic,
+            KafkaModelVersions.<LinearModel>write(bootstrap, modelsTopic));
+      }
       PrintWriter err = spec.commandLine().getErr();
       ProgressReporter.Run run =
           out.progress(err, "online ftrl", EXAMPLES, "examples trained").run(pipeline);
-      TreeMap<Long, ResourceId> written = versions(directory);
-      if (written.isEmpty()) {
-        throw new IllegalStateException(
-            "The job ended without writing a model version to " + directory);
+      String where;
+      long count;
+      LinearModel model;
+      if (directory != null) {
+        TreeMap<Long, ResourceId> written = versions(directory);
+        if (written.isEmpty()) {
+          throw new IllegalStateException(
+              "The job ended without writing a model version to " + directory);
+        }
+        where = directory;
+        count = written.size();
+        model = read(written.get(written.lastKey()));
+      } else {
+        where = "Kafka topic " + modelsTopic;
+        count = ProgressReporter.counter(run.result(), VERSIONS);
+        Transformer newestInTopic = KafkaModelVersions.read(bootstrap, modelsTopic).newest();
+        if (!(newestInTopic instanceof LinearModel linear)) {
+          throw new IllegalStateException(
+              "The newest version in Kafka topic "
+                  + modelsTopic
+                  + " is a "
+                  + newestInTopic.getClass().getSimpleName()
+                  + ", not an FTRL model");
+        }
+        model = linear;
       }
-      long newest = written.lastKey();
-      LinearModel model = read(written.get(newest));
+      long newest = model.provenance().iterations();
       long examples = model.provenance().rows();
       String runner = options.getRunner().getSimpleName();
+      String source = eventsTopic == null ? "generated" : "Kafka topic " + eventsTopic;
+      boolean bounded = events != null || eventsTopic == null;
       StringBuilder table = new StringBuilder();
       table.append(
           String.format(
               Locale.ROOT,
-              "%d model versions in %s; the newest, %d, trained on %,d of %,d events (%.1f s on"
+              "%d model versions in %s; the newest, %d, trained on %,d events (%s%s; %.1f s on"
                   + " %s)%n",
-              written.size(),
-              directory,
+              count,
+              where,
               newest,
               examples,
-              events,
+              source,
+              bounded ? String.format(Locale.ROOT, ", %,d asked", events()) : "",
               run.seconds(),
               runner));
-      if (examples < events) {
+      if (bounded && examples < events()) {
         table.append(
             "The job stopped before the last event (stopped with a savepoint?): run the same"
                 + " command with --savepointPath=PATH to resume it.\n");
       }
-      out.print(
-          spec.commandLine().getOut(),
-          table.toString(),
+      JsonObject json =
           new JsonObject()
               .put("command", "online ftrl")
-              .put("output", directory)
+              .put("output", directory != null ? directory : "")
+              .put("eventsTopic", eventsTopic != null ? eventsTopic : "")
+              .put("modelsTopic", modelsTopic != null ? modelsTopic : "")
               .put("runner", runner)
               .put("seconds", Math.round(run.seconds() * 1000) / 1000.0)
-              .put("events", events)
-              .put("versions", written.size())
+              .put("versions", count)
               .put("newestVersion", newest)
-              .put("examples", examples));
+              .put("examples", examples);
+      if (bounded) {
+        json.put("events", events());
+      }
+      out.print(spec.commandLine().getOut(), table.toString(), json);
       return 0;
+    }
+
+    /** The events asked for: {@code --events}, or the generator's default. */
+    private long events() {
+      return events != null ? events : DEFAULT_EVENTS;
+    }
+
+    /** Throws unless the options name a destination and the brokers the topics need. */
+    private void checkOptions() {
+      if (output == null && modelsTopic == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Missing a destination for the versions: --output or --models-topic");
+      }
+      if ((eventsTopic != null || modelsTopic != null) && bootstrap == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--events-topic and --models-topic need --kafka-bootstrap");
+      }
+      if (events != null && events < 1) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Expected --events >= 1, got " + events);
+      }
     }
 
     /** The Beam arguments, with the streaming and Flink settings this job needs added. */

@@ -137,33 +137,93 @@ public final class ClickFtrl extends PTransform<PBegin, PCollection<ModelVersion
 
   @Override
   public PCollection<ModelVersion<LinearModel>> expand(PBegin input) {
-    FtrlParams params = config.params();
     return input
         .apply(
-            "Event numbers",
-            PacedSequence.from(0)
-                .to(config.events())
-                .withRate(config.rate())
-                .withTimestampFn(
-                    i -> new Instant(ClickEvents.START_MILLIS + i * ClickEvents.SPACING_MILLIS)))
-        .apply(
-            "Events",
-            MapElements.via(new EventFn(new ClickEvents(config.seed(), config.driftAt()))))
-        .setRowSchema(ClickEvents.SCHEMA)
-        .apply("Hash features", features(config.numFeatures()))
-        .apply(
-            "FTRL",
-            Ftrl.train(initialModel(config.numFeatures()))
-                .withLabelCol(LABEL)
-                .withVectorCol(FEATURES)
-                .withAlpha(params.alpha())
-                .withBeta(params.beta())
-                .withL1(params.l1())
-                .withL2(params.l2())
-                .withIntercept(params.intercept())
-                .withMiniBatchSize(params.miniBatchSize())
-                .withThreads(params.threads())
-                .withEmitEvery(config.emitEvery()));
+            "Generated events",
+            generated(config.events(), config.rate(), config.seed(), config.driftAt()))
+        .apply("Train", trainer(config.numFeatures(), config.params(), config.emitEvery()));
+  }
+
+  /**
+   * Events {@code 0 .. events - 1} of {@code new ClickEvents(seed, driftAt)} at most {@code rate} a
+   * second, each with its own event time ({@link ClickEvents#START_MILLIS} plus {@link
+   * ClickEvents#SPACING_MILLIS} per event): the source of {@link ClickFtrl} and of {@code beamlink
+   * kafka produce}.
+   */
+  public static PTransform<PBegin, PCollection<Row>> generated(
+      long events, long rate, long seed, long driftAt) {
+    return new Generated(events, rate, new ClickEvents(seed, driftAt));
+  }
+
+  /**
+   * Everything after the source: the events ({@link ClickEvents#SCHEMA}) hashed by {@link
+   * #features} and trained by {@link Ftrl#train} from {@link #initialModel}, a version every {@code
+   * emitEvery} examples. Fed by {@link #generated} in {@link ClickFtrl}, or by a Kafka topic of
+   * events ({@code beamlink online ftrl --events-topic}).
+   */
+  public static PTransform<PCollection<Row>, PCollection<ModelVersion<LinearModel>>> trainer(
+      int numFeatures, FtrlParams params, long emitEvery) {
+    return new Trainer(numFeatures, params, emitEvery);
+  }
+
+  /** The generated events; see {@link #generated}. */
+  private static final class Generated extends PTransform<PBegin, PCollection<Row>> {
+    private final long events;
+    private final long rate;
+    private final ClickEvents clicks;
+
+    Generated(long events, long rate, ClickEvents clicks) {
+      this.events = events;
+      this.rate = rate;
+      this.clicks = clicks;
+    }
+
+    @Override
+    public PCollection<Row> expand(PBegin input) {
+      return input
+          .apply(
+              "Event numbers",
+              PacedSequence.from(0)
+                  .to(events)
+                  .withRate(rate)
+                  .withTimestampFn(
+                      i -> new Instant(ClickEvents.START_MILLIS + i * ClickEvents.SPACING_MILLIS)))
+          .apply("Events", MapElements.via(new EventFn(clicks)))
+          .setRowSchema(ClickEvents.SCHEMA);
+    }
+  }
+
+  /** The feature mapping and the trainer; see {@link #trainer}. */
+  private static final class Trainer
+      extends PTransform<PCollection<Row>, PCollection<ModelVersion<LinearModel>>> {
+    private final int numFeatures;
+    private final FtrlParams params;
+    private final long emitEvery;
+
+    Trainer(int numFeatures, FtrlParams params, long emitEvery) {
+      this.numFeatures = numFeatures;
+      this.params = params;
+      this.emitEvery = emitEvery;
+    }
+
+    @Override
+    public PCollection<ModelVersion<LinearModel>> expand(PCollection<Row> events) {
+      return events
+          .apply("Hash features", features(numFeatures))
+          .apply(
+              "FTRL",
+              Ftrl.train(initialModel(numFeatures))
+                  .withLabelCol(LABEL)
+                  .withVectorCol(FEATURES)
+                  .withAlpha(params.alpha())
+                  .withBeta(params.beta())
+                  .withL1(params.l1())
+                  .withL2(params.l2())
+                  .withIntercept(params.intercept())
+                  .withMiniBatchSize(params.miniBatchSize())
+                  .withThreads(params.threads())
+                  .withEmitEvery(emitEvery));
+    }
   }
 
   /** Event number to event row. */

@@ -89,9 +89,19 @@ public final class FtrlReference {
    */
   public static TreeMap<Long, LinearModel> assertWrittenVersionsMatch(
       ClickFtrl.Config config, Path directory) throws IOException {
-    TreeMap<Long, LinearModel> expected = versions(config);
     TreeMap<Long, LinearModel> written = read(directory);
-    assertEquals(expected.keySet(), written.keySet(), "version numbers written to " + directory);
+    assertVersionsMatch(config, written, directory.toString());
+    return written;
+  }
+
+  /**
+   * Checks {@code written}, versions by number read from {@code where}, against {@link #versions}
+   * as {@link #assertWrittenVersionsMatch} does.
+   */
+  public static void assertVersionsMatch(
+      ClickFtrl.Config config, TreeMap<Long, LinearModel> written, String where) {
+    TreeMap<Long, LinearModel> expected = versions(config);
+    assertEquals(expected.keySet(), written.keySet(), "version numbers written to " + where);
     long previousRows = -1;
     for (long v : expected.keySet()) {
       LinearModel want = expected.get(v);
@@ -109,7 +119,6 @@ public final class FtrlReference {
       }
     }
     assertEquals(config.events(), written.lastEntry().getValue().provenance().rows());
-    return written;
   }
 
   /** The version files in {@code directory}, by version number. */

@@ -5,6 +5,8 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -23,7 +25,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Writes rows to a Kafka topic as JSON objects, one record per row, through Beam's {@link KafkaIO}:
  * the format {@link ReadKafkaRows} reads. A record's timestamp is its row's event time; its key is
  * the text of column {@link #withKeyCol} (records of one key stay in one partition, in order) or
- * none.
+ * none. It counts the rows it hands to the producer in the counter {@code
+ * WriteKafkaRows/rowsWritten}.
  *
  * <p>{@link #withExactlyOnce} writes in Kafka transactions committed as the runner's checkpoints
  * complete (KafkaIO's exactly-once sink), so a job restored from a checkpoint after a failure
@@ -131,6 +134,7 @@ public final class WriteKafkaRows extends PTransform<PCollection<Row>, PDone> {
     private static final long serialVersionUID = 1L;
     private final Schema schema;
     private final @Nullable String keyCol;
+    private final Counter rowsWritten = Metrics.counter(WriteKafkaRows.class, "rowsWritten");
     private transient @Nullable ObjectMapper mapper;
 
     ToJsonFn(Schema schema, @Nullable String keyCol) {
@@ -148,6 +152,7 @@ public final class WriteKafkaRows extends PTransform<PCollection<Row>, PDone> {
       Object key = keyCol == null ? null : row.getValue(keyCol);
       out.output(
           KV.of(key == null ? null : String.valueOf(key), RowJsonUtils.rowToJson(mapper, row)));
+      rowsWritten.inc();
     }
   }
 }

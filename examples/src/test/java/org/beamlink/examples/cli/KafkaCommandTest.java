@@ -1,0 +1,197 @@
+package org.beamlink.examples.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.beamlink.examples.online.ClickFtrl;
+import org.beamlink.examples.online.FtrlReference;
+import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.linear.LinearModel;
+import org.beamlink.models.online.FtrlParams;
+import org.beamlink.runners.testing.KafkaBroker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code beamlink kafka produce} then {@code beamlink online ftrl --events-topic}, against a broker
+ * the test starts ({@link KafkaBroker}): the versions the topic-fed job writes, to files and to a
+ * models topic, are those of sequential FTRL over the generated events ({@link FtrlReference},
+ * which {@code OnlineCommandTest} checks the generator-fed job against), since a one-partition
+ * topic read at parallelism 1 gives the trainer the same events in the same order.
+ */
+class KafkaCommandTest {
+  private static final long EVENTS = 2550;
+
+  /** The run both jobs make: 2,550 events of seed 3, versions every 1,000 examples. */
+  private static final ClickFtrl.Config CONFIG =
+      new ClickFtrl.Config(
+          EVENTS,
+          100000,
+          3,
+          EVENTS / 2,
+          1024,
+          FtrlParams.defaults().withMiniBatchSize(100).withThreads(2),
+          1000);
+
+  @TempDir Path temp;
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"--runner=DirectRunner", "--flinkMaster=[auto] --checkpointingInterval=500"})
+  void ftrlOnAProducedTopicWritesTheVersionsOfTheGeneratorRun(String runner) throws IOException {
+    String bootstrap = KafkaBroker.bootstrap();
+    String events = KafkaBroker.newTopic("clicks", 1);
+    String models = KafkaBroker.newTopic("ctr-models", 1);
+    CommandLineRun produce =
+        CommandLineRun.of(
+            "kafka",
+            "produce",
+            "--kafka-bootstrap",
+            bootstrap,
+            "--topic",
+            events,
+            "--events",
+            String.valueOf(EVENTS),
+            "--rate",
+            "100000",
+            "--seed",
+            "3",
+            "--json",
+            "--quiet");
+    assertEquals(0, produce.code(), produce.err());
+    assertTrue(produce.out().contains("\"events\":" + EVENTS), produce.out());
+
+    Path out = temp.resolve("versions");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "online",
+                "ftrl",
+                "--kafka-bootstrap",
+                bootstrap,
+                "--events-topic",
+                events,
+                "--events",
+                String.valueOf(EVENTS),
+                "--models-topic",
+                models,
+                "--output",
+                out.toString(),
+                "--num-features",
+                "1024",
+                "--mini-batch",
+                "100",
+                "--threads",
+                "2",
+                "--emit-every",
+                "1000",
+                "--json",
+                "--quiet",
+                "--parallelism=1"));
+    args.addAll(List.of(runner.split(" ")));
+    CommandLineRun train = CommandLineRun.of(args.toArray(String[]::new));
+    assertEquals(0, train.code(), train.err());
+    // Versions 0 (initial), 1 at 1000, 2 at 2000 and 3 at the end (2550, a partial batch of 50).
+    TreeMap<Long, LinearModel> files = FtrlReference.assertWrittenVersionsMatch(CONFIG, out);
+    assertEquals(4, files.size());
+    TreeMap<Long, LinearModel> topic = readVersions(bootstrap, models, files.size());
+    FtrlReference.assertVersionsMatch(CONFIG, topic, "Kafka topic " + models);
+    assertTrue(train.out().contains("\"newestVersion\":3"), train.out());
+    assertTrue(train.out().contains("\"examples\":2550"), train.out());
+  }
+
+  @Test
+  void ftrlOnAMissingTopicSaysSo() {
+    String bootstrap = KafkaBroker.bootstrap();
+    CommandLineRun run =
+        CommandLineRun.of(
+            "online",
+            "ftrl",
+            "--kafka-bootstrap",
+            bootstrap,
+            "--events-topic",
+            "no-such-clicks",
+            "--output",
+            temp.resolve("v").toString(),
+            "--runner=DirectRunner");
+    assertEquals(1, run.code());
+    assertTrue(
+        run.err().contains("Kafka topic 'no-such-clicks' does not exist on the broker at"),
+        run.err());
+  }
+
+  @Test
+  void produceToAnUnreachableBrokerSaysSoWithinSeconds() {
+    long start = System.nanoTime();
+    CommandLineRun run =
+        CommandLineRun.of(
+            "kafka",
+            "produce",
+            "--kafka-bootstrap",
+            "localhost:1",
+            "--topic",
+            "clicks",
+            "--events",
+            "10",
+            "--runner=DirectRunner");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains("No Kafka broker answered at localhost:1"), run.err());
+    assertTrue(seconds < 60, "took " + seconds + " s");
+  }
+
+  @Test
+  void ftrlWithoutADestinationNamesTheOptions() {
+    CommandLineRun run = CommandLineRun.of("online", "ftrl", "--events", "10");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--output or --models-topic"), run.err());
+  }
+
+  /** The first {@code n} versions in {@code topic} (read committed), by their version header. */
+  private static TreeMap<Long, LinearModel> readVersions(String bootstrap, String topic, int n)
+      throws IOException {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    TreeMap<Long, LinearModel> versions = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long deadline = System.currentTimeMillis() + 30_000;
+      int records = 0;
+      while (records < n && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          long version =
+              Long.parseLong(new String(r.headers().lastHeader("beamlink.version").value(), UTF_8));
+          String where = topic + " offset " + r.offset();
+          versions.put(version, (LinearModel) ModelFile.fromBytes(r.value(), where));
+          records++;
+        }
+      }
+      assertEquals(n, records, "records in " + topic);
+    }
+    return versions;
+  }
+}
