@@ -126,6 +126,9 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$dir/data
 num.partitions=$partitions
 auto.create.topics.enable=false
+# Keep every record: replayed events and model versions carry their event times as record
+# timestamps, often older than the default 7 days of time retention, which would delete them.
+log.retention.ms=-1
 # One broker: the internal topics (consumer offsets, transactions) have one replica.
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=4

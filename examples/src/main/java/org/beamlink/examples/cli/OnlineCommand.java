@@ -81,10 +81,10 @@ public final class OnlineCommand implements Runnable {
    * ClickFtrl#trainer}). From a topic the job runs until stopped, unless {@code --events N} bounds
    * the read: KafkaIO shares the count among the readers of the topic's partitions and a reader
    * ends only after its share, so a bounded read is for a one-partition topic (which also keeps the
-   * events in order, so a run at parallelism 1 trains on them in the order they were produced). Versions go to
-   * the models topic at least once: KafkaIO's exactly-once sink drops record headers, where a
-   * version's metadata is, so it is not used here (a version replayed after a restore carries the
-   * same number and model).
+   * events in order, so a run at parallelism 1 trains on them in the order they were produced).
+   * Versions go to the models topic at least once: KafkaIO's exactly-once sink drops record
+   * headers, where a version's metadata is, so it is not used here (a version replayed after a
+   * restore carries the same number and model).
    *
    * <p>On Flink, unless told otherwise, it adds:
    *

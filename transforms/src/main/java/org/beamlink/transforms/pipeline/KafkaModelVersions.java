@@ -53,7 +53,10 @@ import org.joda.time.Instant;
  * written at least once: a training job restored from a checkpoint writes the versions after it
  * again, with the same numbers and models, and a scorer keeps the newest version it has seen, so a
  * repeated version changes nothing. (KafkaIO's exactly-once sink is not offered here: on Flink it
- * wrote the records without their headers.) {@link #read} reads committed records only.
+ * wrote the records without their headers.) {@link #read} reads committed records only. Kafka's
+ * time retention counts from the record timestamps, so a models topic must keep its records ({@code
+ * retention.ms=-1}, as {@code runners-config/kafka/kafka-broker.sh} sets for its broker): with the
+ * default 7 days, versions of older event times are deleted within minutes.
  *
  * <p>Reading needs the newest version already in the topic when the pipeline is built (it reads it
  * to know the scoring output's columns, as {@link ReadModel#watch} does with files); it then
@@ -79,7 +82,7 @@ public final class KafkaModelVersions {
 
   /** Writes a model stream to topic {@code topic} of the brokers {@code bootstrap}. */
   public static <M> Write<M> write(String bootstrap, String topic) {
-    checkTopic(topic);
+    KafkaTopics.checkAddress(bootstrap, topic);
     return new Write<>(bootstrap, topic);
   }
 
@@ -90,15 +93,9 @@ public final class KafkaModelVersions {
    *     no version yet, or its newest version is not a fitted stage
    */
   public static Read read(String bootstrap, String topic) {
-    checkTopic(topic);
+    KafkaTopics.checkAddress(bootstrap, topic);
     KafkaTopics.requireTopic(bootstrap, topic);
     return new Read(bootstrap, topic, newest(bootstrap, topic));
-  }
-
-  private static void checkTopic(String topic) {
-    if (topic == null || topic.isEmpty()) {
-      throw new IllegalArgumentException("Expected a Kafka topic name, got '" + topic + "'");
-    }
   }
 
   /** Writes model versions to a topic; made by {@link KafkaModelVersions#write}. */
@@ -176,12 +173,7 @@ public final class KafkaModelVersions {
               .withValueDeserializer(ByteArrayDeserializer.class)
               .withCreateTime(Duration.ZERO)
               .withReadCommitted()
-              .withConsumerConfigUpdates(
-                  Map.of(
-                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                      "earliest",
-                      ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                      false));
+              .withConsumerConfigUpdates(KafkaTopics.fromEarliest());
       if (maxVersions != null) {
         read = read.withMaxNumRecords(maxVersions);
       }
