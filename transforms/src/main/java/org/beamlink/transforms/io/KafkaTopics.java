@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Checks, when a pipeline is built, that a Kafka broker answers and a topic exists, so that a job
@@ -76,6 +77,30 @@ public final class KafkaTopics {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while asking " + bootstrap + " for topics", e);
     }
+  }
+
+  /**
+   * Throws unless {@code bootstrap} is a list of host:port and {@code topic} a name: the check
+   * every reader and writer of a topic makes when it is made, before {@link #requireTopic} asks the
+   * broker.
+   */
+  public static void checkAddress(String bootstrap, String topic) {
+    checkBootstrap(bootstrap);
+    if (topic == null || topic.isEmpty()) {
+      throw new IllegalArgumentException("Expected a Kafka topic name, got '" + topic + "'");
+    }
+  }
+
+  /**
+   * The consumer settings of every Beamlink reader of a topic: from the earliest offset when the
+   * group has none, and never creating a missing topic.
+   */
+  public static Map<String, Object> fromEarliest() {
+    return Map.of(
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "earliest",
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+        false);
   }
 
   /** Throws unless {@code bootstrap} is a list of host:port. */

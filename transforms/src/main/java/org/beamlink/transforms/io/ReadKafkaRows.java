@@ -87,10 +87,7 @@ public final class ReadKafkaRows extends PTransform<PBegin, PCollection<Row>> {
    * Reads topic {@code topic} of the brokers {@code bootstrap} (host:port,...) as {@code schema}.
    */
   public static ReadKafkaRows from(String bootstrap, String topic, Schema schema) {
-    KafkaTopics.checkBootstrap(bootstrap);
-    if (topic == null || topic.isEmpty()) {
-      throw new IllegalArgumentException("Expected a Kafka topic name, got '" + topic + "'");
-    }
+    KafkaTopics.checkAddress(bootstrap, topic);
     if (schema == null || schema.getFieldCount() == 0) {
       throw new IllegalArgumentException("Expected a schema with fields, got " + schema);
     }
@@ -161,9 +158,7 @@ public final class ReadKafkaRows extends PTransform<PBegin, PCollection<Row>> {
 
   private ReadResult read(PBegin input, boolean keepFailures) {
     KafkaTopics.requireTopic(bootstrap, topic);
-    Map<String, Object> consumer = new HashMap<>();
-    consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumer.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    Map<String, Object> consumer = new HashMap<>(KafkaTopics.fromEarliest());
     if (group != null) {
       consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }

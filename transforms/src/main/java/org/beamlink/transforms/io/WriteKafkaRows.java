@@ -63,10 +63,7 @@ public final class WriteKafkaRows extends PTransform<PCollection<Row>, PDone> {
 
   /** Writes to topic {@code topic} of the brokers {@code bootstrap} (host:port,...). */
   public static WriteKafkaRows to(String bootstrap, String topic) {
-    KafkaTopics.checkBootstrap(bootstrap);
-    if (topic == null || topic.isEmpty()) {
-      throw new IllegalArgumentException("Expected a Kafka topic name, got '" + topic + "'");
-    }
+    KafkaTopics.checkAddress(bootstrap, topic);
     return new WriteKafkaRows(bootstrap, topic, null, 0, null);
   }
 
