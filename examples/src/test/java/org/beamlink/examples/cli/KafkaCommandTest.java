@@ -1,6 +1,5 @@
 package org.beamlink.examples.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,10 +17,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.beamlink.examples.online.ClickFtrl;
 import org.beamlink.examples.online.FtrlReference;
-import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.online.FtrlParams;
+import org.beamlink.models.online.ModelVersion;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.runners.testing.KafkaBroker;
+import org.beamlink.transforms.pipeline.KafkaModelVersions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,8 +164,7 @@ class KafkaCommandTest {
   }
 
   /** The first {@code n} versions in {@code topic} (read committed), by their version header. */
-  private static TreeMap<Long, LinearModel> readVersions(String bootstrap, String topic, int n)
-      throws IOException {
+  private static TreeMap<Long, LinearModel> readVersions(String bootstrap, String topic, int n) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -183,10 +183,9 @@ class KafkaCommandTest {
       int records = 0;
       while (records < n && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          long version =
-              Long.parseLong(new String(r.headers().lastHeader("beamlink.version").value(), UTF_8));
-          String where = topic + " offset " + r.offset();
-          versions.put(version, (LinearModel) ModelFile.fromBytes(r.value(), where));
+          ModelVersion<Transformer> v =
+              KafkaModelVersions.decode(r.value(), topic + " offset " + r.offset());
+          versions.put(v.version(), (LinearModel) v.model());
           records++;
         }
       }

@@ -1,9 +1,13 @@
 package org.beamlink.transforms.pipeline;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,18 +46,18 @@ import org.joda.time.Instant;
  * the topic, {@link #read} makes a model stream of the topic for {@link
  * ApplyModel#ofVersions(PCollection)}.
  *
- * <p>A record is one version: its value the bytes of a model file ({@link ModelFile}, the same
- * bytes a {@code .blm} file holds), its key the version number, its headers the version's metadata
- * ({@code beamlink.version}, {@code beamlink.examples}, {@code beamlink.firstEventTime} and {@code
- * beamlink.lastEventTime} in epoch milliseconds, {@code beamlink.source}), its timestamp the
- * version's event time (0 when earlier, as for an initial model at the start of time). Versions are
- * written at least once: a training job restored from a checkpoint writes the versions after it
- * again, with the same numbers and models, and a scorer keeps the newest version it has seen, so a
- * repeated version changes nothing. (KafkaIO's exactly-once sink is not offered here: on Flink it
- * wrote the records without their headers.) {@link #read} reads committed records only. Kafka's
- * time retention counts from the record timestamps, so a models topic must keep its records ({@code
- * retention.ms=-1}, as {@code runners-config/kafka/kafka-broker.sh} sets for its broker): with the
- * default 7 days, versions of older event times are deleted within minutes.
+ * <p>A record is one version: its value an envelope of the version's metadata and model ({@code
+ * BLMV}, a format byte, the version number, the examples, the first and last event times in epoch
+ * milliseconds, the source, then the bytes of a model file: {@link ModelFile}, what a {@code .blm}
+ * file holds), its key the version number, its timestamp the version's event time (0 when earlier,
+ * as for an initial model at the start of time). The metadata is in the value, not in headers,
+ * because KafkaIO's exactly-once sink writes no headers. Versions are written at least once: a
+ * training job restored from a checkpoint writes the versions after it again, with the same numbers
+ * and models, and a scorer keeps the newest version it has seen, so a repeated version changes
+ * nothing. {@link #read} reads committed records only. Kafka's time retention counts from the
+ * record timestamps, so a models topic must keep its records ({@code retention.ms=-1}, as {@code
+ * runners-config/kafka/kafka-broker.sh} sets for its broker): with the default 7 days, versions of
+ * older event times are deleted within minutes.
  *
  * <p>Reading needs the newest version already in the topic when the pipeline is built (it reads it
  * to know the scoring output's columns, as {@link ReadModel#watch} does with files); it then
@@ -70,11 +71,11 @@ import org.joda.time.Instant;
  * }</pre>
  */
 public final class KafkaModelVersions {
-  static final String VERSION = "beamlink.version";
-  static final String EXAMPLES = "beamlink.examples";
-  static final String FIRST_EVENT_TIME = "beamlink.firstEventTime";
-  static final String LAST_EVENT_TIME = "beamlink.lastEventTime";
-  static final String SOURCE = "beamlink.source";
+  /** The first bytes of every version record's value. */
+  static final byte[] MAGIC = {'B', 'L', 'M', 'V'};
+
+  /** The layout of the envelope after {@link #MAGIC}. */
+  static final byte FORMAT = 1;
 
   private static final long POLL_MILLIS = 15_000;
 
@@ -198,12 +199,6 @@ public final class KafkaModelVersions {
         @Element ModelVersion<M> version,
         @Timestamp Instant timestamp,
         OutputReceiver<ProducerRecord<String, byte[]>> out) {
-      Headers headers = new RecordHeaders();
-      headers.add(VERSION, bytes(version.version()));
-      headers.add(EXAMPLES, bytes(version.examples()));
-      headers.add(FIRST_EVENT_TIME, bytes(version.firstEventTime().getMillis()));
-      headers.add(LAST_EVENT_TIME, bytes(version.lastEventTime().getMillis()));
-      headers.add(SOURCE, version.source().getBytes(UTF_8));
       out.output(
           new ProducerRecord<>(
               topic,
@@ -211,12 +206,7 @@ public final class KafkaModelVersions {
               // Kafka takes no negative timestamps; the initial model's is the start of time.
               Math.max(0, timestamp.getMillis()),
               String.valueOf(version.version()),
-              ModelFile.toBytes(version.model()),
-              headers));
-    }
-
-    private static byte[] bytes(long value) {
-      return String.valueOf(value).getBytes(UTF_8);
+              encode(version)));
     }
   }
 
@@ -235,19 +225,84 @@ public final class KafkaModelVersions {
               + record.getPartition()
               + ", offset "
               + record.getOffset();
-      out.output(version(record.getHeaders(), record.getKV().getValue(), where));
+      out.output(decode(record.getKV().getValue(), where));
     }
   }
 
-  /** The version a record holds; {@code where} names the record in errors. */
-  static ModelVersion<Transformer> version(
-      @Nullable Headers headers, byte @Nullable [] value, String where) {
+  /**
+   * The value of the record of {@code version}: its metadata, then its model file.
+   *
+   * <pre>{@code
+   * byte[] value = KafkaModelVersions.encode(version);
+   * }</pre>
+   */
+  public static byte[] encode(ModelVersion<?> version) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.write(MAGIC);
+      out.writeByte(FORMAT);
+      out.writeLong(version.version());
+      out.writeLong(version.examples());
+      out.writeLong(version.firstEventTime().getMillis());
+      out.writeLong(version.lastEventTime().getMillis());
+      out.writeUTF(version.source());
+      out.write(ModelFile.toBytes(version.model()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The version a record's value holds ({@link #encode}); {@code where} names the record in errors.
+   *
+   * <pre>{@code
+   * ModelVersion<Transformer> v = KafkaModelVersions.decode(record.value(), "offset " + offset);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when the value is not a version this class wrote
+   */
+  public static ModelVersion<Transformer> decode(byte @Nullable [] value, String where) {
     if (value == null) {
       throw new IllegalArgumentException("No model in " + where + ": the record has no value");
     }
+    if (value.length < MAGIC.length + 1
+        || !Arrays.equals(Arrays.copyOf(value, MAGIC.length), MAGIC)) {
+      throw new IllegalArgumentException(
+          where
+              + " is not a model version written by KafkaModelVersions: it does not start with BLMV");
+    }
+    if (value[MAGIC.length] != FORMAT) {
+      throw new IllegalArgumentException(
+          where
+              + " is a model version of envelope format "
+              + value[MAGIC.length]
+              + "; this Beamlink reads format "
+              + FORMAT);
+    }
+    DataInputStream in =
+        new DataInputStream(
+            new ByteArrayInputStream(value, MAGIC.length + 1, value.length - MAGIC.length - 1));
+    long number;
+    long examples;
+    Instant first;
+    Instant last;
+    String source;
+    byte[] file;
+    try {
+      number = in.readLong();
+      examples = in.readLong();
+      first = new Instant(in.readLong());
+      last = new Instant(in.readLong());
+      source = in.readUTF();
+      file = in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot read the version metadata in " + where + ": the record is cut short", e);
+    }
     Object model;
     try {
-      model = ModelFile.fromBytes(value, where);
+      model = ModelFile.fromBytes(file, where);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "Cannot read the model in " + where + ": " + e.getMessage(), e);
@@ -256,34 +311,7 @@ public final class KafkaModelVersions {
       throw new IllegalArgumentException(
           where + " holds a " + model.getClass().getSimpleName() + ", which is not a fitted stage");
     }
-    return ModelVersion.of(
-        header(headers, VERSION, where),
-        stage,
-        header(headers, EXAMPLES, where),
-        new Instant(header(headers, FIRST_EVENT_TIME, where)),
-        new Instant(header(headers, LAST_EVENT_TIME, where)),
-        text(headers, SOURCE, where));
-  }
-
-  private static long header(@Nullable Headers headers, String name, String where) {
-    String text = text(headers, name, where);
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "Header " + name + " of " + where + " is not a number: '" + text + "'", e);
-    }
-  }
-
-  private static String text(@Nullable Headers headers, String name, String where) {
-    Header header = headers == null ? null : headers.lastHeader(name);
-    if (header == null || header.value() == null) {
-      throw new IllegalArgumentException(
-          where
-              + " is not a model version written by KafkaModelVersions: it has no header "
-              + name);
-    }
-    return new String(header.value(), UTF_8);
+    return ModelVersion.of(number, stage, examples, first, last, source);
   }
 
   /** The model of the highest version among the last record of each partition. */
@@ -316,8 +344,7 @@ public final class KafkaModelVersions {
       while (!pending.isEmpty() && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(500))) {
           ModelVersion<Transformer> v =
-              version(
-                  r.headers(),
+              decode(
                   r.value(),
                   "Kafka topic "
                       + topic

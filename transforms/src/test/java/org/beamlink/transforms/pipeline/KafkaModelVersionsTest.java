@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,6 +103,32 @@ class KafkaModelVersionsTest {
   }
 
   @Test
+  void aRecordValueHoldsTheVersionAndABadOneIsNamed() {
+    byte[] value = KafkaModelVersions.encode(version(2));
+    ModelVersion<Transformer> back = KafkaModelVersions.decode(value, "offset 7");
+    assertEquals(2, back.version());
+    assertEquals(binarizer(2), back.model());
+    assertEquals(2000, back.examples());
+    assertEquals(new Instant(START), back.firstEventTime());
+    assertEquals(new Instant(START + 2), back.lastEventTime());
+    assertEquals("ftrl-test", back.source());
+
+    byte[] cut = Arrays.copyOf(value, 20);
+    assertEquals(
+        "Cannot read the version metadata in offset 7: the record is cut short",
+        assertThrows(
+                IllegalArgumentException.class, () -> KafkaModelVersions.decode(cut, "offset 7"))
+            .getMessage());
+    byte[] later = value.clone();
+    later[4] = 9;
+    assertEquals(
+        "offset 7 is a model version of envelope format 9; this Beamlink reads format 1",
+        assertThrows(
+                IllegalArgumentException.class, () -> KafkaModelVersions.decode(later, "offset 7"))
+            .getMessage());
+  }
+
+  @Test
   void readingNeedsAVersionInTheTopicAndRecordsItWrote() {
     String bootstrap = KafkaBroker.bootstrap();
     String empty = KafkaBroker.newTopic("no-models", 1);
@@ -126,5 +153,6 @@ class KafkaModelVersionsTest {
     assertTrue(
         e.getMessage().contains("Kafka topic " + foreign + ", partition 0, offset 0"),
         e.getMessage());
+    assertTrue(e.getMessage().endsWith("it does not start with BLMV"), e.getMessage());
   }
 }
