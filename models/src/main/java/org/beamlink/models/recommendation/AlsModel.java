@@ -11,12 +11,10 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.OutputColumns;
-import org.beamlink.models.rows.RowText;
 
 /**
  * A trained ALS model: a factor vector of size {@code rank} for every user and every item seen in
@@ -326,16 +324,7 @@ public final class AlsModel implements Transformer {
    * @throws IllegalArgumentException when it is missing or not INT32 or INT64
    */
   public static int idColumn(Schema input, String col, String what) {
-    if (!input.hasField(col)) {
-      throw new IllegalArgumentException(
-          "ALS " + what + " column '" + col + "' is not in the input " + input.getFieldNames());
-    }
-    TypeName type = input.getField(col).getType().getTypeName();
-    if (type != TypeName.INT32 && type != TypeName.INT64) {
-      throw new IllegalArgumentException(
-          "ALS " + what + " column '" + col + "' has type " + type + "; expected INT32 or INT64");
-    }
-    return input.indexOf(col);
+    return IdColumn.index(input, col, what, "ALS");
   }
 
   /**
@@ -345,15 +334,7 @@ public final class AlsModel implements Transformer {
    * @throws IllegalArgumentException for a null id, naming the column and the row
    */
   public static long id(Row row, int index) {
-    Object v = row.getValue(index);
-    if (v == null) {
-      throw new IllegalArgumentException(
-          "Null id in column '"
-              + row.getSchema().getField(index).getName()
-              + "' of row "
-              + RowText.of(row));
-    }
-    return ((Number) v).longValue();
+    return IdColumn.value(row, index);
   }
 
   @Override

@@ -6,7 +6,8 @@ import org.beamlink.models.io.ModelFormatProvider;
 
 /**
  * The recommendation family's model formats: {@code als-model}, an {@link AlsModel} with its
- * columns. Found by {@link org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
+ * columns; {@code neighbourhood-model}, a {@link NeighbourhoodModel} (ItemCF, UserCF, Swing). Found
+ * by {@link org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
  *
  * <pre>{@code
  * List<ModelFormat<?>> formats = new RecommendationFormats().formats();
@@ -16,6 +17,11 @@ public final class RecommendationFormats implements ModelFormatProvider {
   @Override
   public List<ModelFormat<?>> formats() {
     return List.of(
-        ModelFormat.of("als-model", AlsModel.class, AlsModelCoder.of(), AlsModel::parameters));
+        ModelFormat.of("als-model", AlsModel.class, AlsModelCoder.of(), AlsModel::parameters),
+        ModelFormat.of(
+            "neighbourhood-model",
+            NeighbourhoodModel.class,
+            NeighbourhoodModelCoder.of(),
+            NeighbourhoodModel::parameters));
   }
 }

@@ -50,6 +50,7 @@ import org.beamlink.models.nlp.TokenColumns;
 import org.beamlink.models.nlp.TokenizerMapper;
 import org.beamlink.models.pipeline.TestModels;
 import org.beamlink.models.recommendation.AlsModel;
+import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.tree.DecisionTree;
 import org.beamlink.models.tree.DecisionTreeModel;
@@ -84,10 +85,11 @@ final class FormatSamples {
   /**
    * The input of sample {@code name}: {@link #INPUT}, and for the linear samples a DOUBLE {@code
    * distance} (their features are x, y and the distance a KMeans stage appends), and for the ALS
-   * sample also INT64 {@code user} and {@code item} (the second row's user is one it never saw).
+   * and neighbourhood samples also INT64 {@code user} and {@code item} (the second row's user is
+   * one they never saw).
    */
   static Schema input(String name) {
-    if (name.equals("als-model")) {
+    if (name.equals("als-model") || name.equals("neighbourhood-model")) {
       return Schema.builder()
           .addFields(INPUT.getFields())
           .addDoubleField("distance")
@@ -332,6 +334,22 @@ final class FormatSamples {
                 new long[] {3, 5},
                 new double[] {2.0, 0.5, -0.25, 1.5},
                 Provenance.of("Als", Map.of("rank", "2"), 0L, 10, Double.NaN, 4))
+            .withPredictionCol("rating"));
+    m.put(
+        "neighbourhood-model",
+        NeighbourhoodModel.of(
+                NeighbourhoodModel.Side.ITEMS,
+                "COSINE",
+                false,
+                new long[] {1, 7},
+                new int[] {0, 2, 4},
+                new long[] {3, 4, 3, 5},
+                new double[] {4.0, 2.0, 5.0, 1.5},
+                new long[] {3, 4, 5},
+                new int[] {0, 2, 3, 4},
+                new long[] {5, 4, 3, 3},
+                new double[] {0.75, 0.5, 0.5, 0.75},
+                Provenance.of("ItemCf", Map.of("similarity", "COSINE"), 0L, 1, Double.NaN, 4))
             .withPredictionCol("rating"));
     m.put(
         "gaussian-mixture-model",

@@ -76,6 +76,7 @@ class ModelFormatsTest {
           "gbt-model",
           "random-forest-model",
           "als-model",
+          "neighbourhood-model",
           "gaussian-mixture-model",
           "bisecting-kmeans-model",
           "lda-model");
@@ -99,6 +100,7 @@ class ModelFormatsTest {
           Map.entry("gbt-model", "prediction DOUBLE"),
           Map.entry("random-forest-model", "prediction STRING, predictionDetail VECTOR"),
           Map.entry("als-model", "rating DOUBLE"),
+          Map.entry("neighbourhood-model", "rating DOUBLE"),
           Map.entry("gaussian-mixture-model", "component INT32, membership VECTOR"),
           Map.entry("bisecting-kmeans-model", "cluster INT32"),
           Map.entry("lda-model", "topics VECTOR"),
