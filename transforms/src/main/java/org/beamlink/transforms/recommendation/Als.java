@@ -323,7 +323,7 @@ public final class Als {
       Schema schema = input.getSchema();
       int user = AlsModel.idColumn(schema, userCol(), "user");
       int item = AlsModel.idColumn(schema, itemCol(), "item");
-      int rating = ratingColumn(schema);
+      int rating = ratingColumn(schema, ratingCol(), "ALS");
       if (userCol().equals(itemCol())
           || userCol().equals(ratingCol())
           || itemCol().equals(ratingCol())) {
@@ -333,7 +333,7 @@ public final class Als {
       }
       PCollection<Rating> ratings =
           input
-              .apply("Read ratings", ParDo.of(new ReadRatingFn(user, item, rating)))
+              .apply("Read ratings", ParDo.of(new ReadRatingFn("ALS", user, item, rating)))
               .setCoder(AlsBlocks.RatingCoder.INSTANCE);
       PCollection<KV<Integer, RatingBlock>> byUser =
           ratings.apply("Ratings by user block", AlsTraining.blocks(true, numUserBlocks()));
@@ -371,22 +371,6 @@ public final class Als {
           .setCoder(AlsModelCoder.of());
     }
 
-    private int ratingColumn(Schema schema) {
-      if (!schema.hasField(ratingCol())) {
-        throw new IllegalArgumentException(
-            "ALS rating column '"
-                + ratingCol()
-                + "' is not in the input "
-                + schema.getFieldNames());
-      }
-      TypeName type = schema.getField(ratingCol()).getType().getTypeName();
-      if (!type.isNumericType()) {
-        throw new IllegalArgumentException(
-            "ALS rating column '" + ratingCol() + "' has type " + type + "; expected a number");
-      }
-      return schema.indexOf(ratingCol());
-    }
-
     private Map<String, String> description() {
       Map<String, String> d = new TreeMap<>();
       d.put("rank", Integer.toString(rank()));
@@ -411,13 +395,38 @@ public final class Als {
     }
   }
 
-  /** A row as a rating, failing on a null id or rating or a NaN or infinite rating. */
-  private static final class ReadRatingFn extends DoFn<Row, Rating> {
+  /**
+   * The index of the numeric rating column {@code col} of {@code schema}, {@code family} ("ALS",
+   * "ItemCF", ...) naming it in errors.
+   *
+   * @throws IllegalArgumentException when it is missing or not numeric
+   */
+  static int ratingColumn(Schema schema, String col, String family) {
+    if (!schema.hasField(col)) {
+      throw new IllegalArgumentException(
+          family + " rating column '" + col + "' is not in the input " + schema.getFieldNames());
+    }
+    TypeName type = schema.getField(col).getType().getTypeName();
+    if (!type.isNumericType()) {
+      throw new IllegalArgumentException(
+          family + " rating column '" + col + "' has type " + type + "; expected a number");
+    }
+    return schema.indexOf(col);
+  }
+
+  /**
+   * A row as a rating, failing on a null id or rating or a NaN or infinite rating; without a rating
+   * column (index -1) every rating is 1. {@code family} ("ALS", "ItemCF", ...) names the input in
+   * errors.
+   */
+  static final class ReadRatingFn extends DoFn<Row, Rating> {
+    private final String family;
     private final int user;
     private final int item;
     private final int rating;
 
-    ReadRatingFn(int user, int item, int rating) {
+    ReadRatingFn(String family, int user, int item, int rating) {
+      this.family = family;
       this.user = user;
       this.item = item;
       this.rating = rating;
@@ -425,16 +434,20 @@ public final class Als {
 
     @ProcessElement
     public void process(@Element Row row, OutputReceiver<Rating> out) {
-      Object r = row.getValue(rating);
-      double value = r == null ? Double.NaN : ((Number) r).doubleValue();
-      if (!Double.isFinite(value)) {
-        throw new IllegalArgumentException(
-            "ALS rating column '"
-                + row.getSchema().getField(rating).getName()
-                + "' has value "
-                + r
-                + "; expected a finite number, in row "
-                + RowText.of(row));
+      double value = 1.0;
+      if (rating >= 0) {
+        Object r = row.getValue(rating);
+        value = r == null ? Double.NaN : ((Number) r).doubleValue();
+        if (!Double.isFinite(value)) {
+          throw new IllegalArgumentException(
+              family
+                  + " rating column '"
+                  + row.getSchema().getField(rating).getName()
+                  + "' has value "
+                  + r
+                  + "; expected a finite number, in row "
+                  + RowText.of(row));
+        }
       }
       out.output(new Rating(AlsModel.id(row, user), AlsModel.id(row, item), value));
     }

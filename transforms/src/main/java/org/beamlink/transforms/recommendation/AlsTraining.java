@@ -69,6 +69,14 @@ final class AlsTraining {
   /** Ratings grouped into blocks of users (or items), as CSR sorted by id and then other id. */
   static PTransform<PCollection<Rating>, PCollection<KV<Integer, RatingBlock>>> blocks(
       boolean byUser, int numBlocks) {
+    return blocks("ALS", byUser, numBlocks);
+  }
+
+  /**
+   * {@link #blocks(boolean, int)}, with {@code family} ("ItemCF", ...) naming the input in errors.
+   */
+  static PTransform<PCollection<Rating>, PCollection<KV<Integer, RatingBlock>>> blocks(
+      String family, boolean byUser, int numBlocks) {
     return new PTransform<>() {
       @Override
       public PCollection<KV<Integer, RatingBlock>> expand(PCollection<Rating> ratings) {
@@ -86,7 +94,7 @@ final class AlsTraining {
                     }))
             .setCoder(AlsBlocks.keyed(AlsBlocks.RatingCoder.INSTANCE))
             .apply("Group", GroupByKey.create())
-            .apply("As CSR", ParDo.of(new ToRatingBlockFn(byUser)))
+            .apply("As CSR", ParDo.of(new ToRatingBlockFn(family, byUser)))
             .setCoder(AlsBlocks.keyed(RatingBlockCoder.INSTANCE));
       }
     };
@@ -94,9 +102,11 @@ final class AlsTraining {
 
   private static final class ToRatingBlockFn
       extends DoFn<KV<Integer, Iterable<Rating>>, KV<Integer, RatingBlock>> {
+    private final String family;
     private final boolean byUser;
 
-    ToRatingBlockFn(boolean byUser) {
+    ToRatingBlockFn(String family, boolean byUser) {
+      this.family = family;
       this.byUser = byUser;
     }
 
@@ -125,7 +135,8 @@ final class AlsTraining {
           starts.add(i);
         } else if (others[i] == others[i - 1]) {
           throw new IllegalArgumentException(
-              "ALS input rates item "
+              family
+                  + " input rates item "
                   + r.item()
                   + " by user "
                   + r.user()
