@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       TuneCommand.class,
       PredictCommand.class,
+      RecommendCommand.class,
       BenchCommand.class,
       DemoCommand.class,
       OnlineCommand.class,

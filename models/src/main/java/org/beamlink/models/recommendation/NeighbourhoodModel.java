@@ -75,7 +75,8 @@ public final class NeighbourhoodModel implements Transformer {
   private transient volatile IdTable transposedInteractions;
   private transient volatile IdTable transposedNeighbours;
 
-  private NeighbourhoodModel(
+  /** A model of the two tables as they are (the coder's; {@link #of} checks and copies). */
+  NeighbourhoodModel(
       Side side,
       String similarity,
       boolean implicit,
@@ -225,28 +226,6 @@ public final class NeighbourhoodModel implements Transformer {
   /** The neighbour table, for the coder. */
   IdTable neighbourTable() {
     return neighbours;
-  }
-
-  static NeighbourhoodModel decoded(
-      Side side,
-      String similarity,
-      boolean implicit,
-      IdTable interactions,
-      IdTable neighbours,
-      String userCol,
-      String itemCol,
-      String predictionCol,
-      Provenance provenance) {
-    return new NeighbourhoodModel(
-        side,
-        similarity,
-        implicit,
-        interactions,
-        neighbours,
-        userCol,
-        itemCol,
-        predictionCol,
-        provenance);
   }
 
   /**

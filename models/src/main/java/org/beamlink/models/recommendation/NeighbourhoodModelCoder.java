@@ -71,7 +71,7 @@ public final class NeighbourhoodModelCoder extends AtomicCoder<NeighbourhoodMode
     } catch (IllegalArgumentException e) {
       throw new CoderException("Malformed neighbourhood model table: " + e.getMessage(), e);
     }
-    return NeighbourhoodModel.decoded(
+    return new NeighbourhoodModel(
         side,
         similarity,
         implicit,
