@@ -13,6 +13,7 @@ import org.beamlink.examples.bench.CsvBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.GbtBenchmark;
 import org.beamlink.examples.bench.IngestBenchmark;
+import org.beamlink.examples.bench.ItemCfBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
 import org.beamlink.examples.bench.LdaBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
@@ -311,12 +312,18 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Data and model seed.")
     long seed;
 
+    @Option(
+        names = "--item-cf",
+        description =
+            "Run ItemCF (cosine, 20 neighbours) and every user's top 20 on the same data instead.")
+    boolean itemCf;
+
     @Override
     void run(String[] beamArgs, Consumer<String> out) {
+      AlsBenchmark.Config config =
+          new AlsBenchmark.Config(ratings, users, items, rank, iterations, blocks, seed);
       out.accept(
-          AlsBenchmark.run(
-              new AlsBenchmark.Config(ratings, users, items, rank, iterations, blocks, seed),
-              beamArgs));
+          itemCf ? ItemCfBenchmark.run(config, beamArgs) : AlsBenchmark.run(config, beamArgs));
     }
   }
 
