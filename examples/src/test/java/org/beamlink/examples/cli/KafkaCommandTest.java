@@ -58,22 +58,28 @@ class KafkaCommandTest {
     String bootstrap = KafkaBroker.bootstrap();
     String events = KafkaBroker.newTopic("clicks", 1);
     String models = KafkaBroker.newTopic("ctr-models", 1);
-    CommandLineRun produce =
-        CommandLineRun.of(
-            "kafka",
-            "produce",
-            "--kafka-bootstrap",
-            bootstrap,
-            "--topic",
-            events,
-            "--events",
-            String.valueOf(EVENTS),
-            "--rate",
-            "100000",
-            "--seed",
-            "3",
-            "--json",
-            "--quiet");
+    // Both jobs on the runner under test: without a runner option the CLI starts its own embedded
+    // Flink, which Flink refuses once an earlier test of this JVM has set the shared test cluster
+    // as its context.
+    List<String> produceArgs =
+        new ArrayList<>(
+            List.of(
+                "kafka",
+                "produce",
+                "--kafka-bootstrap",
+                bootstrap,
+                "--topic",
+                events,
+                "--events",
+                String.valueOf(EVENTS),
+                "--rate",
+                "100000",
+                "--seed",
+                "3",
+                "--json",
+                "--quiet"));
+    produceArgs.addAll(List.of(runner.split(" ")));
+    CommandLineRun produce = CommandLineRun.of(produceArgs.toArray(String[]::new));
     assertEquals(0, produce.code(), produce.err());
     assertTrue(produce.out().contains("\"events\":" + EVENTS), produce.out());
 
