@@ -2,15 +2,18 @@ package org.beamlink.transforms.linear;
 
 import static org.beamlink.transforms.linear.LinearTraining.COMM;
 import static org.beamlink.transforms.linear.LinearTraining.DATA;
+import static org.beamlink.transforms.linear.LinearTraining.FOLDS;
 import static org.beamlink.transforms.linear.LinearTraining.LABELS;
 import static org.beamlink.transforms.linear.LinearTraining.SHAPE;
 import static org.beamlink.transforms.linear.LinearTraining.STATE;
+import static org.beamlink.transforms.linear.LinearTraining.commSize;
 import static org.beamlink.transforms.linear.LinearTraining.rawParams;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.values.KV;
 import org.beamlink.iteration.ComContext;
 import org.beamlink.iteration.StatefulComputeFunction;
 import org.beamlink.models.SeededHash;
@@ -18,47 +21,107 @@ import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.SparseVector;
 import org.beamlink.models.optim.Minimizer;
 import org.beamlink.models.optim.NormalEquations;
+import org.beamlink.transforms.linear.LinearTraining.Fits;
 import org.beamlink.transforms.linear.LinearTraining.Params;
 import org.beamlink.transforms.linear.LinearTraining.State;
 
 /**
  * The first compute function of {@link LinearTraining}'s superstep: fills {@code comm} with this
  * partition's column statistics, moments, or loss and gradient (and Hessian) at the point the
- * minimizer asks for, as the loop's phase says.
+ * minimizer asks for, as each model's phase says, one share per unfinished model in the order of
+ * the models ({@link LinearTraining#commSize} long). A model that holds out a part of the data sums
+ * only the blocks of the other parts; a finished model adds nothing.
+ *
+ * <p>The data are blocks ({@code List<Block>}), or, for models that hold out parts, blocks keyed by
+ * their part ({@code List<KV<Integer, Block>>}), which the first superstep splits into the blocks
+ * and their parts ({@code int[]} under {@link LinearTraining#FOLDS}).
  */
-final class LinearEvaluate extends StatefulComputeFunction<State> {
+final class LinearEvaluate extends StatefulComputeFunction<List<State>> {
   private static final long serialVersionUID = 1L;
-  private final Params params;
+  private final Fits fits;
 
-  LinearEvaluate(Params params) {
+  LinearEvaluate(Fits fits) {
     super(STATE);
-    this.params = params;
+    this.fits = fits;
   }
 
   @Override
-  protected void calc(ComContext context, State state) {
+  protected void calc(ComContext context, List<State> states) {
     List<Block> blocks = context.getObj(DATA);
-    double[] comm =
-        switch (state.phase) {
-          case STATS -> stats(state, blocks);
-          case MOMENTS -> moments(state, blocks);
-          case OPTIMIZE -> evaluate(state, blocks);
-          case SOLVED -> throw new IllegalStateException("The model is solved");
-        };
+    int[] parts = context.containsObj(FOLDS) ? context.getObj(FOLDS) : null;
+    double[][] shares = new double[fits.size()][];
+    int size = 0;
+    for (int m = 0; m < fits.size(); m++) {
+      State state = states.get(m);
+      Params params = fits.params(m);
+      if (state.finished(params)) {
+        continue;
+      }
+      List<Block> own = blocksOf(blocks, parts, fits.heldOut(m));
+      shares[m] =
+          switch (state.phase) {
+            case STATS -> stats(state, params, own);
+            case MOMENTS -> moments(state, params, own);
+            case OPTIMIZE -> evaluate(state, params, own);
+            case SOLVED -> throw new IllegalStateException("The model is solved");
+          };
+      size += shares[m].length;
+    }
+    double[] comm = new double[size];
+    int offset = 0;
+    for (double[] share : shares) {
+      if (share != null) {
+        System.arraycopy(share, 0, comm, offset, share.length);
+        offset += share.length;
+      }
+    }
     context.putObj(COMM, comm);
   }
 
-  /** The state from the broadcast shape; the labels of a classifier become class indices. */
-  @Override
-  protected State start(ComContext context) {
-    State state = newState(context);
-    if (params.labelNumbers() != null) {
-      context.putObj(DATA, toClassIndices(context.getObj(DATA), state.labels));
+  /** The blocks outside part {@code heldOut}; all of them for -1 or unkeyed data. */
+  private static List<Block> blocksOf(List<Block> blocks, int[] parts, int heldOut) {
+    if (parts == null || heldOut < 0) {
+      return blocks;
     }
-    return state;
+    List<Block> own = new ArrayList<>(blocks.size());
+    for (int i = 0; i < blocks.size(); i++) {
+      if (parts[i] != heldOut) {
+        own.add(blocks.get(i));
+      }
+    }
+    return own;
   }
 
-  private State newState(ComContext context) {
+  /**
+   * The states from the broadcast shape, one per model; keyed blocks are split into blocks and
+   * parts, and the labels of a classifier become class indices.
+   */
+  @Override
+  protected List<State> start(ComContext context) {
+    List<?> data = context.getObj(DATA);
+    if (!data.isEmpty() && data.get(0) instanceof KV<?, ?>) {
+      List<Block> blocks = new ArrayList<>(data.size());
+      int[] parts = new int[data.size()];
+      for (int i = 0; i < parts.length; i++) {
+        KV<?, ?> kv = (KV<?, ?>) data.get(i);
+        parts[i] = (Integer) kv.getKey();
+        blocks.add((Block) kv.getValue());
+      }
+      context.putObj(DATA, blocks);
+      context.putObj(FOLDS, parts);
+    }
+    List<State> states = new ArrayList<>(fits.size());
+    for (int m = 0; m < fits.size(); m++) {
+      states.add(newState(context, fits.params(m)));
+    }
+    Params first = fits.params(0);
+    if (first.labelNumbers() != null) {
+      context.putObj(DATA, toClassIndices(context.getObj(DATA), states.get(0).labels, first));
+    }
+    return states;
+  }
+
+  private static State newState(ComContext context, Params params) {
     State state = new State();
     double[] shape = context.<List<double[]>>getObj(SHAPE).get(0);
     state.d = (int) shape[1];
@@ -85,7 +148,8 @@ final class LinearEvaluate extends StatefulComputeFunction<State> {
   }
 
   /** Blocks packed with numeric labels as they are, with each label replaced by its index. */
-  private List<Block> toClassIndices(List<Block> blocks, List<String> labels) {
+  private static List<Block> toClassIndices(
+      List<Block> blocks, List<String> labels, Params params) {
     Map<Double, Integer> index = new HashMap<>();
     for (int c = 0; c < labels.size(); c++) {
       index.put(params.labelNumbers().of(labels.get(c)), c);
@@ -111,11 +175,10 @@ final class LinearEvaluate extends StatefulComputeFunction<State> {
     return out;
   }
 
-  private double[] stats(State state, List<Block> blocks) {
+  private static double[] stats(State state, Params params, List<Block> blocks) {
     int d = state.d;
     boolean classifier = params.type().isClassifier();
-    int classes = classifier ? state.numClasses : 1;
-    double[] comm = new double[3 + 2 * d + classes];
+    double[] comm = new double[commSize(state, params)];
     for (Block b : blocks) {
       comm[2] += b.numRows();
       double[] w = new double[b.numRows()];
@@ -132,8 +195,8 @@ final class LinearEvaluate extends StatefulComputeFunction<State> {
     return comm;
   }
 
-  private double[] moments(State state, List<Block> blocks) {
-    double[] comm = new double[NormalEquations.sumsSize(state.d)];
+  private static double[] moments(State state, Params params, List<Block> blocks) {
+    double[] comm = new double[commSize(state, params)];
     double[] center = params.intercept() ? state.means : new double[state.d + 1];
     for (Block b : blocks) {
       NormalEquations.addBlock(b, center, comm);
@@ -141,17 +204,17 @@ final class LinearEvaluate extends StatefulComputeFunction<State> {
     return comm;
   }
 
-  private double[] evaluate(State state, List<Block> blocks) {
+  private static double[] evaluate(State state, Params params, List<Block> blocks) {
     Minimizer minimizer = state.minimizer;
     int p = state.objective.numParams();
     double[] raw = rawParams(state, minimizer.point());
     boolean hessian = minimizer.needsHessian();
-    double[] comm = new double[2 + p + (hessian ? p * p : 0)];
+    double[] comm = new double[commSize(state, params)];
     double[] grad = new double[p];
     double[] hess = hessian ? new double[p * p] : null;
     double fraction = minimizer.batchFraction();
     for (Block b : blocks) {
-      double[] mask = fraction < 1.0 ? sample(b, fraction, minimizer.evaluations()) : null;
+      double[] mask = fraction < 1.0 ? sample(b, params, fraction, minimizer.evaluations()) : null;
       comm[0] += state.objective.addLossAndGradient(b, raw, mask, grad);
       // A full batch weighs the total weight the first superstep reduced; only a mini-batch's
       // weight is summed here.
@@ -170,7 +233,7 @@ final class LinearEvaluate extends StatefulComputeFunction<State> {
   }
 
   /** Rows in a mini-batch, chosen by a hash of the seed, the evaluation and the row's values. */
-  private double[] sample(Block b, double fraction, int evaluation) {
+  private static double[] sample(Block b, Params params, double fraction, int evaluation) {
     double[] mask = new double[b.numRows()];
     for (int i = 0; i < mask.length; i++) {
       long h = SeededHash.mix(params.seed() * 0x9e3779b97f4a7c15L + evaluation);

@@ -1,21 +1,29 @@
 package org.beamlink.transforms.linear;
 
 import com.google.auto.value.AutoValue;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -25,6 +33,7 @@ import org.beamlink.iteration.IterativeComQueue;
 import org.beamlink.iteration.IterativeFit;
 import org.beamlink.iteration.PackBlocks;
 import org.beamlink.models.linalg.Block;
+import org.beamlink.models.linalg.BlockCoder;
 import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.linear.LinearModelCoder;
@@ -396,24 +405,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
    */
   @Override
   public PCollection<Transformer> fitStage(PCollection<Row> input) {
-    PCollection<LinearModel> model = input.apply(this);
-    TypeName labelType = LinearModelCoder.labelTypeOf(model);
-    FeatureColumns features = features();
-    String prediction = predictionCol();
-    String detail = predictionDetailCol();
-    String probability = probabilityCol();
-    OutputColumns cols =
-        probability == null
-            ? OutputColumns.of(prediction, detail)
-            : OutputColumns.of(prediction, detail, probability);
-    SchemaMapping mapping =
-        in -> {
-          features.bind(in);
-          return LinearModel.outputSchema(in, labelType, cols);
-        };
-    mapping.outputSchema(input.getSchema());
-    return PipelineStage.fitted(
-        model, mapping, m -> m.withOutputCols(prediction, detail).withProbabilityCol(probability));
+    return asStage(input.apply(this), input.getSchema());
   }
 
   /** The trainer's name ({@code LogisticRegression}, ...) names the transform in a graph. */
@@ -487,9 +479,105 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
       Schema schema,
       Function<PackBlocks, PCollection<Block>> blocksOf,
       @Nullable PCollection<Row> rows) {
+    TypeName labelType = checkLabel(schema);
+    LinearTraining.Params params = params(schema, labelType);
+    boolean numericLabels = params.labelNumbers() != null;
+    PCollection<List<String>> labels = labelsBeforePacking(schema, labelType, rows);
+    PCollection<Block> blocks = blocksOf.apply(packing(labels, numericLabels));
+    LinearTraining.Fits fits = LinearTraining.Fits.of(params);
+    return queue(blocks, blocks, labelsAfterPacking(labels, blocks, labelType, numericLabels), fits)
+        .closeWith(new LinearTraining.Output(params), LinearModelCoder.of(labelType))
+        .exec();
+  }
+
+  /**
+   * Fits {@code fits} (this one first; each {@link #sharesLoopWith} this one) in one loop over the
+   * rows of {@code parts}, model {@code m} on every part but {@code heldOut[m]} (-1: every part):
+   * the models keyed by their index.
+   */
+  PCollection<KV<Integer, LinearModel>> fitMany(
+      List<LinearFit> fits, int[] heldOut, PCollectionList<Row> parts) {
+    Schema schema = parts.get(0).getSchema();
+    TypeName labelType = checkLabel(schema);
+    List<LinearTraining.Params> params = new ArrayList<>();
+    for (LinearFit fit : fits) {
+      params.add(fit.params(schema, fit.checkLabel(schema)));
+    }
+    boolean numericLabels = params.get(0).labelNumbers() != null;
+    PCollection<Row> rows =
+        numericLabels || !type().isClassifier()
+            ? null
+            : parts.apply("All rows", Flatten.pCollections()).setRowSchema(schema);
+    PCollection<List<String>> labels = labelsBeforePacking(schema, labelType, rows);
+    PackBlocks pack = packing(labels, numericLabels);
+    List<PCollection<Block>> blockParts = new ArrayList<>();
+    List<PCollection<KV<Integer, Block>>> keyedParts = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      PCollection<Block> blocks = parts.get(i).apply("Pack part " + i, pack);
+      blockParts.add(blocks);
+      keyedParts.add(
+          blocks
+              .apply("Key part " + i, WithKeys.of(i))
+              .setCoder(KvCoder.of(VarIntCoder.of(), BlockCoder.of())));
+    }
+    PCollection<Block> blocks =
+        PCollectionList.of(blockParts).apply("All blocks", Flatten.pCollections());
+    PCollection<KV<Integer, Block>> keyed =
+        PCollectionList.of(keyedParts).apply("All keyed blocks", Flatten.pCollections());
+    LinearTraining.Fits loop = new LinearTraining.Fits(params, heldOut);
+    return queue(keyed, blocks, labelsAfterPacking(labels, blocks, labelType, numericLabels), loop)
+        .closeWith(
+            new LinearFits.OutputAll(loop),
+            KvCoder.of(VarIntCoder.of(), LinearModelCoder.of(labelType)))
+        .exec();
+  }
+
+  /**
+   * True when {@code other} trains on the same packed data as this fit and can share its loop: the
+   * same trainer and model type, feature, label and weight columns, block size, execution and
+   * number of tasks, and neither starts from an initial model. The penalties, {@code maxIter},
+   * {@code tol}, the minimizer, the loss, {@code withIntercept}, {@code standardization} and SGD's
+   * settings may differ, as may the output columns.
+   */
+  public boolean sharesLoopWith(LinearFit other) {
+    return trainer().equals(other.trainer())
+        && type() == other.type()
+        && Objects.equals(labelCol(), other.labelCol())
+        && Objects.equals(featureCols(), other.featureCols())
+        && Objects.equals(vectorCol(), other.vectorCol())
+        && Objects.equals(weightCol(), other.weightCol())
+        && iterationSettings().equals(other.iterationSettings())
+        && initialModel() == null
+        && other.initialModel() == null;
+  }
+
+  /**
+   * The fitted model as a pipeline stage on rows of {@code inputSchema} (see {@link #fitStage}).
+   */
+  PCollection<Transformer> asStage(PCollection<LinearModel> model, Schema inputSchema) {
+    TypeName labelType = LinearModelCoder.labelTypeOf(model);
+    FeatureColumns features = features();
+    String prediction = predictionCol();
+    String detail = predictionDetailCol();
+    String probability = probabilityCol();
+    OutputColumns cols =
+        probability == null
+            ? OutputColumns.of(prediction, detail)
+            : OutputColumns.of(prediction, detail, probability);
+    SchemaMapping mapping =
+        in -> {
+          features.bind(in);
+          return LinearModel.outputSchema(in, labelType, cols);
+        };
+    mapping.outputSchema(inputSchema);
+    return PipelineStage.fitted(
+        model, mapping, m -> m.withOutputCols(prediction, detail).withProbabilityCol(probability));
+  }
+
+  /** The training parameters of this fit on rows of {@code schema}, checked. */
+  private LinearTraining.Params params(Schema schema, TypeName labelType) {
     FeatureColumns features = features();
     features.bind(schema);
-    TypeName labelType = checkLabel(schema);
     double l1 = l1();
     double l2 = l2();
     if (regParam() != null) {
@@ -507,72 +595,110 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     checkMethod(loss, l1);
     boolean numericLabels =
         type().isClassifier() && FeatureColumns.isNumeric(schema.getField(labelCol()).getType());
-    PackBlocks pack = packing();
-    PCollection<List<String>> labels = null;
-    int maxLabels = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
-    if (type().isClassifier()) {
-      if (initialModel() != null) {
-        labels =
-            initialModel()
-                .apply(
-                    "Initial labels",
-                    MapElements.into(TypeDescriptors.lists(TypeDescriptors.strings()))
-                        .via(LinearModel::labelValues));
-      } else if (!numericLabels) {
-        labels =
-            rows.apply(
-                "Distinct labels",
-                Combine.globally(
-                    new DistinctLabels.OfRows(trainer(), labelCol(), labelType, 2, maxLabels)));
-      }
-      if (!numericLabels) {
-        // Text labels become class indices as they are packed. Numeric labels are packed as they
-        // are, found from the blocks and mapped in the first superstep: a side input would make
-        // Flink's batch mode sort every training row before packing, for a list of a few labels.
-        labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
-        PCollectionView<List<String>> view = labels.apply("Labels view", View.asSingleton());
-        pack = pack.withLabelValues(view);
-      }
+    return LinearTraining.Params.builder()
+        .setTrainer(trainer())
+        .setType(type())
+        .setLoss(loss)
+        .setIntercept(intercept())
+        .setStandardization(standardization())
+        .setL1(l1)
+        .setL2(l2)
+        .setMaxIter(maxIter())
+        .setTol(tol())
+        .setMethod(methodWhenBuilt(loss, l1))
+        .setStepSize(stepSize())
+        .setBatchFraction(miniBatchFraction())
+        .setSeed(seed())
+        .setWarmStart(initialModel() != null)
+        .setFeatures(features)
+        .setLabelNumbers(numericLabels ? labelNumbers(labelType) : null)
+        .setModel(modelMaker(type(), labelType, features))
+        .setDescription(description(l1, l2))
+        .build();
+  }
+
+  /**
+   * A classifier's labels when they are known before packing: the initial model's, or the distinct
+   * text labels of {@code rows}; null when they come from the blocks (numeric labels) or there are
+   * none (regression).
+   */
+  private @Nullable PCollection<List<String>> labelsBeforePacking(
+      Schema schema, TypeName labelType, @Nullable PCollection<Row> rows) {
+    if (!type().isClassifier()) {
+      return null;
     }
-    PCollection<Block> blocks = blocksOf.apply(pack);
-    if (type().isClassifier() && labels == null) {
+    boolean numericLabels = FeatureColumns.isNumeric(schema.getField(labelCol()).getType());
+    int maxLabels = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
+    PCollection<List<String>> labels = null;
+    if (initialModel() != null) {
       labels =
-          blocks.apply(
+          initialModel()
+              .apply(
+                  "Initial labels",
+                  MapElements.into(TypeDescriptors.lists(TypeDescriptors.strings()))
+                      .via(LinearModel::labelValues));
+    } else if (!numericLabels) {
+      labels =
+          rows.apply(
               "Distinct labels",
               Combine.globally(
-                  new DistinctLabels.OfBlocks(trainer(), labelCol(), labelType, 2, maxLabels)));
+                  new DistinctLabels.OfRows(trainer(), labelCol(), labelType, 2, maxLabels)));
     }
-    if (labels != null && numericLabels) {
+    if (labels != null) {
       labels.setCoder(ListCoder.of(StringUtf8Coder.of()));
     }
+    return labels;
+  }
+
+  /**
+   * How rows become training blocks: text labels become class indices as they are packed. Numeric
+   * labels are packed as they are, found from the blocks and mapped in the first superstep: a side
+   * input would make Flink's batch mode sort every training row before packing, for a list of a few
+   * labels.
+   */
+  private PackBlocks packing(@Nullable PCollection<List<String>> labels, boolean numericLabels) {
+    PackBlocks pack = packing();
+    if (labels != null && !numericLabels) {
+      PCollectionView<List<String>> view = labels.apply("Labels view", View.asSingleton());
+      pack = pack.withLabelValues(view);
+    }
+    return pack;
+  }
+
+  /** A classifier's labels, from the blocks when they were not known before packing. */
+  private @Nullable PCollection<List<String>> labelsAfterPacking(
+      @Nullable PCollection<List<String>> labels,
+      PCollection<Block> blocks,
+      TypeName labelType,
+      boolean numericLabels) {
+    if (!type().isClassifier() || labels != null) {
+      return labels;
+    }
+    int maxLabels = type() == LinearModelType.SOFTMAX ? MAX_CLASSES : 2;
+    return blocks
+        .apply(
+            "Distinct labels",
+            Combine.globally(
+                new DistinctLabels.OfBlocks(trainer(), labelCol(), labelType, 2, maxLabels)))
+        .setCoder(ListCoder.of(StringUtf8Coder.of()));
+  }
+
+  /**
+   * The loop over {@code data} (blocks, or blocks keyed by part) training {@code fits}; {@code
+   * blocks} are the same blocks unkeyed, whose shape every partition needs.
+   */
+  private IterativeComQueue queue(
+      PCollection<?> data,
+      PCollection<Block> blocks,
+      @Nullable PCollection<List<String>> labels,
+      LinearTraining.Fits fits) {
     PCollection<double[]> shape =
         blocks
             .apply("Block shape", Combine.globally(new BlockShape()))
             .setCoder(DoubleArrayCoder.of());
-    LinearTraining.Params params =
-        LinearTraining.Params.builder()
-            .setTrainer(trainer())
-            .setType(type())
-            .setLoss(loss)
-            .setIntercept(intercept())
-            .setStandardization(standardization())
-            .setL1(l1)
-            .setL2(l2)
-            .setMaxIter(maxIter())
-            .setTol(tol())
-            .setMethod(methodWhenBuilt(loss, l1))
-            .setStepSize(stepSize())
-            .setBatchFraction(miniBatchFraction())
-            .setSeed(seed())
-            .setWarmStart(initialModel() != null)
-            .setFeatures(features)
-            .setLabelNumbers(numericLabels ? labelNumbers(labelType) : null)
-            .setModel(modelMaker(type(), labelType, features))
-            .setDescription(description(l1, l2))
-            .build();
     IterativeComQueue queue =
         IterativeComQueue.create(trainer())
-            .initWithPartitionedData(LinearTraining.DATA, blocks)
+            .initWithPartitionedData(LinearTraining.DATA, data)
             .initWithBroadcastData(LinearTraining.SHAPE, shape);
     if (labels != null) {
       queue = queue.initWithBroadcastData(LinearTraining.LABELS, labels);
@@ -582,15 +708,13 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
     }
     queue =
         queue
-            .add(new LinearEvaluate(params))
+            .add(new LinearEvaluate(fits))
             .add(AllReduce.sum(LinearTraining.COMM))
-            .add(new LinearUpdate(params))
-            .setCompareCriterion(new LinearTraining.Converged())
-            .setMaxIter(params.supersteps())
+            .add(new LinearUpdate(fits))
+            .setCompareCriterion(new LinearTraining.Converged(fits))
+            .setMaxIter(fits.supersteps())
             .withSettings(iterationSettings());
-    return queue
-        .closeWith(new LinearTraining.Output(params), LinearModelCoder.of(labelType))
-        .exec();
+    return queue;
   }
 
   private FeatureColumns features() {
@@ -620,7 +744,7 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
   }
 
   /** The label type of a classifier, null for regression (whose label PackBlocks checks). */
-  private TypeName checkLabel(Schema schema) {
+  TypeName checkLabel(Schema schema) {
     if (labelCol() == null) {
       throw new IllegalArgumentException(trainer() + " needs a label column: set withLabelCol(..)");
     }

@@ -60,6 +60,7 @@ final class LinearTraining {
   static final String INITIAL = "initial";
   static final String COMM = "comm";
   static final String STATE = "state";
+  static final String FOLDS = "folds";
   static final int LBFGS_MEMORY = 10;
   private static final Logger LOG = LoggerFactory.getLogger(LinearTraining.class);
 
@@ -209,6 +210,57 @@ final class LinearTraining {
     return l1 > 0 ? OptimMethod.OWLQN : OptimMethod.LBFGS;
   }
 
+  /**
+   * The models one loop trains: each one's parameters and the part of the data it holds out ({@code
+   * -1}: none, it trains on every row). A single fit is one model holding out nothing; a search
+   * trains every candidate on the rows outside each fold, and on all the rows, in one loop.
+   */
+  static final class Fits implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final List<Params> params;
+    private final int[] heldOut;
+
+    Fits(List<Params> params, int[] heldOut) {
+      if (params.isEmpty() || params.size() != heldOut.length) {
+        throw new IllegalArgumentException(
+            "Expected one held-out part per model, got "
+                + heldOut.length
+                + " for "
+                + params.size()
+                + " models");
+      }
+      this.params = List.copyOf(params);
+      this.heldOut = heldOut.clone();
+    }
+
+    /** One model trained on every row. */
+    static Fits of(Params params) {
+      return new Fits(List.of(params), new int[] {-1});
+    }
+
+    int size() {
+      return params.size();
+    }
+
+    Params params(int model) {
+      return params.get(model);
+    }
+
+    /** The part model {@code model} does not train on, or -1. */
+    int heldOut(int model) {
+      return heldOut[model];
+    }
+
+    /** Supersteps to unroll: the most any model needs. */
+    int supersteps() {
+      int most = 0;
+      for (Params p : params) {
+        most = Math.max(most, p.supersteps());
+      }
+      return most;
+    }
+  }
+
   enum Phase {
     STATS,
     MOMENTS,
@@ -247,21 +299,63 @@ final class LinearTraining {
     BlockObjective objective;
     Minimizer minimizer;
     NormalEquations.Solution exact;
-  }
 
-  /** Stops once the minimizer has, or the normal equations are solved. */
-  static final class Converged implements CompareCriterionFunction {
-    private static final long serialVersionUID = 1L;
+    /** Supersteps this model has been updated in. */
+    int updates;
 
-    @Override
-    public boolean calc(ComContext context) {
-      State state = context.getObj(STATE);
-      return state.phase == Phase.SOLVED
-          || (state.phase == Phase.OPTIMIZE && state.minimizer.done());
+    /**
+     * True once the model needs no more supersteps: solved, its minimizer done, or its own bound on
+     * supersteps ({@link Params#supersteps}) reached. A finished model adds nothing to {@code
+     * comm}.
+     */
+    boolean finished(Params params) {
+      return phase == Phase.SOLVED
+          || (phase == Phase.OPTIMIZE && minimizer.done())
+          || updates >= params.supersteps();
     }
   }
 
-  /** Task 0 emits the model, with coefficients on the original scale. */
+  /**
+   * The size of model {@code state}'s share of {@code comm} in its phase: column statistics,
+   * moments, or loss, weight, gradient (and Hessian).
+   */
+  static int commSize(State state, Params params) {
+    return switch (state.phase) {
+      case STATS -> 3 + 2 * state.d + (params.type().isClassifier() ? state.numClasses : 1);
+      case MOMENTS -> NormalEquations.sumsSize(state.d);
+      case OPTIMIZE -> {
+        int p = state.objective.numParams();
+        yield 2 + p + (state.minimizer.needsHessian() ? p * p : 0);
+      }
+      case SOLVED -> throw new IllegalStateException("The model is solved");
+    };
+  }
+
+  /**
+   * Stops once every model is finished: its minimizer done, or its normal equations solved (or its
+   * superstep bound reached).
+   */
+  static final class Converged implements CompareCriterionFunction {
+    private static final long serialVersionUID = 1L;
+    private final Fits fits;
+
+    Converged(Fits fits) {
+      this.fits = fits;
+    }
+
+    @Override
+    public boolean calc(ComContext context) {
+      List<State> states = context.getObj(STATE);
+      for (int m = 0; m < fits.size(); m++) {
+        if (!states.get(m).finished(fits.params(m))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Task 0 emits the one model of a single fit, with coefficients on the original scale. */
   static final class Output implements CompleteResultFunction<LinearModel> {
     private static final long serialVersionUID = 1L;
     private final Params params;
@@ -275,79 +369,77 @@ final class LinearTraining {
       if (context.getTaskId() != 0) {
         return List.of();
       }
-      State state = context.getObj(STATE);
-      double[] raw;
-      int iterations;
-      double loss;
-      double[] curve;
-      StopReason reason;
-      String message;
-      double gradientNorm;
-      if (state.phase == Phase.SOLVED) {
-        NormalEquations.Solution s = state.exact;
-        raw = Arrays.copyOf(s.coefficients(), state.stride);
-        if (params.intercept()) {
-          raw[state.d] = s.intercept();
-        }
-        iterations = s.iterations();
-        loss = s.loss();
-        curve = s.lossCurve();
-        reason = s.stopReason();
-        message = s.stopMessage();
-        double[] g = s.gradient();
-        double sum = 0.0;
-        for (int j = 0; j < state.d; j++) {
-          double gj = g[j] / state.scale[j];
-          sum += gj * gj;
-        }
-        gradientNorm = Math.sqrt(sum);
-      } else {
-        Minimizer minimizer = state.minimizer;
-        raw = rawParams(state, minimizer.solution());
-        iterations = minimizer.iterations();
-        loss = minimizer.loss();
-        curve = minimizer.lossCurve();
-        reason = minimizer.done() ? minimizer.stopReason() : StopReason.MAX_EVALUATIONS;
-        message = minimizer.done() ? minimizer.stopMessage() : "the superstep bound was reached";
-        gradientNorm = minimizer.gradientNorm();
-      }
-      LOG.info(
-          "{}: {} after {} iterations, loss {}: {}",
-          params.trainer(),
-          reason,
-          iterations,
-          loss,
-          message);
-      int stride = state.stride;
-      int vectors = raw.length / stride;
-      double[] coefficients = new double[vectors * state.d];
-      double[] intercepts = new double[vectors];
-      for (int c = 0; c < vectors; c++) {
-        System.arraycopy(raw, c * stride, coefficients, c * state.d, state.d);
-        intercepts[c] = params.intercept() ? raw[c * stride + state.d] : 0.0;
-      }
-      double relativeGradient = gradientNorm == 0.0 ? 0.0 : gradientNorm / Math.abs(loss);
-      Provenance provenance =
-          Provenance.of(
-                  params.trainer(),
-                  params.description(),
-                  params.seed(),
-                  iterations,
-                  loss,
-                  state.rows)
-              .withLossCurve(curve)
-              .withStop(reason, relativeGradient);
-      provenance.convergenceWarning().ifPresent(LOG::warn);
-      return List.of(
-          params
-              .model()
-              .make(
-                  state.d,
-                  coefficients,
-                  intercepts,
-                  params.type().isClassifier() ? state.labels : List.of(),
-                  provenance));
+      return List.of(model(params, context.<List<State>>getObj(STATE).get(0)));
     }
+  }
+
+  /** The model {@code state} holds, with coefficients on the original scale. */
+  static LinearModel model(Params params, State state) {
+    double[] raw;
+    int iterations;
+    double loss;
+    double[] curve;
+    StopReason reason;
+    String message;
+    double gradientNorm;
+    if (state.phase == Phase.SOLVED) {
+      NormalEquations.Solution s = state.exact;
+      raw = Arrays.copyOf(s.coefficients(), state.stride);
+      if (params.intercept()) {
+        raw[state.d] = s.intercept();
+      }
+      iterations = s.iterations();
+      loss = s.loss();
+      curve = s.lossCurve();
+      reason = s.stopReason();
+      message = s.stopMessage();
+      double[] g = s.gradient();
+      double sum = 0.0;
+      for (int j = 0; j < state.d; j++) {
+        double gj = g[j] / state.scale[j];
+        sum += gj * gj;
+      }
+      gradientNorm = Math.sqrt(sum);
+    } else {
+      Minimizer minimizer = state.minimizer;
+      raw = rawParams(state, minimizer.solution());
+      iterations = minimizer.iterations();
+      loss = minimizer.loss();
+      curve = minimizer.lossCurve();
+      reason = minimizer.done() ? minimizer.stopReason() : StopReason.MAX_EVALUATIONS;
+      message = minimizer.done() ? minimizer.stopMessage() : "the superstep bound was reached";
+      gradientNorm = minimizer.gradientNorm();
+    }
+    LOG.info(
+        "{}: {} after {} iterations, loss {}: {}",
+        params.trainer(),
+        reason,
+        iterations,
+        loss,
+        message);
+    int stride = state.stride;
+    int vectors = raw.length / stride;
+    double[] coefficients = new double[vectors * state.d];
+    double[] intercepts = new double[vectors];
+    for (int c = 0; c < vectors; c++) {
+      System.arraycopy(raw, c * stride, coefficients, c * state.d, state.d);
+      intercepts[c] = params.intercept() ? raw[c * stride + state.d] : 0.0;
+    }
+    double relativeGradient = gradientNorm == 0.0 ? 0.0 : gradientNorm / Math.abs(loss);
+    Provenance provenance =
+        Provenance.of(
+                params.trainer(), params.description(), params.seed(), iterations, loss, state.rows)
+            .withLossCurve(curve)
+            .withStop(reason, relativeGradient);
+    provenance.convergenceWarning().ifPresent(LOG::warn);
+    return params
+        .model()
+        .make(
+            state.d,
+            coefficients,
+            intercepts,
+            params.type().isClassifier() ? state.labels : List.of(),
+            provenance);
   }
 
   /**

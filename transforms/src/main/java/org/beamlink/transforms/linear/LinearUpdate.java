@@ -4,6 +4,7 @@ import static org.beamlink.transforms.linear.LinearTraining.COMM;
 import static org.beamlink.transforms.linear.LinearTraining.INITIAL;
 import static org.beamlink.transforms.linear.LinearTraining.LBFGS_MEMORY;
 import static org.beamlink.transforms.linear.LinearTraining.STATE;
+import static org.beamlink.transforms.linear.LinearTraining.commSize;
 import static org.beamlink.transforms.linear.LinearTraining.conditioned;
 import static org.beamlink.transforms.linear.LinearTraining.conditionedGradient;
 import static org.beamlink.transforms.linear.LinearTraining.conditionedHessian;
@@ -24,6 +25,7 @@ import org.beamlink.models.optim.OwlQn;
 import org.beamlink.models.optim.Penalty;
 import org.beamlink.models.optim.Sgd;
 import org.beamlink.models.optim.SoftmaxObjective;
+import org.beamlink.transforms.linear.LinearTraining.Fits;
 import org.beamlink.transforms.linear.LinearTraining.Params;
 import org.beamlink.transforms.linear.LinearTraining.Phase;
 import org.beamlink.transforms.linear.LinearTraining.State;
@@ -32,35 +34,54 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The second compute function of {@link LinearTraining}'s superstep: applies the reduced {@code
- * comm} buffer, the same on every partition. After the statistics it fixes the coordinates and
- * builds the objective and the minimizer; after the moments it solves the normal equations; after a
- * loss and gradient it tells the minimizer, which says where to evaluate next.
+ * comm} buffer, the same on every partition, to each model that was unfinished when the superstep
+ * began, its share in the order of the models. After the statistics it fixes the model's
+ * coordinates and builds its objective and minimizer; after the moments it solves the normal
+ * equations; after a loss and gradient it tells the minimizer, which says where to evaluate next.
  */
-final class LinearUpdate extends StatefulComputeFunction<State> {
+final class LinearUpdate extends StatefulComputeFunction<List<State>> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(LinearUpdate.class);
-  private final Params params;
+  private final Fits fits;
 
-  LinearUpdate(Params params) {
+  LinearUpdate(Fits fits) {
     super(STATE);
-    this.params = params;
+    this.fits = fits;
   }
 
   @Override
-  protected void calc(ComContext context, State state) {
+  protected void calc(ComContext context, List<State> states) {
     double[] comm = context.getObj(COMM);
-    switch (state.phase) {
-      case STATS -> startOptimizing(context, state, comm);
-      case MOMENTS -> {
-        solveNormalEquations(context, state, comm);
-        context.removeObj(COMM);
+    int offset = 0;
+    boolean allFinished = true;
+    for (int m = 0; m < fits.size(); m++) {
+      State state = states.get(m);
+      Params params = fits.params(m);
+      if (state.finished(params)) {
+        continue;
       }
-      case OPTIMIZE -> tellMinimizer(state, comm);
-      case SOLVED -> throw new IllegalStateException("The model is solved");
+      int size = commSize(state, params);
+      double[] share = size == comm.length ? comm : Arrays.copyOfRange(comm, offset, offset + size);
+      offset += size;
+      switch (state.phase) {
+        case STATS -> startOptimizing(context, state, params, share);
+        case MOMENTS -> solveNormalEquations(context, state, params, share);
+        case OPTIMIZE -> tellMinimizer(state, share);
+        case SOLVED -> throw new IllegalStateException("The model is solved");
+      }
+      state.updates++;
+      allFinished &= state.finished(params);
+    }
+    if (offset != comm.length) {
+      throw new IllegalStateException(
+          "The reduced buffer holds " + comm.length + " values; the models used " + offset);
+    }
+    if (allFinished) {
+      context.removeObj(COMM);
     }
   }
 
-  private void tellMinimizer(State state, double[] comm) {
+  private static void tellMinimizer(State state, double[] comm) {
     int p = state.objective.numParams();
     double weight = state.minimizer.batchFraction() < 1.0 ? comm[1] : state.totalWeight;
     double f = weight > 0 ? comm[0] / weight : 0.0;
@@ -79,7 +100,8 @@ final class LinearUpdate extends StatefulComputeFunction<State> {
     state.minimizer.tell(f, conditionedGradient(state, g), h);
   }
 
-  private void startOptimizing(ComContext context, State state, double[] comm) {
+  private static void startOptimizing(
+      ComContext context, State state, Params params, double[] comm) {
     int d = state.d;
     state.totalWeight = comm[0];
     state.rows = (long) comm[2];
@@ -120,8 +142,8 @@ final class LinearUpdate extends StatefulComputeFunction<State> {
         params.type() == LinearModelType.SOFTMAX
             ? new SoftmaxObjective(state.numClasses, d, params.intercept())
             : new GlmObjective(params.loss(), d, params.intercept());
-    double[] theta0 = conditioned(state, startingPoint(context, state, labelStats));
-    Penalty penalty = conditionedPenalty(state, theta0.length);
+    double[] theta0 = conditioned(state, startingPoint(context, state, params, labelStats));
+    Penalty penalty = conditionedPenalty(state, params, theta0.length);
     int maxIter = params.maxIter();
     double tol = params.tol();
     state.minimizer =
@@ -138,7 +160,8 @@ final class LinearUpdate extends StatefulComputeFunction<State> {
     state.phase = Phase.OPTIMIZE;
   }
 
-  private void solveNormalEquations(ComContext context, State state, double[] comm) {
+  private static void solveNormalEquations(
+      ComContext context, State state, Params params, double[] comm) {
     int d = state.d;
     double[] center = params.intercept() ? state.means : new double[d + 1];
     NormalEquations equations = NormalEquations.of(d, comm, center, params.intercept());
@@ -149,7 +172,7 @@ final class LinearUpdate extends StatefulComputeFunction<State> {
       l1[j] = params.l1() * s;
       l2[j] = params.l2() * s * s;
     }
-    double[] start = Arrays.copyOf(startingPoint(context, state, new double[0]), d);
+    double[] start = Arrays.copyOf(startingPoint(context, state, params, new double[0]), d);
     state.exact =
         equations.solve(Penalty.of(l1, l2), state.fixed, start, params.maxIter(), params.tol());
     state.phase = Phase.SOLVED;
@@ -169,7 +192,8 @@ final class LinearUpdate extends StatefulComputeFunction<State> {
   }
 
   /** The warm-start model's coefficients, or zeros with the intercepts of the class priors. */
-  private double[] startingPoint(ComContext context, State state, double[] labelStats) {
+  private static double[] startingPoint(
+      ComContext context, State state, Params params, double[] labelStats) {
     int stride = state.stride;
     int vectors = params.type() == LinearModelType.SOFTMAX ? state.numClasses : 1;
     double[] start = new double[vectors * stride];
@@ -227,7 +251,7 @@ final class LinearUpdate extends StatefulComputeFunction<State> {
    * on coefficient {@code j}, with {@code s_j} the standard deviation when standardizing and 1
    * otherwise; none on intercepts and on coefficients held at 0.
    */
-  private Penalty conditionedPenalty(State state, int numParams) {
+  private static Penalty conditionedPenalty(State state, Params params, int numParams) {
     double[] l1 = new double[numParams];
     double[] l2 = new double[numParams];
     for (int q = 0; q < numParams; q++) {
