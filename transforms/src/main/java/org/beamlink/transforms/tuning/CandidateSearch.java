@@ -40,9 +40,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Fits every candidate of a search on every split's training rows, evaluates it on the split's
  * validation rows, ranks the candidates and refits them all on every row, keeping the best: what
- * {@link CrossValidation} and {@link TrainValidationSplit} share. Every fit is a branch of the one
- * pipeline (candidates x splits + candidates fits); the best candidate is known only when the job
- * runs, so every candidate is refitted and the best one's model is picked by a side input.
+ * {@link CrossValidation} and {@link TrainValidationSplit} share. A linear model whose candidates
+ * share their data trains every fit in one loop ({@link OneLoop}); otherwise every fit is a branch
+ * of the one pipeline (candidates x splits + candidates fits). The best candidate is known only
+ * when the job runs, so every candidate is refitted and the best one's model is picked by a side
+ * input.
  */
 final class CandidateSearch<T extends EvaluationMetrics>
     extends PTransform<PCollection<Row>, TuningResult> {
@@ -51,14 +53,21 @@ final class CandidateSearch<T extends EvaluationMetrics>
   private final int splits;
   private final SplitOf splitOf;
   private final String splitName;
+  private final boolean oneLoop;
 
   CandidateSearch(
-      ParamSearch search, TuningMetric<T> metric, int splits, SplitOf splitOf, String splitName) {
+      ParamSearch search,
+      TuningMetric<T> metric,
+      int splits,
+      SplitOf splitOf,
+      String splitName,
+      boolean oneLoop) {
     this.search = search;
     this.metric = metric;
     this.splits = splits;
     this.splitOf = splitOf;
     this.splitName = splitName;
+    this.oneLoop = oneLoop;
   }
 
   @Override
@@ -102,29 +111,15 @@ final class CandidateSearch<T extends EvaluationMetrics>
             .apply("After check", ParDo.of(new AfterCheckFn(checked)).withSideInputs(checked))
             .setCoder(keyedCoder);
     PCollection<Row> all = rows.apply("All rows", Values.create()).setRowSchema(schema);
+    int linear = oneLoop ? OneLoop.linearStage(search.pipeline(), candidates) : -1;
     List<PCollection<KV<Integer, KV<Integer, Double>>>> values = new ArrayList<>();
-    for (int s = 0; s < splits; s++) {
-      int split = s;
-      String name = splitName + " " + s;
-      PCollection<Row> train =
-          rows.apply(name + " training rows", Filter.by(kv -> kv.getKey() != split))
-              .apply(name + " training values", Values.create())
-              .setRowSchema(schema);
-      PCollection<Row> validation =
-          rows.apply(name + " validation rows", Filter.by(kv -> kv.getKey() == split))
-              .apply(name + " validation values", Values.create())
-              .setRowSchema(schema);
-      for (Candidate c : candidates) {
-        String step = "Candidate " + c.index() + " " + name;
-        PCollection<PipelineModel> model = train.apply(step + " fit", c.pipeline().fit());
-        values.add(
-            validation
-                .apply(step + " score", MlPipeline.transform(model))
-                .apply(step + " evaluate", metric.evaluation())
-                .apply(step + " metric", ParDo.of(new MetricValueFn<>(metric, c.index(), split)))
-                .setCoder(
-                    KvCoder.of(VarIntCoder.of(), KvCoder.of(VarIntCoder.of(), DoubleCoder.of()))));
-      }
+    List<PCollection<PipelineModel>> refits;
+    if (linear >= 0) {
+      refits =
+          new OneLoop(search.pipeline(), candidates, linear, splits)
+              .fit(rows, schema, values, this::score);
+    } else {
+      refits = branches(rows, all, candidates, values);
     }
     Schema tableSchema = tableSchema(candidates);
     PCollection<Row> table =
@@ -152,19 +147,71 @@ final class CandidateSearch<T extends EvaluationMetrics>
             .setCoder(VarIntCoder.of())
             .apply("Best candidate", Combine.globally(Min.ofIntegers()).withoutDefaults())
             .apply("Best view", View.asSingleton());
-    return new TuningResult(input.getPipeline(), refitBest(all, candidates, best), table);
+    return new TuningResult(
+        input.getPipeline(), pickBest(refits, schema, candidates, best), table, linear >= 0);
   }
 
-  private PCollection<PipelineModel> refitBest(
-      PCollection<Row> all, List<Candidate> candidates, PCollectionView<Integer> best) {
+  /**
+   * Every candidate x split fit as a branch of the pipeline, its metric added to {@code values};
+   * returns every candidate's pipeline fitted on all the rows.
+   */
+  private List<PCollection<PipelineModel>> branches(
+      PCollection<KV<Integer, Row>> rows,
+      PCollection<Row> all,
+      List<Candidate> candidates,
+      List<PCollection<KV<Integer, KV<Integer, Double>>>> values) {
+    Schema schema = all.getSchema();
+    for (int s = 0; s < splits; s++) {
+      int split = s;
+      String name = splitName + " " + s;
+      PCollection<Row> train =
+          rows.apply(name + " training rows", Filter.by(kv -> kv.getKey() != split))
+              .apply(name + " training values", Values.create())
+              .setRowSchema(schema);
+      PCollection<Row> validation =
+          rows.apply(name + " validation rows", Filter.by(kv -> kv.getKey() == split))
+              .apply(name + " validation values", Values.create())
+              .setRowSchema(schema);
+      for (Candidate c : candidates) {
+        String step = "Candidate " + c.index() + " " + name;
+        PCollection<PipelineModel> model = train.apply(step + " fit", c.pipeline().fit());
+        values.add(
+            score(
+                validation.apply(step + " score", MlPipeline.transform(model)),
+                step,
+                c.index(),
+                split));
+      }
+    }
+    List<PCollection<PipelineModel>> refits = new ArrayList<>();
+    for (Candidate c : candidates) {
+      refits.add(all.apply("Candidate " + c.index() + " refit", c.pipeline().fit()));
+    }
+    return refits;
+  }
+
+  /** The metric of {@code scored} (a split's validation rows scored by a candidate's model). */
+  private PCollection<KV<Integer, KV<Integer, Double>>> score(
+      PCollection<Row> scored, String step, int candidate, int split) {
+    return scored
+        .apply(step + " evaluate", metric.evaluation())
+        .apply(step + " metric", ParDo.of(new MetricValueFn<>(metric, candidate, split)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarIntCoder.of(), DoubleCoder.of())));
+  }
+
+  /** The model of the best candidate among {@code refits} (one per candidate, in order). */
+  private PCollection<PipelineModel> pickBest(
+      List<PCollection<PipelineModel>> refitModels,
+      Schema inputSchema,
+      List<Candidate> candidates,
+      PCollectionView<Integer> best) {
     List<PCollection<KV<Integer, PipelineModel>>> refits = new ArrayList<>();
     Coder<PipelineModel> modelCoder = null;
     Schema outputSchema = null;
     for (Candidate c : candidates) {
-      PCollection<PipelineModel> model =
-          all.apply("Candidate " + c.index() + " refit", c.pipeline().fit());
+      PCollection<PipelineModel> model = refitModels.get(c.index());
       SchemaMapping mapping = TransformerCoder.mappingOf(model);
-      Schema out = mapping.outputSchema(all.getSchema());
+      Schema out = mapping.outputSchema(inputSchema);
       if (modelCoder == null) {
         modelCoder = model.getCoder();
         outputSchema = out;

@@ -8,6 +8,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.transforms.evaluation.EvaluationMetrics;
 import org.beamlink.transforms.evaluation.RandomSplit;
+import org.beamlink.transforms.linear.LinearFit;
+import org.beamlink.transforms.linear.LinearFits;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -24,14 +26,27 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * scikit-learn's {@code PredefinedSplit}); a null or out-of-range value fails naming the column,
  * the value and the row.
  *
- * <p>One job: all candidates and folds are branches of the pipeline this transform builds ({@code
- * candidates x folds} fits, then one fit per candidate on all the rows, since which candidate wins
- * is known only when the job runs; the winner's model is kept). Before any fit, the folds are
- * checked: each must have rows, and a binary metric ({@link TuningMetric#needsBothClassesIn}) needs
- * both classes in every fold; otherwise the job fails naming the fold.
+ * <p>One job. When the pipeline is plain transforms ({@code MapRows}: {@code VectorAssembler},
+ * {@code Binarizer}, ...; they learn nothing, so they are the same on every fold) around one {@link
+ * LinearFit} (logistic, softmax, SVM or linear regression), and the candidates vary only that fit's
+ * parameters that leave its packed data alone ({@code l1}, {@code l2}, {@code regParam}, {@code
+ * elasticNetParam}, {@code maxIter}, {@code tol}, {@code optimMethod}, {@code loss}, {@code
+ * withIntercept}, {@code standardization}; see {@link LinearFit#sharesLoopWith}), the rows are
+ * packed once with their fold and ONE loop of the iteration shim trains {@code candidates x (folds
+ * + 1)} models ({@link LinearFits}): each candidate on the rows outside each fold and on all the
+ * rows, each model with its own phase and minimizer, every superstep's all-reduce carrying the
+ * unfinished models' sums. The folds are the same, so the metrics are those of separate fits to
+ * rounding ({@link TuningResult#oneLoop} says which path ran). Any other search (a scaler or
+ * another estimator fitted per fold, trees, clustering, a grid over a transform's parameter) fits
+ * every candidate x fold as a branch of the pipeline, then every candidate on all the rows, since
+ * which candidate wins is known only when the job runs; the winner's model is kept. Before any fit,
+ * the folds are checked: each must have rows, and a binary metric ({@link
+ * TuningMetric#needsBothClassesIn}) needs both classes in every fold; otherwise the job fails
+ * naming the fold.
  *
  * <p>Parameters: the search and the metric (required), {@code folds} (at least 2, default 3),
- * {@code seed} (default 0), {@code foldCol} (default none).
+ * {@code seed} (default 0), {@code foldCol} (default none), {@code oneLoop} (default true: one loop
+ * where the search allows it).
  *
  * <pre>{@code
  * LinearFit logreg = LogisticRegression.fit().withVectorCol("features").withLabelCol("label")
@@ -49,14 +64,21 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
   private final int folds;
   private final long seed;
   private final @Nullable String foldCol;
+  private final boolean oneLoop;
 
   private CrossValidation(
-      ParamSearch search, TuningMetric<?> metric, int folds, long seed, @Nullable String foldCol) {
+      ParamSearch search,
+      TuningMetric<?> metric,
+      int folds,
+      long seed,
+      @Nullable String foldCol,
+      boolean oneLoop) {
     this.search = search;
     this.metric = metric;
     this.folds = folds;
     this.seed = seed;
     this.foldCol = foldCol;
+    this.oneLoop = oneLoop;
   }
 
   /** Cross-validates the candidates of {@code search} by {@code metric}: 3 folds, seed 0. */
@@ -64,7 +86,7 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
     if (search == null || metric == null) {
       throw new IllegalArgumentException("Expected a search and a metric");
     }
-    return new CrossValidation(search, metric, 3, 0L, null);
+    return new CrossValidation(search, metric, 3, 0L, null, true);
   }
 
   /** The number of folds, at least 2; default 3. */
@@ -72,12 +94,12 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
     if (folds < 2) {
       throw new IllegalArgumentException("Expected folds >= 2, got " + folds);
     }
-    return new CrossValidation(search, metric, folds, seed, foldCol);
+    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
   }
 
   /** The seed of the hashed fold assignment; default 0. */
   public CrossValidation withSeed(long seed) {
-    return new CrossValidation(search, metric, folds, seed, foldCol);
+    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
   }
 
   /** Folds given by this integer column, holding {@code 0..folds-1}; default none (hashed). */
@@ -85,7 +107,15 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
     if (foldCol == null || foldCol.isEmpty()) {
       throw new IllegalArgumentException("Expected a fold column name, got " + foldCol);
     }
-    return new CrossValidation(search, metric, folds, seed, foldCol);
+    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
+  }
+
+  /**
+   * Whether a search that can train every fit in one loop does (default true); false fits every
+   * candidate x fold as a branch of the pipeline, as any other search.
+   */
+  public CrossValidation withOneLoop(boolean oneLoop) {
+    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
   }
 
   @Override
@@ -95,7 +125,7 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
 
   private <T extends EvaluationMetrics> CandidateSearch<T> search(
       TuningMetric<T> metric, SplitOf splitOf) {
-    return new CandidateSearch<>(search, metric, folds, splitOf, "fold");
+    return new CandidateSearch<>(search, metric, folds, splitOf, "fold", oneLoop);
   }
 
   private SplitOf splitOf(Schema schema) {
@@ -144,6 +174,7 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
         .add(DisplayData.item("metric", metric.name()))
         .add(DisplayData.item("folds", folds))
         .add(DisplayData.item("seed", seed))
-        .addIfNotNull(DisplayData.item("foldCol", foldCol));
+        .addIfNotNull(DisplayData.item("foldCol", foldCol))
+        .add(DisplayData.item("oneLoop", oneLoop));
   }
 }

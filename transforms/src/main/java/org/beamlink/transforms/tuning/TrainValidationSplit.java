@@ -14,11 +14,12 @@ import org.beamlink.transforms.evaluation.RandomSplit;
  * whose table has one fold, {@code fold0}, and {@code std} 0).
  *
  * <p>The split is {@link RandomSplit}'s: by a hash of each row's values and the seed, the same on
- * every run, runner and parallelism. All candidates are branches of one pipeline, as in {@link
- * CrossValidation}.
+ * every run, runner and parallelism. All candidates are fitted in one job, as in {@link
+ * CrossValidation}: a linear model whose candidates share their data in one loop of the iteration
+ * shim (each candidate on the training part and on all the rows), anything else as branches.
  *
  * <p>Parameters: the search and the metric (required), {@code trainRatio} (in (0, 1), default
- * 0.75), {@code seed} (default 0).
+ * 0.75), {@code seed} (default 0), {@code oneLoop} (default true).
  *
  * <pre>{@code
  * TuningResult result =
@@ -30,13 +31,15 @@ public final class TrainValidationSplit extends PTransform<PCollection<Row>, Tun
   private final TuningMetric<?> metric;
   private final double trainRatio;
   private final long seed;
+  private final boolean oneLoop;
 
   private TrainValidationSplit(
-      ParamSearch search, TuningMetric<?> metric, double trainRatio, long seed) {
+      ParamSearch search, TuningMetric<?> metric, double trainRatio, long seed, boolean oneLoop) {
     this.search = search;
     this.metric = metric;
     this.trainRatio = trainRatio;
     this.seed = seed;
+    this.oneLoop = oneLoop;
   }
 
   /**
@@ -46,7 +49,7 @@ public final class TrainValidationSplit extends PTransform<PCollection<Row>, Tun
     if (search == null || metric == null) {
       throw new IllegalArgumentException("Expected a search and a metric");
     }
-    return new TrainValidationSplit(search, metric, 0.75, 0L);
+    return new TrainValidationSplit(search, metric, 0.75, 0L, true);
   }
 
   /** The fraction of rows to train on, in (0, 1); default 0.75. */
@@ -54,12 +57,20 @@ public final class TrainValidationSplit extends PTransform<PCollection<Row>, Tun
     if (!(trainRatio > 0 && trainRatio < 1)) {
       throw new IllegalArgumentException("Expected trainRatio in (0, 1), got " + trainRatio);
     }
-    return new TrainValidationSplit(search, metric, trainRatio, seed);
+    return new TrainValidationSplit(search, metric, trainRatio, seed, oneLoop);
   }
 
   /** The seed of the split; default 0. */
   public TrainValidationSplit withSeed(long seed) {
-    return new TrainValidationSplit(search, metric, trainRatio, seed);
+    return new TrainValidationSplit(search, metric, trainRatio, seed, oneLoop);
+  }
+
+  /**
+   * Whether a search that can train every fit in one loop does (default true; see {@link
+   * CrossValidation}); false fits every candidate as a branch of the pipeline.
+   */
+  public TrainValidationSplit withOneLoop(boolean oneLoop) {
+    return new TrainValidationSplit(search, metric, trainRatio, seed, oneLoop);
   }
 
   @Override
@@ -70,7 +81,7 @@ public final class TrainValidationSplit extends PTransform<PCollection<Row>, Tun
 
   private <T extends EvaluationMetrics> CandidateSearch<T> search(
       TuningMetric<T> metric, SplitOf splitOf) {
-    return new CandidateSearch<>(search, metric, 1, splitOf, "validation split");
+    return new CandidateSearch<>(search, metric, 1, splitOf, "validation split", oneLoop);
   }
 
   @Override
@@ -79,6 +90,7 @@ public final class TrainValidationSplit extends PTransform<PCollection<Row>, Tun
     builder
         .add(DisplayData.item("metric", metric.name()))
         .add(DisplayData.item("trainRatio", trainRatio))
-        .add(DisplayData.item("seed", seed));
+        .add(DisplayData.item("seed", seed))
+        .add(DisplayData.item("oneLoop", oneLoop));
   }
 }

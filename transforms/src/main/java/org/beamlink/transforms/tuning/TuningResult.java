@@ -37,11 +37,26 @@ public final class TuningResult implements POutput {
   private final Pipeline pipeline;
   private final PCollection<PipelineModel> bestModel;
   private final PCollection<Row> table;
+  private final boolean oneLoop;
 
-  TuningResult(Pipeline pipeline, PCollection<PipelineModel> bestModel, PCollection<Row> table) {
+  TuningResult(
+      Pipeline pipeline,
+      PCollection<PipelineModel> bestModel,
+      PCollection<Row> table,
+      boolean oneLoop) {
     this.pipeline = pipeline;
     this.bestModel = bestModel;
     this.table = table;
+    this.oneLoop = oneLoop;
+  }
+
+  /**
+   * True when every fit of the search trains in one loop of the iteration shim (a linear model
+   * whose candidates share their data, see {@link CrossValidation}); false when each candidate x
+   * split is a branch of the pipeline. Known when the pipeline is built.
+   */
+  public boolean oneLoop() {
+    return oneLoop;
   }
 
   /** One element: the best candidate's pipeline fitted on all the rows. */
