@@ -25,15 +25,17 @@ import org.beamlink.transforms.tuning.TuningResult;
 /**
  * {@code beamlink bench tune}: a grid search of logistic regression on the seeded data of {@code
  * bench logreg} ({@link LogisticData}, generated in each pipeline), one JSON line per run with
- * three times, each end to end in the same JVM: one fit of all the training rows, the whole
+ * times, each end to end in the same JVM: one fit of all the training rows, the whole
  * cross-validated search as one job ({@link CrossValidation}: 4 {@code regParam} x 3 {@code
- * elasticNetParam} = 12 candidates x k folds, plus the 12 refits on all rows), and the same
+ * elasticNetParam} = 12 candidates x k folds, plus the 12 refits on all rows; every fit in one shim
+ * loop, {@code "oneLoop":true}), the same search with every fit a branch of the job ({@code
+ * --branches}: {@code withOneLoop(false)}; its error is reported if it fails), and the same
  * candidate x fold fits as separate jobs one after another (optional). The issue's configuration:
  * 1M x 50, 3 folds.
  *
  * <pre>{@code
  * bin/beamlink bench tune --rows 1000000
- * bin/beamlink bench tune --rows 100000 --no-separate
+ * bin/beamlink bench tune --rows 100000 --no-separate --branches
  * }</pre>
  */
 public final class TuneBenchmark {
@@ -44,7 +46,13 @@ public final class TuneBenchmark {
 
   /** One benchmark configuration. */
   public record Config(
-      long rows, int dims, int folds, int maxIter, long seed, boolean separateFits) {}
+      long rows,
+      int dims,
+      int folds,
+      int maxIter,
+      long seed,
+      boolean separateFits,
+      boolean branchSearch) {}
 
   /** Runs {@code config} after a small warm-up fit; returns its JSON line. */
   public static String run(Config config, String... beamArgs) {
@@ -57,23 +65,31 @@ public final class TuneBenchmark {
     double oneFit = oneFit(data, middle.pipeline(), beamArgs);
 
     PipelineOptions options = RunnerOptions.fromArgs(beamArgs);
-    Pipeline p = Pipeline.create(options);
-    TuningResult result =
-        p.apply("Generate", data.rows(false))
-            .apply(
-                CrossValidation.of(grid, TuningMetric.auc("label", "probability"))
-                    .withFolds(config.folds())
-                    .withSeed(config.seed()));
-    result.table().apply(ParDo.of(new KeepTable()));
-    KeepTable.rows.clear();
-    long start = System.nanoTime();
-    p.run().waitUntilFinish();
-    double search = (System.nanoTime() - start) / 1e9;
+    CrossValidation cv =
+        CrossValidation.of(grid, TuningMetric.auc("label", "probability"))
+            .withFolds(config.folds())
+            .withSeed(config.seed());
+    TuningResult[] result = new TuningResult[1];
+    double search = search(data, cv, result, beamArgs);
+    boolean oneLoop = result[0].oneLoop();
     Row best = null;
     for (Row r : KeepTable.rows) {
       if (r.getInt32("rank") == 1
           && (best == null || r.getInt32("candidate") < best.getInt32("candidate"))) {
         best = r;
+      }
+    }
+    double branches = Double.NaN;
+    String branchError = null;
+    if (config.branchSearch()) {
+      try {
+        branches = search(data, cv.withOneLoop(false), result, beamArgs);
+      } catch (RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        branchError = String.valueOf(root.getMessage());
       }
     }
 
@@ -91,7 +107,8 @@ public final class TuneBenchmark {
         Locale.ROOT,
         "{\"algorithm\":\"tune\",\"runner\":\"%s\",\"rows\":%d,\"dims\":%d,\"candidates\":%d,"
             + "\"folds\":%d,\"fitsInSearch\":%d,\"oneFitSeconds\":%.3f,\"searchSeconds\":%.3f,"
-            + "\"searchOverOneFit\":%.2f,\"separateFoldFitsSeconds\":%s,\"bestCandidate\":%s,"
+            + "\"searchOverOneFit\":%.2f,\"oneLoop\":%s,\"branchSearchSeconds\":%s,"
+            + "\"branchSearchError\":%s,\"separateFoldFitsSeconds\":%s,\"bestCandidate\":%s,"
             + "\"bestParams\":\"%s\",\"bestMeanAuc\":%s}",
         options.getRunner().getSimpleName(),
         config.rows(),
@@ -102,10 +119,28 @@ public final class TuneBenchmark {
         oneFit,
         search,
         search / oneFit,
+        oneLoop,
+        Double.isNaN(branches) ? "null" : String.format(Locale.ROOT, "%.3f", branches),
+        branchError == null ? "null" : "\"" + branchError.replace("\"", "'") + "\"",
         Double.isNaN(separate) ? "null" : String.format(Locale.ROOT, "%.3f", separate),
         best == null ? "null" : best.getInt32("candidate"),
         best == null ? "" : grid.candidates().get(best.getInt32("candidate")).describe(),
         best == null ? "null" : String.format(Locale.ROOT, "%.6f", best.getDouble("mean")));
+  }
+
+  /**
+   * Seconds of one job running the search {@code cv}; its table is left in {@link KeepTable} and
+   * its result in {@code result[0]}.
+   */
+  private static double search(
+      LogisticData data, CrossValidation cv, TuningResult[] result, String... beamArgs) {
+    Pipeline p = Pipeline.create(RunnerOptions.fromArgs(beamArgs));
+    result[0] = p.apply("Generate", data.rows(false)).apply(cv);
+    result[0].table().apply(ParDo.of(new KeepTable()));
+    KeepTable.rows.clear();
+    long start = System.nanoTime();
+    p.run().waitUntilFinish();
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private static LinearFit logreg(int maxIter) {

@@ -236,11 +236,17 @@ public final class BenchCommand implements Runnable {
         description = "Skip the candidate x fold fits as separate jobs.")
     boolean noSeparate;
 
+    @Option(
+        names = "--branches",
+        description = "Also run the search with every fit a branch of the job (no shared loop).")
+    boolean branches;
+
     @Override
     void run(String[] beamArgs, Consumer<String> out) {
       out.accept(
           TuneBenchmark.run(
-              new TuneBenchmark.Config(rows, dims, folds, maxIter, seed, !noSeparate), beamArgs));
+              new TuneBenchmark.Config(rows, dims, folds, maxIter, seed, !noSeparate, branches),
+              beamArgs));
     }
   }
 

@@ -110,6 +110,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       there.
  * </ul>
  *
+ * <p>Many fits that share their packed data ({@link #sharesLoopWith}: they differ only in
+ * penalties, iterations, tolerance, minimizer, loss, intercept or standardization) train in one
+ * loop of the shim, each on its own part of the rows: {@link LinearFits}, which a cross-validated
+ * search of a linear model uses. A single fit is that loop with one model.
+ *
  * <p>Bad input fails with the column, value and row named: a missing or non-numeric feature column,
  * NaN or infinite features, labels or weights, a null label, negative weights, vectors of different
  * sizes, an empty input, a binary label column with other than two labels.
