@@ -4,20 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.pipeline.TransformerCoder;
+import org.beamlink.models.pipeline.TransformerScorer;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.linear.LinearFits;
-import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.MapRows;
 import org.beamlink.transforms.pipeline.MlPipeline;
 import org.beamlink.transforms.pipeline.PipelineStage;
@@ -28,9 +33,9 @@ import org.beamlink.transforms.pipeline.PipelineStage;
  * and the candidates vary only parameters of that fit that leave its packed data alone ({@link
  * LinearFit#sharesLoopWith}). The rows of each split are packed once, through the transforms before
  * the fit, and one loop trains {@code candidates x (splits + 1)} models: every candidate on the
- * rows outside each split and on all the rows. Each split's validation rows are scored by the
- * candidate's model of that split and the transforms after the fit, as the fitted pipeline would
- * score them.
+ * rows outside each split and on all the rows. Each split's validation rows are read once and
+ * scored by every candidate's model of that split (one pass, the split's models as side inputs),
+ * then by the transforms after the fit, as the fitted pipeline would score them.
  */
 final class OneLoop {
   private final List<PipelineStage> stages;
@@ -100,14 +105,17 @@ final class OneLoop {
       Schema schema,
       List<PCollection<KV<Integer, KV<Integer, Double>>>> values,
       Scorer scorer) {
+    int last = splits;
+    PCollectionList<KV<Integer, Row>> byPart =
+        rows.apply(
+            "Parts",
+            Partition.<KV<Integer, Row>>of(
+                splits + 1, (kv, n) -> kv.getKey() < 0 ? last : kv.getKey()));
     List<PCollection<Row>> parts = new ArrayList<>();
     for (int p = 0; p <= splits; p++) {
-      int split = p == splits ? -1 : p;
       String name = "Part " + p;
       PCollection<Row> part =
-          rows.apply(name + " rows", Filter.by(kv -> kv.getKey() == split))
-              .apply(name + " values", Values.create())
-              .setRowSchema(schema);
+          byPart.get(p).apply(name + " values", Values.create()).setRowSchema(schema);
       for (int j = 0; j < linear; j++) {
         part = part.apply(name + " stage " + (j + 1), (MapRows) stages.get(j));
       }
@@ -125,20 +133,82 @@ final class OneLoop {
     }
     PCollectionList<Transformer> models =
         PCollectionList.of(parts).apply("One loop", LinearFits.of(fits, heldOut));
+    for (int s = 0; s < splits; s++) {
+      List<PCollection<Transformer>> splitModels = new ArrayList<>();
+      for (Candidate c : candidates) {
+        splitModels.add(models.get(c.index() * perCandidate + s));
+      }
+      List<PCollection<Row>> scored = scoreAll(parts.get(s), splitModels, "Split " + s);
+      for (Candidate c : candidates) {
+        String step = "Candidate " + c.index() + " split " + s;
+        PCollection<Row> out = scored.get(c.index());
+        for (int j = linear + 1; j < stages.size(); j++) {
+          out = out.apply(step + " stage " + (j + 1), (MapRows) stages.get(j));
+        }
+        values.add(scorer.score(out, step, c.index(), s));
+      }
+    }
     List<PCollection<PipelineModel>> refits = new ArrayList<>();
     for (Candidate c : candidates) {
-      for (int s = 0; s < splits; s++) {
-        String step = "Candidate " + c.index() + " split " + s;
-        PCollection<Transformer> model = models.get(c.index() * perCandidate + s);
-        PCollection<Row> scored = parts.get(s).apply(step + " score", ApplyModel.of(model));
-        for (int j = linear + 1; j < stages.size(); j++) {
-          scored = scored.apply(step + " stage " + (j + 1), (MapRows) stages.get(j));
-        }
-        values.add(scorer.score(scored, step, c.index(), s));
-      }
       refits.add(pipelineModel(c, models.get(c.index() * perCandidate + splits), schema));
     }
     return refits;
+  }
+
+  /**
+   * {@code rows} scored by each of {@code models} (one model each), in one pass: every row is read
+   * once and scored by every model, each model's rows going to its own output, in order.
+   */
+  private static List<PCollection<Row>> scoreAll(
+      PCollection<Row> rows, List<PCollection<Transformer>> models, String name) {
+    List<PCollectionView<Transformer>> views = new ArrayList<>();
+    List<TransformerScorer<Transformer>> scorers = new ArrayList<>();
+    List<TupleTag<Row>> tags = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      PCollection<Transformer> model = models.get(m);
+      views.add(model.apply(name + " model " + m, View.asSingleton()));
+      scorers.add(TransformerScorer.of(TransformerCoder.mappingOf(model), rows.getSchema()));
+      tags.add(new TupleTag<>(name + " scored " + m));
+    }
+    TupleTagList others = TupleTagList.empty();
+    for (TupleTag<Row> tag : tags.subList(1, tags.size())) {
+      others = others.and(tag);
+    }
+    PCollectionTuple out =
+        rows.apply(
+            name + " score",
+            ParDo.of(new ScoreAllFn(scorers, views, tags))
+                .withSideInputs(views)
+                .withOutputTags(tags.get(0), others));
+    List<PCollection<Row>> scored = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      scored.add(out.get(tags.get(m)).setRowSchema(scorers.get(m).outputSchema()));
+    }
+    return scored;
+  }
+
+  /** Scores each row by every model (a side input each), to that model's output. */
+  private static final class ScoreAllFn extends DoFn<Row, Row> {
+    private final List<TransformerScorer<Transformer>> scorers;
+    private final List<PCollectionView<Transformer>> views;
+    private final List<TupleTag<Row>> tags;
+
+    ScoreAllFn(
+        List<TransformerScorer<Transformer>> scorers,
+        List<PCollectionView<Transformer>> views,
+        List<TupleTag<Row>> tags) {
+      this.scorers = scorers;
+      this.views = views;
+      this.tags = tags;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Row row = c.element();
+      for (int m = 0; m < scorers.size(); m++) {
+        c.output(tags.get(m), scorers.get(m).score(c.sideInput(views.get(m)), row));
+      }
+    }
   }
 
   /** Candidate {@code c}'s pipeline model: the plain transforms around its fitted linear stage. */
