@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Set;
 import org.beamlink.models.feature.ImputerModel;
 import org.beamlink.transforms.classification.DecisionTreeClassifier;
+import org.beamlink.transforms.classification.GbtClassifier;
 import org.beamlink.transforms.classification.LinearSvm;
 import org.beamlink.transforms.classification.LogisticRegression;
+import org.beamlink.transforms.classification.RandomForestClassifier;
 import org.beamlink.transforms.classification.Softmax;
 import org.beamlink.transforms.clustering.BisectingKMeans;
 import org.beamlink.transforms.clustering.GaussianMixture;
@@ -24,8 +26,12 @@ import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.regression.DecisionTreeRegressor;
+import org.beamlink.transforms.regression.GbtRegressor;
 import org.beamlink.transforms.regression.LinearRegression;
+import org.beamlink.transforms.regression.RandomForestRegressor;
 import org.beamlink.transforms.tree.DecisionTreeFit;
+import org.beamlink.transforms.tree.GbtFit;
+import org.beamlink.transforms.tree.RandomForestFit;
 
 /**
  * The pipeline {@code beamlink train --pipeline} builds from a comma-separated list of stages,
@@ -41,11 +47,14 @@ import org.beamlink.transforms.tree.DecisionTreeFit;
  *       {@code normalizer}, {@code pca=K}; each writes a new vector column.
  *   <li>Optionally a model, last: {@code logreg}, {@code softmax}, {@code svm}, {@code linreg},
  *       {@code decision-tree[=DEPTH]} (a classification tree, default depth 5), {@code
- *       decision-tree-regressor[=DEPTH]} (these need a label), or a clustering: {@code kmeans=K},
- *       {@code gmm=K} (a Gaussian mixture, full covariances), {@code bisecting-kmeans=K} or {@code
- *       lda=K} (a topic model of K topics, batch variational Bayes, on the features as term counts:
- *       it appends "topicDistribution"). Without one the pipeline is a feature pipeline, as Spark
- *       ML allows: {@code beamlink predict} then appends the features it computes.
+ *       decision-tree-regressor[=DEPTH]}, {@code random-forest[=TREES]} and {@code
+ *       random-forest-regressor[=TREES]} (default 20 trees of depth 5), {@code gbt[=ROUNDS]}
+ *       (binary labels) and {@code gbt-regressor[=ROUNDS]} (default 20 rounds of depth 5) (these
+ *       need a label), or a clustering: {@code kmeans=K}, {@code gmm=K} (a Gaussian mixture, full
+ *       covariances), {@code bisecting-kmeans=K} or {@code lda=K} (a topic model of K topics, batch
+ *       variational Bayes, on the features as term counts: it appends "topicDistribution"). Without
+ *       one the pipeline is a feature pipeline, as Spark ML allows: {@code beamlink predict} then
+ *       appends the features it computes.
  * </ul>
  *
  * <pre>{@code
@@ -74,11 +83,27 @@ final class PipelineSpec {
           "bisecting-kmeans",
           "lda",
           "decision-tree",
-          "decision-tree-regressor");
+          "decision-tree-regressor",
+          "random-forest",
+          "random-forest-regressor",
+          "gbt",
+          "gbt-regressor");
   private static final String STAGES =
       "impute, hash[=N], standard-scaler, minmax-scaler, maxabs-scaler, normalizer, pca=K, and"
           + " optionally one model last: logreg, softmax, svm, linreg, decision-tree[=DEPTH],"
-          + " decision-tree-regressor[=DEPTH], kmeans=K, gmm=K, bisecting-kmeans=K or lda=K";
+          + " decision-tree-regressor[=DEPTH], random-forest[=TREES],"
+          + " random-forest-regressor[=TREES], gbt[=ROUNDS], gbt-regressor[=ROUNDS], kmeans=K,"
+          + " gmm=K, bisecting-kmeans=K or lda=K";
+
+  /** The tree model stages, which take an optional number: depth, trees or rounds. */
+  private static final Set<String> TREES =
+      Set.of(
+          "decision-tree",
+          "decision-tree-regressor",
+          "random-forest",
+          "random-forest-regressor",
+          "gbt",
+          "gbt-regressor");
 
   /** The model stages that need no label, each with its number of clusters or topics. */
   private static final Set<String> CLUSTERINGS = Set.of("kmeans", "gmm", "bisecting-kmeans", "lda");
@@ -124,10 +149,7 @@ final class PipelineSpec {
         throw new IllegalArgumentException(
             "The stage '" + name + "' needs a number: " + name + "=K");
       }
-      if (arg != null
-          && !needsNumber
-          && !name.equals("hash")
-          && !name.startsWith("decision-tree")) {
+      if (arg != null && !needsNumber && !name.equals("hash") && !TREES.contains(name)) {
         throw new IllegalArgumentException("The stage '" + name + "' takes no number");
       }
       stages.add(new Stage(name, arg == null ? -1 : number(name, arg)));
@@ -227,6 +249,38 @@ final class PipelineSpec {
     };
   }
 
+  /** A tree model stage: its number is a tree's depth, a forest's trees or boosting's rounds. */
+  private static PipelineStage treeModel(
+      Stage stage, String label, String vector, String[] featureCols) {
+    int n = stage.arg();
+    switch (stage.name()) {
+      case "random-forest", "random-forest-regressor" -> {
+        RandomForestFit forest =
+            stage.name().equals("random-forest")
+                ? RandomForestClassifier.fit()
+                : RandomForestRegressor.fit();
+        forest = forest.withLabelCol(label);
+        forest = n > 0 ? forest.withNumTrees(n) : forest;
+        return vector != null ? forest.withVectorCol(vector) : forest.withFeatureCols(featureCols);
+      }
+      case "gbt", "gbt-regressor" -> {
+        GbtFit gbt = stage.name().equals("gbt") ? GbtClassifier.fit() : GbtRegressor.fit();
+        gbt = gbt.withLabelCol(label);
+        gbt = n > 0 ? gbt.withNumRounds(n) : gbt;
+        return vector != null ? gbt.withVectorCol(vector) : gbt.withFeatureCols(featureCols);
+      }
+      default -> {
+        DecisionTreeFit tree =
+            stage.name().equals("decision-tree")
+                ? DecisionTreeClassifier.fit()
+                : DecisionTreeRegressor.fit();
+        tree = tree.withLabelCol(label);
+        tree = n > 0 ? tree.withMaxDepth(n) : tree;
+        return vector != null ? tree.withVectorCol(vector) : tree.withFeatureCols(featureCols);
+      }
+    }
+  }
+
   private static PipelineStage model(
       Stage stage, String label, String vector, List<String> columns, double l2, int maxIter) {
     String[] featureCols = columns.toArray(new String[0]);
@@ -257,18 +311,8 @@ final class PipelineSpec {
     if (label == null) {
       throw new IllegalArgumentException("The model stage '" + stage.name() + "' needs --label");
     }
-    if (stage.name().startsWith("decision-tree")) {
-      DecisionTreeFit tree =
-          stage.name().equals("decision-tree")
-              ? DecisionTreeClassifier.fit()
-              : DecisionTreeRegressor.fit();
-      tree = tree.withLabelCol(label);
-      if (stage.arg() > 0) {
-        tree = tree.withMaxDepth(stage.arg());
-      }
-      return vector != null
-          ? tree.withVectorCol(vector)
-          : tree.withFeatureCols(columns.toArray(new String[0]));
+    if (TREES.contains(stage.name())) {
+      return treeModel(stage, label, vector, featureCols);
     }
     LinearFit fit =
         switch (stage.name()) {

@@ -67,8 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
       description =
           "Comma-separated stages: impute, hash[=N], standard-scaler, minmax-scaler,"
               + " maxabs-scaler, normalizer, pca=K, then optionally one model: logreg, softmax,"
-              + " svm, linreg, decision-tree[=DEPTH], decision-tree-regressor[=DEPTH], kmeans=K,"
-              + " gmm=K, bisecting-kmeans=K or lda=K. Without a model it is a feature pipeline: predict"
+              + " svm, linreg, decision-tree[=DEPTH], decision-tree-regressor[=DEPTH],"
+              + " random-forest[=TREES], random-forest-regressor[=TREES], gbt[=ROUNDS],"
+              + " gbt-regressor[=ROUNDS], kmeans=K, gmm=K, bisecting-kmeans=K or lda=K. Without a"
+              + " model it is a feature pipeline: predict"
               + " appends the features it computes.")
   String pipeline;
 

@@ -101,6 +101,64 @@ class PipelineCommandsTest {
   }
 
   /**
+   * Trains a forest of ten trees as the pipeline's model (random-forest=10), and a regression
+   * forest and boosted regression trees on the same rows (petal width from the other columns); the
+   * LocalPredictor scores with each file.
+   */
+  @Test
+  void trainsForestAndBoostingStagesTheLocalPredictorScoresWith() throws IOException {
+    Path forest = dir.resolve("forest.blm");
+    CommandLineRun train =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "random-forest=10",
+            "--input",
+            IRIS,
+            "--label",
+            "species",
+            "--model",
+            forest.toString(),
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, train.code(), train.err());
+    LocalPredictor local = LocalPredictor.load(forest);
+    Schema schema = ((PipelineModel) local.model()).inputSchema();
+    int correct = 0;
+    for (CSVRecord f : csv(Path.of(IRIS)).subList(1, 151)) {
+      Row in =
+          Row.withSchema(schema)
+              .addValues(
+                  Double.parseDouble(f.get(0)),
+                  Double.parseDouble(f.get(1)),
+                  Double.parseDouble(f.get(2)),
+                  Double.parseDouble(f.get(3)),
+                  f.get(4))
+              .build();
+      correct += local.predict(in).getString("prediction").equals(f.get(4)) ? 1 : 0;
+    }
+    assertTrue(correct >= 140, "training accuracy " + correct + "/150");
+    for (String stage : new String[] {"random-forest-regressor=5", "gbt-regressor=5"}) {
+      Path model = dir.resolve(stage + ".blm");
+      CommandLineRun regression =
+          CommandLineRun.of(
+              "train",
+              "--pipeline",
+              stage,
+              "--input",
+              IRIS,
+              "--label",
+              "petal_width",
+              "--model",
+              model.toString(),
+              "--quiet",
+              "--runner=DirectRunner");
+      assertEquals(0, regression.code(), regression.err());
+      assertTrue(LocalPredictor.load(model).model() instanceof PipelineModel, stage);
+    }
+  }
+
+  /**
    * Trains a depth-3 classification tree as the pipeline's model; the LocalPredictor scores the
    * file with it. scikit-learn's DecisionTreeClassifier(max_depth=3) fits 146 of the 150 iris rows.
    */
