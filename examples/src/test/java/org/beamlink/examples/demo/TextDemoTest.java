@@ -100,35 +100,36 @@ class TextDemoTest {
   }
 
   /**
-   * The same on the DirectRunner, on every 4th message of the sample (152): the DirectRunner makes
-   * a bundle per term in the vocabulary fit, which makes the whole sample take minutes. With 43
-   * test messages the metrics are coarse (measured with 1024 hash buckets: accuracy 0.77 to 0.88,
-   * AUC 0.81 to 0.96, F1 0.50 to 0.80), so the bounds are loose; the naive Bayes rows still equal
-   * scikit-learn's.
+   * The same on the DirectRunner, on every 8th message of the sample (76): the DirectRunner makes a
+   * bundle per term in the vocabulary fit, which makes the whole sample take minutes (a quarter of
+   * it took 112 s of CI, an eighth 56 s). With 20 test messages the metrics are coarse (measured
+   * with 1024 hash buckets: accuracy 0.65 to 0.75, AUC 0.82 to 0.93, F1 0.22 to 0.55), so the
+   * bounds are loose; what this test holds is that the demo runs on the DirectRunner and its naive
+   * Bayes rows still equal scikit-learn's.
    */
   @Test
-  void directComparesEveryVectorizerWithEveryModelOnAQuarterOfTheSample() throws IOException {
-    JsonNode ref = reference().get("quarter");
-    Path quarter = dir.resolve("quarter.csv");
+  void directComparesEveryVectorizerWithEveryModelOnAnEighthOfTheSample() throws IOException {
+    JsonNode ref = reference().get("eighth");
+    Path eighth = dir.resolve("eighth.csv");
     try (Reader in = Files.newBufferedReader(SAMPLE, StandardCharsets.UTF_8);
         CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().build().parse(in);
         CSVPrinter out =
             new CSVPrinter(
-                Files.newBufferedWriter(quarter, StandardCharsets.UTF_8),
+                Files.newBufferedWriter(eighth, StandardCharsets.UTF_8),
                 CSVFormat.DEFAULT.builder().setHeader("text", "label").build())) {
       int i = 0;
       for (CSVRecord record : csv) {
-        if (i++ % 4 == 0) {
+        if (i++ % 8 == 0) {
           out.printRecord(record.get("text"), record.get("label"));
         }
       }
     }
     List<TextDemo.Result> results =
         TextDemo.run(
-            TestRunner.DIRECT.options(), config(quarter, DIRECT_BUCKETS), TextDemoTest::silent);
+            TestRunner.DIRECT.options(), config(eighth, DIRECT_BUCKETS), TextDemoTest::silent);
     assertTable(ref, results, DIRECT_BUCKETS);
     for (TextDemo.Result r : results) {
-      assertTrue(r.accuracy() > 0.7 && r.auc() > 0.75 && r.f1() > 0.35, r.toString());
+      assertTrue(r.accuracy() > 0.6 && r.auc() > 0.8 && r.f1() > 0.2, r.toString());
     }
   }
 
