@@ -1,19 +1,13 @@
 package org.beamlink.models.tree;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
-import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
@@ -187,6 +181,7 @@ public final class DecisionTreeModel implements TreeModel {
   }
 
   /** The leaf value {@code x} reaches: class probabilities, or the regression value. */
+  @Override
   public double[] predictValue(Vector x) {
     checkSize(x);
     return tree.value(tree.leaf(x));
@@ -203,17 +198,7 @@ public final class DecisionTreeModel implements TreeModel {
     if (labels == null) {
       throw new IllegalStateException("A regression tree predicts numbers: use predict(x)");
     }
-    return LabelValues.parse(labels.get(argmax(predictValue(x))), labelType);
-  }
-
-  private static int argmax(double[] p) {
-    int best = 0;
-    for (int c = 1; c < p.length; c++) {
-      if (p[c] > p[best]) {
-        best = c;
-      }
-    }
-    return best;
+    return LabelValues.parse(labels.get(TreeScorer.argmax(predictValue(x))), labelType);
   }
 
   private void checkSize(Vector x) {
@@ -225,11 +210,6 @@ public final class DecisionTreeModel implements TreeModel {
 
   /** The tree as text, with the feature columns' names (or {@code feature j}) and leaf values. */
   public String toDebugString() {
-    List<String> names = new ArrayList<>();
-    List<String> cols = features.featureCols();
-    for (int j = 0; j < numFeatures; j++) {
-      names.add(cols != null && j < cols.size() ? cols.get(j) : "feature " + j);
-    }
     String header =
         (isClassifier() ? "DecisionTreeClassifier" : "DecisionTreeRegressor")
             + " of depth "
@@ -239,65 +219,13 @@ public final class DecisionTreeModel implements TreeModel {
             + " nodes\n";
     return header
         + tree.toText(
-            names,
+            featureNames(),
             v -> {
               if (labels == null) {
                 return Double.toString(v[0]);
               }
-              return labels.get(argmax(v)) + " " + Arrays.toString(v);
+              return labels.get(TreeScorer.argmax(v)) + " " + Arrays.toString(v);
             });
-  }
-
-  /**
-   * The schema of rows of {@code input} scored into {@code outputCols}: a classifier of labels of
-   * {@code labelType} (two columns), or a regression tree when it is null (one column). What a
-   * pipeline knows before the model is fitted.
-   *
-   * @throws IllegalArgumentException when an output column already exists in {@code input}
-   */
-  public static Schema outputSchema(
-      Schema input, @Nullable TypeName labelType, OutputColumns outputCols) {
-    return labelType == null
-        ? outputCols.appendTo(input, FieldType.DOUBLE)
-        : outputCols.appendTo(input, FieldType.of(labelType), VectorLogicalType.FIELD_TYPE);
-  }
-
-  @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(input, labelType, outputCols);
-  }
-
-  @Override
-  public Bound bind(Schema input) {
-    return Bound.scoring(
-        new Scorer(outputSchema(input), features.bind(input), numFeatures, parsedLabels()), this);
-  }
-
-  private Object @Nullable [] parsedLabels() {
-    if (labels == null) {
-      return null;
-    }
-    Object[] parsed = new Object[labels.size()];
-    for (int i = 0; i < parsed.length; i++) {
-      parsed[i] = LabelValues.parse(labels.get(i), labelType);
-    }
-    return parsed;
-  }
-
-  /** Scores rows of one schema with this model's features bound and labels parsed. */
-  private record Scorer(
-      Schema outputSchema, FeatureColumns.Bound features, int numFeatures, Object[] labels)
-      implements RowScorer<DecisionTreeModel> {
-    @Override
-    public Row score(DecisionTreeModel model, Row row) {
-      Vector x = features.extract(row);
-      features.checkSize(x, numFeatures, row);
-      double[] value = model.tree.value(model.tree.leaf(x));
-      if (labels == null) {
-        return OutputColumns.row(outputSchema, row, value[0]);
-      }
-      return OutputColumns.row(outputSchema, row, labels[argmax(value)], Vector.dense(value));
-    }
   }
 
   /** The model's kind, features, labels, output columns and provenance. */

@@ -1,18 +1,12 @@
 package org.beamlink.models.tree;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
-import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
-import org.beamlink.models.linalg.VectorLogicalType;
 import org.beamlink.models.optim.LogisticLoss;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
@@ -247,10 +241,22 @@ public final class GbtModel implements TreeModel {
     return LogisticLoss.sigmoid(rawScore(x));
   }
 
-  /** A classifier's more probable label for {@code x}, as a value of its label type. */
+  /** A classifier's more probable label for {@code x} (the first at 0.5), of its label type. */
   public Object predictLabel(Vector x) {
+    return LabelValues.parse(labels.get(TreeScorer.argmax(predictValue(x))), labelType);
+  }
+
+  /**
+   * A classifier's probabilities of its two labels for {@code x}, {@code 1 - p} and {@code p}; a
+   * regression model's raw score as one number.
+   */
+  @Override
+  public double[] predictValue(Vector x) {
+    if (labels == null) {
+      return new double[] {rawScore(x)};
+    }
     double p = probability(x);
-    return LabelValues.parse(labels.get(p > 0.5 ? 1 : 0), labelType);
+    return new double[] {1 - p, p};
   }
 
   private void checkSize(Vector x) {
@@ -285,11 +291,7 @@ public final class GbtModel implements TreeModel {
 
   /** The base score and every tree as text, with the feature columns' names (or feature j). */
   public String toDebugString() {
-    List<String> names = new ArrayList<>();
-    List<String> cols = features.featureCols();
-    for (int j = 0; j < numFeatures; j++) {
-      names.add(cols != null && j < cols.size() ? cols.get(j) : "feature " + j);
-    }
+    List<String> names = featureNames();
     StringBuilder s =
         new StringBuilder(isClassifier() ? "GbtClassifier" : "GbtRegressor")
             .append(" of ")
@@ -302,54 +304,6 @@ public final class GbtModel implements TreeModel {
       s.append(trees.get(t).toText(names, v -> Double.toString(v[0])));
     }
     return s.toString();
-  }
-
-  /**
-   * The schema of rows of {@code input} scored into {@code outputCols}: a classifier of labels of
-   * {@code labelType} (two columns), or a regression model when it is null (one column).
-   *
-   * @throws IllegalArgumentException when an output column already exists in {@code input}
-   */
-  public static Schema outputSchema(
-      Schema input, @Nullable TypeName labelType, OutputColumns outputCols) {
-    return labelType == null
-        ? outputCols.appendTo(input, FieldType.DOUBLE)
-        : outputCols.appendTo(input, FieldType.of(labelType), VectorLogicalType.FIELD_TYPE);
-  }
-
-  @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(input, labelType, outputCols);
-  }
-
-  @Override
-  public Bound bind(Schema input) {
-    Object[] parsed = null;
-    if (labels != null) {
-      parsed =
-          new Object[] {
-            LabelValues.parse(labels.get(0), labelType), LabelValues.parse(labels.get(1), labelType)
-          };
-    }
-    return Bound.scoring(
-        new Scorer(outputSchema(input), features.bind(input), numFeatures, parsed), this);
-  }
-
-  /** Scores rows of one schema with this model's features bound and labels parsed. */
-  private record Scorer(
-      Schema outputSchema, FeatureColumns.Bound features, int numFeatures, Object[] labels)
-      implements RowScorer<GbtModel> {
-    @Override
-    public Row score(GbtModel model, Row row) {
-      Vector x = features.extract(row);
-      features.checkSize(x, numFeatures, row);
-      double raw = model.rawScore(x);
-      if (labels == null) {
-        return OutputColumns.row(outputSchema, row, raw);
-      }
-      double p = LogisticLoss.sigmoid(raw);
-      return OutputColumns.row(outputSchema, row, labels[p > 0.5 ? 1 : 0], Vector.dense(1 - p, p));
-    }
   }
 
   /** The model's kind, features, labels, trees, output columns and provenance. */

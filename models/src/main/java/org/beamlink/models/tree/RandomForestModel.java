@@ -1,16 +1,12 @@
 package org.beamlink.models.tree;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
-import org.beamlink.models.RowScorer;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.LabelValues;
@@ -189,6 +185,7 @@ public final class RandomForestModel implements TreeModel {
   }
 
   /** The mean of the trees' leaf values for {@code x}: class probabilities, or one number. */
+  @Override
   public double[] predictValue(Vector x) {
     if (x.size() != numFeatures) {
       throw new IllegalArgumentException(
@@ -221,17 +218,7 @@ public final class RandomForestModel implements TreeModel {
     if (labels == null) {
       throw new IllegalStateException("A regression forest predicts numbers: use predict(x)");
     }
-    return LabelValues.parse(labels.get(argmax(predictValue(x))), labelType);
-  }
-
-  private static int argmax(double[] p) {
-    int best = 0;
-    for (int c = 1; c < p.length; c++) {
-      if (p[c] > p[best]) {
-        best = c;
-      }
-    }
-    return best;
+    return LabelValues.parse(labels.get(TreeScorer.argmax(predictValue(x))), labelType);
   }
 
   /**
@@ -258,11 +245,7 @@ public final class RandomForestModel implements TreeModel {
 
   /** Every tree as text, with the feature columns' names (or {@code feature j}) and leaf values. */
   public String toDebugString() {
-    List<String> names = new ArrayList<>();
-    List<String> cols = features.featureCols();
-    for (int j = 0; j < numFeatures; j++) {
-      names.add(cols != null && j < cols.size() ? cols.get(j) : "feature " + j);
-    }
+    List<String> names = featureNames();
     StringBuilder s =
         new StringBuilder(isClassifier() ? "RandomForestClassifier" : "RandomForestRegressor")
             .append(" of ")
@@ -278,55 +261,9 @@ public final class RandomForestModel implements TreeModel {
                   v ->
                       labels == null
                           ? Double.toString(v[0])
-                          : labels.get(argmax(v)) + " " + Arrays.toString(v)));
+                          : labels.get(TreeScorer.argmax(v)) + " " + Arrays.toString(v)));
     }
     return s.toString();
-  }
-
-  /**
-   * The schema of rows of {@code input} scored into {@code outputCols}: a classifier of labels of
-   * {@code labelType} (two columns), or a regression forest when it is null (one column), as a
-   * decision tree's.
-   *
-   * @throws IllegalArgumentException when an output column already exists in {@code input}
-   */
-  public static Schema outputSchema(
-      Schema input, @Nullable TypeName labelType, OutputColumns outputCols) {
-    return DecisionTreeModel.outputSchema(input, labelType, outputCols);
-  }
-
-  @Override
-  public Schema outputSchema(Schema input) {
-    return outputSchema(input, labelType, outputCols);
-  }
-
-  @Override
-  public Bound bind(Schema input) {
-    Object[] parsed = null;
-    if (labels != null) {
-      parsed = new Object[labels.size()];
-      for (int i = 0; i < parsed.length; i++) {
-        parsed[i] = LabelValues.parse(labels.get(i), labelType);
-      }
-    }
-    return Bound.scoring(
-        new Scorer(outputSchema(input), features.bind(input), numFeatures, parsed), this);
-  }
-
-  /** Scores rows of one schema with this model's features bound and labels parsed. */
-  private record Scorer(
-      Schema outputSchema, FeatureColumns.Bound features, int numFeatures, Object[] labels)
-      implements RowScorer<RandomForestModel> {
-    @Override
-    public Row score(RandomForestModel model, Row row) {
-      Vector x = features.extract(row);
-      features.checkSize(x, numFeatures, row);
-      double[] value = model.predictValue(x);
-      if (labels == null) {
-        return OutputColumns.row(outputSchema, row, value[0]);
-      }
-      return OutputColumns.row(outputSchema, row, labels[argmax(value)], Vector.dense(value));
-    }
   }
 
   /** The model's kind, features, labels, trees, output columns and provenance. */

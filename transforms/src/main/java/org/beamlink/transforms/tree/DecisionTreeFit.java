@@ -10,6 +10,7 @@ import org.beamlink.iteration.IterationSettings;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.tree.DecisionTreeModel;
 import org.beamlink.models.tree.DecisionTreeModelCoder;
+import org.beamlink.models.tree.TreeModel;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -103,7 +104,7 @@ public abstract class DecisionTreeFit extends TreeFit<DecisionTreeModel, Decisio
         labelType == null
             ? OutputColumns.of("prediction")
             : OutputColumns.of("prediction", "predictionDetail");
-    return ApplyModel.of(model, in -> DecisionTreeModel.outputSchema(in, labelType, cols), m -> m);
+    return ApplyModel.of(model, in -> TreeModel.outputSchema(in, labelType, cols), m -> m);
   }
 
   /** The least impurity decrease per unit of node weight of a split, at least 0; default 0. */
@@ -143,7 +144,7 @@ public abstract class DecisionTreeFit extends TreeFit<DecisionTreeModel, Decisio
 
   @Override
   Schema outputSchema(Schema input, @Nullable TypeName labelType, OutputColumns cols) {
-    return DecisionTreeModel.outputSchema(input, labelType, cols);
+    return TreeModel.outputSchema(input, labelType, cols);
   }
 
   @Override

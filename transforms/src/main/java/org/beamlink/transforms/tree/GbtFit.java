@@ -10,6 +10,7 @@ import org.beamlink.iteration.IterationSettings;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.tree.GbtModel;
 import org.beamlink.models.tree.GbtModelCoder;
+import org.beamlink.models.tree.TreeModel;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -114,7 +115,7 @@ public abstract class GbtFit extends TreeFit<GbtModel, GbtFit> {
         labelType == null
             ? OutputColumns.of("prediction")
             : OutputColumns.of("prediction", "predictionDetail");
-    return ApplyModel.of(model, in -> GbtModel.outputSchema(in, labelType, cols), m -> m);
+    return ApplyModel.of(model, in -> TreeModel.outputSchema(in, labelType, cols), m -> m);
   }
 
   /** The number of trees, at least 1; default 20. */
@@ -153,7 +154,7 @@ public abstract class GbtFit extends TreeFit<GbtModel, GbtFit> {
 
   @Override
   Schema outputSchema(Schema input, @Nullable TypeName labelType, OutputColumns cols) {
-    return GbtModel.outputSchema(input, labelType, cols);
+    return TreeModel.outputSchema(input, labelType, cols);
   }
 
   @Override

@@ -10,6 +10,7 @@ import org.beamlink.iteration.IterationSettings;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.models.tree.RandomForestModel;
 import org.beamlink.models.tree.RandomForestModelCoder;
+import org.beamlink.models.tree.TreeModel;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -135,7 +136,7 @@ public abstract class RandomForestFit extends TreeFit<RandomForestModel, RandomF
         labelType == null
             ? OutputColumns.of("prediction")
             : OutputColumns.of("prediction", "predictionDetail");
-    return ApplyModel.of(model, in -> RandomForestModel.outputSchema(in, labelType, cols), m -> m);
+    return ApplyModel.of(model, in -> TreeModel.outputSchema(in, labelType, cols), m -> m);
   }
 
   /** The number of trees, in [1, 10000]; default 20. */
@@ -225,7 +226,7 @@ public abstract class RandomForestFit extends TreeFit<RandomForestModel, RandomF
 
   @Override
   Schema outputSchema(Schema input, @Nullable TypeName labelType, OutputColumns cols) {
-    return RandomForestModel.outputSchema(input, labelType, cols);
+    return TreeModel.outputSchema(input, labelType, cols);
   }
 
   @Override
