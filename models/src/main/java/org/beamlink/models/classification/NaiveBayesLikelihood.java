@@ -221,15 +221,4 @@ final class NaiveBayesLikelihood implements Serializable {
     }
     return p;
   }
-
-  /** The index of the largest value, the first on ties. */
-  static int argmax(double[] values) {
-    int best = 0;
-    for (int c = 1; c < values.length; c++) {
-      if (values[c] > values[best]) {
-        best = c;
-      }
-    }
-    return best;
-  }
 }

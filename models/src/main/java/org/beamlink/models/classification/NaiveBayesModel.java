@@ -460,7 +460,7 @@ public final class NaiveBayesModel implements Transformer {
 
   /** The index in {@link #labelValues()} of the most likely class, the first on ties. */
   public int predictIndex(Vector x) {
-    return NaiveBayesLikelihood.argmax(jointLogLikelihood(x));
+    return Vector.dense(jointLogLikelihood(x)).argmax();
   }
 
   private double[] jointLogLikelihood(Vector x, Row row) {
@@ -569,7 +569,7 @@ public final class NaiveBayesModel implements Transformer {
       public Row apply(Row row) {
         double[] jll = jointLogLikelihood(bound.extract(row), row);
         double[] p = NaiveBayesLikelihood.normalize(jll);
-        Object label = labels[NaiveBayesLikelihood.argmax(jll)];
+        Object label = labels[Vector.dense(jll).argmax()];
         return outputCols.size() == 2
             ? OutputColumns.row(output, row, label, Vector.dense(p))
             : OutputColumns.row(output, row, label, Vector.dense(p), p[1]);

@@ -142,6 +142,20 @@ public abstract sealed class Vector implements Serializable permits DenseVector,
   /** True when some coordinate is NaN or infinite. */
   public abstract boolean hasNonFinite();
 
+  /**
+   * The index of the largest entry, the first among equals, as Spark's {@code Vector.argmax}; -1
+   * for an empty vector.
+   */
+  public int argmax() {
+    int best = size() == 0 ? -1 : 0;
+    for (int i = 1; i < size(); i++) {
+      if (get(i) > get(best)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
   /** Receives an index and a value. */
   @FunctionalInterface
   public interface IndexedDoubleConsumer {

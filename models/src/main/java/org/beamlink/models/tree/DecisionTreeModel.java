@@ -198,7 +198,7 @@ public final class DecisionTreeModel implements TreeModel {
     if (labels == null) {
       throw new IllegalStateException("A regression tree predicts numbers: use predict(x)");
     }
-    return LabelValues.parse(labels.get(TreeScorer.argmax(predictValue(x))), labelType);
+    return LabelValues.parse(labels.get(Vector.dense(predictValue(x)).argmax()), labelType);
   }
 
   private void checkSize(Vector x) {
@@ -224,7 +224,7 @@ public final class DecisionTreeModel implements TreeModel {
               if (labels == null) {
                 return Double.toString(v[0]);
               }
-              return labels.get(TreeScorer.argmax(v)) + " " + Arrays.toString(v);
+              return labels.get(Vector.dense(v).argmax()) + " " + Arrays.toString(v);
             });
   }
 

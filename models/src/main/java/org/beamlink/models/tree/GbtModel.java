@@ -243,7 +243,7 @@ public final class GbtModel implements TreeModel {
 
   /** A classifier's more probable label for {@code x} (the first at 0.5), of its label type. */
   public Object predictLabel(Vector x) {
-    return LabelValues.parse(labels.get(TreeScorer.argmax(predictValue(x))), labelType);
+    return LabelValues.parse(labels.get(Vector.dense(predictValue(x)).argmax()), labelType);
   }
 
   /**

@@ -218,7 +218,7 @@ public final class RandomForestModel implements TreeModel {
     if (labels == null) {
       throw new IllegalStateException("A regression forest predicts numbers: use predict(x)");
     }
-    return LabelValues.parse(labels.get(TreeScorer.argmax(predictValue(x))), labelType);
+    return LabelValues.parse(labels.get(Vector.dense(predictValue(x)).argmax()), labelType);
   }
 
   /**
@@ -261,7 +261,7 @@ public final class RandomForestModel implements TreeModel {
                   v ->
                       labels == null
                           ? Double.toString(v[0])
-                          : labels.get(TreeScorer.argmax(v)) + " " + Arrays.toString(v)));
+                          : labels.get(Vector.dense(v).argmax()) + " " + Arrays.toString(v)));
     }
     return s.toString();
   }

@@ -38,17 +38,7 @@ record TreeScorer(
     if (labels == null) {
       return OutputColumns.row(outputSchema, row, value[0]);
     }
-    return OutputColumns.row(outputSchema, row, labels[argmax(value)], Vector.dense(value));
-  }
-
-  /** The index of the largest value, the first among equals. */
-  static int argmax(double[] values) {
-    int best = 0;
-    for (int c = 1; c < values.length; c++) {
-      if (values[c] > values[best]) {
-        best = c;
-      }
-    }
-    return best;
+    Vector probabilities = Vector.dense(value);
+    return OutputColumns.row(outputSchema, row, labels[probabilities.argmax()], probabilities);
   }
 }

@@ -26,6 +26,15 @@ class VectorTest {
   }
 
   @Test
+  void argmaxIsTheFirstLargestEntryAsSparks() {
+    assertEquals(3, dense.argmax());
+    assertEquals(3, sparse.argmax());
+    assertEquals(1, Vector.sparse(3, new int[] {0}, new double[] {-1.0}).argmax());
+    assertEquals(0, Vector.dense(0.5, 0.5).argmax());
+    assertEquals(-1, Vector.dense().argmax());
+  }
+
+  @Test
   void dotOfEveryMix() {
     // 1*-1 + 4*2 = 7
     assertEquals(7.0, dense.dot(sparse), EXACT);
