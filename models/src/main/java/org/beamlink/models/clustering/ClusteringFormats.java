@@ -8,9 +8,9 @@ import org.beamlink.models.io.ModelFormatProvider;
  * The clustering family's model formats: a {@link KMeansModel} without output columns ({@code
  * kmeans-model}, as {@code KMeans.fit()} makes it) and with them ({@code kmeans-model-stage}, as a
  * pipeline stage), a {@link GaussianMixtureModel} ({@code gaussian-mixture-model}) and a {@link
- * BisectingKMeansModel} ({@code bisecting-kmeans-model}) and an {@link LdaModel} ({@code
- * lda-model}). Found by {@link org.beamlink.models.io.ModelFormats} through {@code
- * META-INF/services}.
+ * BisectingKMeansModel} ({@code bisecting-kmeans-model}), an {@link LdaModel} ({@code lda-model})
+ * and a {@link DbscanModel} ({@code dbscan-model}). Found by {@link
+ * org.beamlink.models.io.ModelFormats} through {@code META-INF/services}.
  *
  * <pre>{@code
  * List<ModelFormat<?>> formats = new ClusteringFormats().formats();
@@ -42,6 +42,8 @@ public final class ClusteringFormats implements ModelFormatProvider {
             BisectingKMeansModel.class,
             BisectingKMeansModel.Coder.of(),
             BisectingKMeansModel::parameters),
-        ModelFormat.of("lda-model", LdaModel.class, LdaModel.Coder.of(), LdaModel::parameters));
+        ModelFormat.of("lda-model", LdaModel.class, LdaModel.Coder.of(), LdaModel::parameters),
+        ModelFormat.of(
+            "dbscan-model", DbscanModel.class, DbscanModel.Coder.of(), DbscanModel::parameters));
   }
 }
