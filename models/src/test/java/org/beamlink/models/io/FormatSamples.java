@@ -13,6 +13,8 @@ import org.beamlink.models.classification.NaiveBayesModel;
 import org.beamlink.models.classification.NaiveBayesModelType;
 import org.beamlink.models.clustering.BisectingKMeansModel;
 import org.beamlink.models.clustering.CovarianceType;
+import org.beamlink.models.clustering.DbscanModel;
+import org.beamlink.models.clustering.DistanceMeasure;
 import org.beamlink.models.clustering.GaussianMixtureDensity;
 import org.beamlink.models.clustering.GaussianMixtureModel;
 import org.beamlink.models.clustering.LdaModel;
@@ -385,6 +387,18 @@ final class FormatSamples {
                 Provenance.of("Lda", Map.of("k", "2"), 0L, 10, 42.5, 12))
             .withVocabulary(List.of("fox", "dog"))
             .withTopicDistributionCol("topics"));
+    m.put(
+        "dbscan-model",
+        DbscanModel.of(
+                DistanceMeasure.EUCLIDEAN,
+                1.5,
+                3,
+                2,
+                new double[] {0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 6.0, 5.0},
+                new int[] {0, 0, 0, 1},
+                FeatureColumns.of(List.of("x", "y")),
+                Provenance.of("Dbscan", Map.of("eps", "1.5"), 0L, 1, Double.NaN, 12))
+            .withPredictionCol("cluster"));
     return m;
   }
 

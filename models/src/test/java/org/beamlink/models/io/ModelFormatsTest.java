@@ -79,7 +79,8 @@ class ModelFormatsTest {
           "neighbourhood-model",
           "gaussian-mixture-model",
           "bisecting-kmeans-model",
-          "lda-model");
+          "lda-model",
+          "dbscan-model");
 
   /** The columns each sample appends to {@link FormatSamples#INPUT} rows, with their types. */
   private static final Map<String, String> APPENDED =
@@ -104,6 +105,7 @@ class ModelFormatsTest {
           Map.entry("gaussian-mixture-model", "component INT32, membership VECTOR"),
           Map.entry("bisecting-kmeans-model", "cluster INT32"),
           Map.entry("lda-model", "topics VECTOR"),
+          Map.entry("dbscan-model", "cluster INT32"),
           Map.entry("pca-model", "pc VECTOR"),
           Map.entry("chi-sq-selector-model", "selected VECTOR"),
           Map.entry("standard-scaler-model", "scaled VECTOR"),

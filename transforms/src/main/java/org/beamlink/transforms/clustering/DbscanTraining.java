@@ -137,6 +137,14 @@ final class DbscanTraining {
     }
   }
 
+  /**
+   * A factor on the distances that decide which cell holds, decides and shares a point, so that
+   * rounding in the cell boxes' bounds can only add points (which costs nothing but time), never
+   * miss one: a point is decided within {@code radius SLACK} of a box, copied within {@code 2
+   * radius SLACK}, shared within {@code radius SLACK^2} of its own box's border.
+   */
+  private static final double SLACK = 1 + 1e-9;
+
   /** The number of leading coordinates the partition cells are laid over. */
   static int gridDimensions(int dimension) {
     return Math.min(dimension, RadiusGrid.GRID_DIMENSIONS);
@@ -226,7 +234,7 @@ final class DbscanTraining {
         cell[j] = (long) c;
       }
       out.output(KV.of(cellKey(cell), new CellPoint(x, true, params.withRows ? row : null)));
-      double halo = 2 * params.radius;
+      double halo = 2 * params.radius * SLACK;
       long[] neighbour = new long[g];
       int neighbours = g == 1 ? 3 : 9;
       for (int n = 0; n < neighbours; n++) {
@@ -280,7 +288,7 @@ final class DbscanTraining {
       int n = points.size();
       int d = points.get(0).x.length;
       double r = params.radius;
-      double r2 = r * r;
+      double decidedWithin = r * SLACK * r * SLACK;
       long key = element.getKey();
       long[] cell = cellOf(key, gridDimensions(d));
       double[] flat = new double[n * d];
@@ -288,7 +296,7 @@ final class DbscanTraining {
       for (int i = 0; i < n; i++) {
         CellPoint p = points.get(i);
         System.arraycopy(p.x, 0, flat, i * d, d);
-        decided[i] = p.owned || squaredDistanceToCell(p.x, cell, params.cellSide) <= r2;
+        decided[i] = p.owned || squaredDistanceToCell(p.x, cell, params.cellSide) <= decidedWithin;
       }
       RadiusGrid all = RadiusGrid.of(flat, d, r);
       boolean[] core = new boolean[n];
@@ -333,7 +341,7 @@ final class DbscanTraining {
         local[i] = number;
         KV<Long, Integer> id = KV.of(key, number);
         CellPoint p = points.get(i);
-        if (!p.owned || nearBorder(p.x, cell, params.cellSide, r)) {
+        if (!p.owned || nearBorder(p.x, cell, params.cellSide, r * SLACK * SLACK)) {
           out.get(SHARED).output(KV.of(p.x, id));
         }
         if (p.owned) {

@@ -2,6 +2,7 @@ package org.beamlink.transforms.pipeline;
 
 import java.util.List;
 import org.beamlink.transforms.classification.Softmax;
+import org.beamlink.transforms.clustering.Dbscan;
 import org.beamlink.transforms.clustering.KMeans;
 import org.beamlink.transforms.feature.Binarizer;
 import org.beamlink.transforms.feature.Bucketizer;
@@ -24,8 +25,8 @@ import org.beamlink.transforms.feature.VectorSlicer;
 /**
  * A pipeline with a stage of every type the library saves, for iris rows: imputation, assembly,
  * every scaler, the plain vector transforms, PCA, chi-square selection, indexing and encoding of
- * the species, hashing, KMeans and softmax regression. Used to show that every stage fits, scores
- * and saves the same way on both runners, and to make the format-1 fixture of every type.
+ * the species, hashing, KMeans, DBSCAN and softmax regression. Used to show that every stage fits,
+ * scores and saves the same way on both runners, and to make the format-1 fixture of every type.
  */
 final class AllStages {
   private AllStages() {}
@@ -63,6 +64,7 @@ final class AllStages {
             .withLabels(List.of("setosa", "versicolor", "virginica")),
         FeatureHasher.of("sl", "species").withOutputCol("hashed").withNumFeatures(64),
         KMeans.fit().withVectorCol("std").withK(3).withSeed(3).withPredictionCol("cluster"),
+        Dbscan.fit().withVectorCol("std").withEps(0.6).withMinPoints(4).withPredictionCol("dense"),
         Softmax.fit()
             .withVectorCol("pca")
             .withLabelCol("species")
