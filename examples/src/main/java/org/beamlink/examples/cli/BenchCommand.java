@@ -10,8 +10,10 @@ import java.util.function.Consumer;
 import org.beamlink.examples.bench.AlsBenchmark;
 import org.beamlink.examples.bench.ColumnarBenchmark;
 import org.beamlink.examples.bench.CsvBenchmark;
+import org.beamlink.examples.bench.DbscanBenchmark;
 import org.beamlink.examples.bench.FtrlBenchmark;
 import org.beamlink.examples.bench.GbtBenchmark;
+import org.beamlink.examples.bench.GmmBenchmark;
 import org.beamlink.examples.bench.IngestBenchmark;
 import org.beamlink.examples.bench.ItemCfBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Unmatched;
  * bin/beamlink bench ingest                                  # 1M x 50 into training blocks
  * bin/beamlink bench als                                     # 10M ratings, rank 10
  * bin/beamlink bench lda                                     # 20k terms, 20 topics, 10 passes
+ * bin/beamlink bench dbscan                                  # 1M 2-D points, eps 0.02
+ * bin/beamlink bench gmm                                     # 1M x 20, k=10, 20 EM iterations
  * }</pre>
  */
 @Command(
@@ -57,6 +61,8 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.TuneBench.class,
       BenchCommand.GbtBench.class,
       BenchCommand.LdaBench.class,
+      BenchCommand.DbscanBench.class,
+      BenchCommand.GmmBench.class,
       BenchCommand.PredictBench.class,
       BenchCommand.FtrlBench.class,
       BenchCommand.CsvBench.class,
@@ -439,6 +445,101 @@ public final class BenchCommand implements Runnable {
         }
       }
       out.accept(LdaBenchmark.run(config, beamArgs));
+    }
+  }
+
+  /** {@code beamlink bench dbscan}: see {@link DbscanBenchmark}. */
+  @Command(
+      name = "dbscan",
+      description =
+          "DBSCAN labelling every row of seeded 2-D blobs with noise; --data-out also writes the"
+              + " points for scikit-learn. Default: 1M points, eps 0.02, minPoints 10.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class DbscanBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Points.")
+    long rows;
+
+    @Option(names = "--eps", defaultValue = "0.02", description = "Neighbourhood radius.")
+    double eps;
+
+    @Option(
+        names = "--min-points",
+        defaultValue = "10",
+        description = "Fewest points within eps of a core point, itself included.")
+    int minPoints;
+
+    @Option(
+        names = "--cell-size",
+        defaultValue = "10",
+        description = "Partition cells' side in multiples of eps.")
+    double cellSize;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--data-out",
+        paramLabel = "FILE",
+        description = "Also write the points, little-endian doubles x, y row after row.")
+    Path dataOut;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) throws IOException {
+      DbscanBenchmark.Config config =
+          new DbscanBenchmark.Config(rows, eps, minPoints, cellSize, seed);
+      if (dataOut != null) {
+        config.data().write(dataOut);
+      }
+      out.accept(DbscanBenchmark.run(config, beamArgs));
+    }
+  }
+
+  /** {@code beamlink bench gmm}: see {@link GmmBenchmark}. */
+  @Command(
+      name = "gmm",
+      description =
+          "A Gaussian mixture with full covariances on seeded mixture data, the means starting at"
+              + " the first k points, tol 0; --data-out also writes the points for scikit-learn."
+              + " Default: 1M x 20, k=10, 20 EM iterations.",
+      footer = PipelineArgs.FOOTER,
+      sortOptions = false)
+  static final class GmmBench extends Run {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows.")
+    long rows;
+
+    @Option(names = "--dims", defaultValue = "20", description = "Dimensions.")
+    int dims;
+
+    @Option(names = "--k", defaultValue = "10", description = "Components, generated and fitted.")
+    int k;
+
+    @Option(names = "--iterations", defaultValue = "20", description = "EM iterations.")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Data seed.")
+    long seed;
+
+    @Option(
+        names = "--execution",
+        defaultValue = "AUTO",
+        description = "AUTO, IN_WORKER or DISTRIBUTED.")
+    Execution execution;
+
+    @Option(
+        names = "--data-out",
+        paramLabel = "FILE",
+        description = "Also write the rows, little-endian doubles row after row.")
+    Path dataOut;
+
+    @Override
+    void run(String[] beamArgs, Consumer<String> out) throws IOException {
+      GmmBenchmark.Config config =
+          new GmmBenchmark.Config(rows, dims, k, iterations, seed, execution);
+      if (dataOut != null) {
+        GmmBenchmark.write(config, dataOut);
+      }
+      out.accept(GmmBenchmark.run(config, beamArgs));
     }
   }
 

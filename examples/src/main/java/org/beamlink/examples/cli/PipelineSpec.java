@@ -11,6 +11,7 @@ import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.classification.RandomForestClassifier;
 import org.beamlink.transforms.classification.Softmax;
 import org.beamlink.transforms.clustering.BisectingKMeans;
+import org.beamlink.transforms.clustering.Dbscan;
 import org.beamlink.transforms.clustering.GaussianMixture;
 import org.beamlink.transforms.clustering.KMeans;
 import org.beamlink.transforms.clustering.Lda;
@@ -52,9 +53,10 @@ import org.beamlink.transforms.tree.RandomForestFit;
  *       (binary labels) and {@code gbt-regressor[=ROUNDS]} (default 20 rounds of depth 5) (these
  *       need a label), or a clustering: {@code kmeans=K}, {@code gmm=K} (a Gaussian mixture, full
  *       covariances), {@code bisecting-kmeans=K} or {@code lda=K} (a topic model of K topics, batch
- *       variational Bayes, on the features as term counts: it appends "topicDistribution"). Without
- *       one the pipeline is a feature pipeline, as Spark ML allows: {@code beamlink predict} then
- *       appends the features it computes.
+ *       variational Bayes, on the features as term counts: it appends "topicDistribution") or
+ *       {@code dbscan} (density clusters, -1 for noise, with {@link #withDbscan}'s eps and
+ *       minPoints). Without one the pipeline is a feature pipeline, as Spark ML allows: {@code
+ *       beamlink predict} then appends the features it computes.
  * </ul>
  *
  * <pre>{@code
@@ -82,6 +84,7 @@ final class PipelineSpec {
           "gmm",
           "bisecting-kmeans",
           "lda",
+          "dbscan",
           "decision-tree",
           "decision-tree-regressor",
           "random-forest",
@@ -93,7 +96,7 @@ final class PipelineSpec {
           + " optionally one model last: logreg, softmax, svm, linreg, decision-tree[=DEPTH],"
           + " decision-tree-regressor[=DEPTH], random-forest[=TREES],"
           + " random-forest-regressor[=TREES], gbt[=ROUNDS], gbt-regressor[=ROUNDS], kmeans=K,"
-          + " gmm=K, bisecting-kmeans=K or lda=K";
+          + " gmm=K, bisecting-kmeans=K, lda=K or dbscan";
 
   /** The tree model stages, which take an optional number: depth, trees or rounds. */
   private static final Set<String> TREES =
@@ -105,18 +108,33 @@ final class PipelineSpec {
           "gbt",
           "gbt-regressor");
 
-  /** The model stages that need no label, each with its number of clusters or topics. */
-  private static final Set<String> CLUSTERINGS = Set.of("kmeans", "gmm", "bisecting-kmeans", "lda");
+  /** The model stages that need no label. */
+  private static final Set<String> CLUSTERINGS =
+      Set.of("kmeans", "gmm", "bisecting-kmeans", "lda", "dbscan");
+
+  /** The clusterings that need their number of clusters or topics. */
+  private static final Set<String> COUNTED = Set.of("kmeans", "gmm", "bisecting-kmeans", "lda");
 
   /** One stage of the list: its name and its number ({@code pca=3}), or -1. */
   private record Stage(String name, int arg) {}
 
   private final String text;
   private final List<Stage> stages;
+  private final double eps;
+  private final int minPoints;
 
-  private PipelineSpec(String text, List<Stage> stages) {
+  private PipelineSpec(String text, List<Stage> stages, double eps, int minPoints) {
     this.text = text;
     this.stages = stages;
+    this.eps = eps;
+    this.minPoints = minPoints;
+  }
+
+  /** The same stages, a {@code dbscan} stage with this eps and minPoints (default 0.5 and 5). */
+  PipelineSpec withDbscan(double eps, int minPoints) {
+    // Refused here, with Dbscan's messages, rather than when the pipeline is built.
+    Dbscan.fit().withEps(eps).withMinPoints(minPoints);
+    return new PipelineSpec(text, stages, eps, minPoints);
   }
 
   /**
@@ -144,7 +162,7 @@ final class PipelineSpec {
         throw new IllegalArgumentException(
             "The model stage '" + name + "' must be the last stage of --pipeline " + text);
       }
-      boolean needsNumber = name.equals("pca") || CLUSTERINGS.contains(name);
+      boolean needsNumber = name.equals("pca") || COUNTED.contains(name);
       if (arg == null && needsNumber) {
         throw new IllegalArgumentException(
             "The stage '" + name + "' needs a number: " + name + "=K");
@@ -154,7 +172,7 @@ final class PipelineSpec {
       }
       stages.add(new Stage(name, arg == null ? -1 : number(name, arg)));
     }
-    return new PipelineSpec(text, stages);
+    return new PipelineSpec(text, stages, 0.5, 5);
   }
 
   private static int number(String name, String arg) {
@@ -281,7 +299,7 @@ final class PipelineSpec {
     }
   }
 
-  private static PipelineStage model(
+  private PipelineStage model(
       Stage stage, String label, String vector, List<String> columns, double l2, int maxIter) {
     String[] featureCols = columns.toArray(new String[0]);
     switch (stage.name()) {
@@ -303,6 +321,10 @@ final class PipelineSpec {
       case "lda" -> {
         Lda.Fit lda = Lda.fit().withK(stage.arg()).withMaxIter(maxIter);
         return vector != null ? lda.withVectorCol(vector) : lda.withFeatureCols(featureCols);
+      }
+      case "dbscan" -> {
+        Dbscan.Fit dbscan = Dbscan.fit().withEps(eps).withMinPoints(minPoints);
+        return vector != null ? dbscan.withVectorCol(vector) : dbscan.withFeatureCols(featureCols);
       }
       default -> {
         // A supervised model, below.

@@ -69,7 +69,8 @@ public final class TrainCommand implements Callable<Integer> {
               + " maxabs-scaler, normalizer, pca=K, then optionally one model: logreg, softmax,"
               + " svm, linreg, decision-tree[=DEPTH], decision-tree-regressor[=DEPTH],"
               + " random-forest[=TREES], random-forest-regressor[=TREES], gbt[=ROUNDS],"
-              + " gbt-regressor[=ROUNDS], kmeans=K, gmm=K, bisecting-kmeans=K or lda=K. Without a"
+              + " gbt-regressor[=ROUNDS], kmeans=K, gmm=K, bisecting-kmeans=K, lda=K or dbscan"
+              + " (with --eps and --min-points). Without a"
               + " model it is a feature pipeline: predict"
               + " appends the features it computes.")
   String pipeline;
@@ -100,6 +101,20 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Most iterations (default: ${DEFAULT-VALUE}).")
   int maxIter;
 
+  @Option(
+      names = "--eps",
+      defaultValue = "0.5",
+      description = "The dbscan stage's neighbourhood radius (default: ${DEFAULT-VALUE}).")
+  double eps;
+
+  @Option(
+      names = "--min-points",
+      defaultValue = "5",
+      description =
+          "The dbscan stage's fewest points within --eps of a core point, itself included"
+              + " (default: ${DEFAULT-VALUE}).")
+  int minPoints;
+
   @Mixin OutputOptions output;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
@@ -112,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (input == null || modelFile == null) {
       throw new ParameterException(spec.commandLine(), "--pipeline needs --input and --model");
     }
-    PipelineSpec stages = PipelineSpec.parse(pipeline);
+    PipelineSpec stages = PipelineSpec.parse(pipeline).withDbscan(eps, minPoints);
     if (stages.supervised() && label == null) {
       throw new ParameterException(
           spec.commandLine(), "The model stage '" + stages.model() + "' needs --label");

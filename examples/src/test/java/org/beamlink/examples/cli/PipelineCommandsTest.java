@@ -248,6 +248,60 @@ class PipelineCommandsTest {
     }
   }
 
+  /**
+   * {@code dbscan} with {@code --eps 0.45 --min-points 5} on raw iris: scikit-learn 1.2.1's {@code
+   * DBSCAN(eps=0.45, min_samples=5)} finds 2 clusters and 24 noise points (eps chosen away from the
+   * squared distances k/100 the one-decimal data has, so no distance ties with eps); the
+   * LocalPredictor on the file gives the same.
+   */
+  @Test
+  void trainsADbscanStageWithEpsAndMinPoints() throws IOException {
+    Path model = dir.resolve("dbscan.blm");
+    CommandLineRun train =
+        CommandLineRun.of(
+            "train",
+            "--pipeline",
+            "dbscan",
+            "--eps",
+            "0.45",
+            "--min-points",
+            "5",
+            "--input",
+            IRIS,
+            "--model",
+            model.toString(),
+            "--quiet",
+            "--runner=DirectRunner");
+    assertEquals(0, train.code(), train.err());
+    LocalPredictor local = LocalPredictor.load(model);
+    Schema schema = ((PipelineModel) local.model()).inputSchema();
+    int noise = 0;
+    java.util.Set<Integer> clusters = new java.util.TreeSet<>();
+    for (CSVRecord f : csv(Path.of(IRIS)).subList(1, 151)) {
+      Row in =
+          Row.withSchema(schema)
+              .addValues(
+                  Double.parseDouble(f.get(0)),
+                  Double.parseDouble(f.get(1)),
+                  Double.parseDouble(f.get(2)),
+                  Double.parseDouble(f.get(3)),
+                  f.get(4))
+              .build();
+      int cluster = local.predict(in).getInt32("prediction");
+      if (cluster < 0) {
+        noise++;
+      } else {
+        clusters.add(cluster);
+      }
+    }
+    assertEquals(24, noise);
+    assertEquals(java.util.Set.of(0, 1), clusters);
+    CommandLineRun numbered =
+        CommandLineRun.of(
+            "train", "--pipeline", "dbscan=3", "--input", IRIS, "--model", model.toString());
+    assertTrue(numbered.err().contains("The stage 'dbscan' takes no number"), numbered.err());
+  }
+
   @Test
   void predictSendsRowsItCannotScoreToTheFailuresFile() throws IOException {
     Path model = files.path("iris.blm");
@@ -392,7 +446,8 @@ class PipelineCommandsTest {
     // The help is wrapped to the terminal's width: compare its words, not its lines.
     String help = run.out().replaceAll("\\s+", " ");
     assertThat(help, containsString("then optionally one model"));
-    assertThat(help, containsString("gmm=K, bisecting-kmeans=K or lda=K"));
+    assertThat(help, containsString("gmm=K, bisecting-kmeans=K, lda=K or dbscan"));
+    assertThat(help, containsString("--min-points"));
     assertThat(help, containsString("Without a model it is a feature pipeline"));
   }
 }
