@@ -303,7 +303,7 @@ class DbscanTest {
               for (int i : probes) {
                 assertEquals(rule[i] == -1, labels.get(i) == -1, "row " + i);
               }
-              assertEquals(labels.get(187) == labels.get(268), rule[187] == rule[268]);
+              assertEquals(labels.get(187).equals(labels.get(268)), rule[187] == rule[268]);
               return null;
             });
     TestRunner.DIRECT.run(p);
