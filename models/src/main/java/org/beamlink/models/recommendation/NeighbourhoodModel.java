@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
@@ -213,6 +215,11 @@ public final class NeighbourhoodModel implements Transformer {
     return interactions.ids();
   }
 
+  /** The items seen in training, ascending (a copy). */
+  public long[] itemIds() {
+    return byItem().ids();
+  }
+
   /** The items or users with at least one neighbour, ascending (a copy). */
   public long[] subjectIds() {
     return neighbours.ids();
@@ -334,6 +341,79 @@ public final class NeighbourhoodModel implements Transformer {
     }
     all.sort(BEST_FIRST);
     return Collections.unmodifiableList(new ArrayList<>(all.subList(0, Math.min(k, all.size()))));
+  }
+
+  /**
+   * The {@code k} users with the best score for {@code item} (the score {@link #recommendItems}
+   * gives the item in each user's list, to the last bit), best first, equal scores by ascending id,
+   * leaving out the users who interacted with it when {@code excludeSeen}; only users some
+   * neighbour links to the item are listed (as {@link #recommendItems} lists only items it
+   * reaches); empty for an item not seen in training.
+   */
+  public List<Recommendation> recommendUsers(long item, int k, boolean excludeSeen) {
+    checkK(k);
+    IdTable items = byItem();
+    int x = items.row(item);
+    if (x < 0) {
+      return List.of();
+    }
+    Set<Long> candidates = new HashSet<>();
+    if (side == Side.ITEMS) {
+      int row = neighbours.row(item);
+      for (int n = row < 0 ? 0 : neighbours.start(row); row >= 0 && n < neighbours.end(row); n++) {
+        int i = items.row(neighbours.other(n));
+        for (int e = items.start(i); e < items.end(i); e++) {
+          candidates.add(items.other(e));
+        }
+      }
+    } else {
+      IdTable reverse = reverseNeighbours();
+      for (int e = items.start(x); e < items.end(x); e++) {
+        int v = reverse.row(items.other(e));
+        for (int n = v < 0 ? 0 : reverse.start(v); v >= 0 && n < reverse.end(v); n++) {
+          candidates.add(reverse.other(n));
+        }
+      }
+    }
+    List<Recommendation> all = new ArrayList<>(candidates.size());
+    for (long user : candidates) {
+      int u = interactions.row(user);
+      if (excludeSeen && !Double.isNaN(interactions.valueIn(u, item))) {
+        continue;
+      }
+      all.add(
+          new Recommendation(user, score(u, item) / (interactions.end(u) - interactions.start(u))));
+    }
+    all.sort(BEST_FIRST);
+    return Collections.unmodifiableList(new ArrayList<>(all.subList(0, Math.min(k, all.size()))));
+  }
+
+  /**
+   * The sum {@link #recommendItems} scores {@code item} by for the user in row {@code u}, its terms
+   * added in the same order: the user's items ascending (ITEMS), the user's neighbours best first
+   * (USERS).
+   */
+  private double score(int u, long item) {
+    double sum = 0;
+    if (side == Side.ITEMS) {
+      IdTable reverse = reverseNeighbours();
+      for (int e = interactions.start(u); e < interactions.end(u); e++) {
+        int i = reverse.row(interactions.other(e));
+        double s = i < 0 ? Double.NaN : reverse.valueIn(i, item);
+        if (!Double.isNaN(s)) {
+          sum += s * interactions.value(e);
+        }
+      }
+    } else {
+      int row = neighbours.row(interactions.id(u));
+      for (int n = row < 0 ? 0 : neighbours.start(row); row >= 0 && n < neighbours.end(row); n++) {
+        double r = interactions.valueIn(interactions.row(neighbours.other(n)), item);
+        if (!Double.isNaN(r)) {
+          sum += neighbours.value(n) * r;
+        }
+      }
+    }
+    return sum;
   }
 
   /**

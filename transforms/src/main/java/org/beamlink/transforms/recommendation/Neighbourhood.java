@@ -20,14 +20,16 @@ import org.beamlink.models.rows.OutputColumns;
 
 /**
  * Serving a {@link NeighbourhoodModel} (from {@link ItemCf}, {@link UserCf} or {@link Swing}): the
- * top k items of every user ({@link #recommendForAllUsers}), the k nearest neighbours of every item
- * or user ({@link #neighbours}), and the top k items of each user id in a stream of rows, the model
- * a side input ({@link #recommend}). Lists are best first, equal scores by ascending id; the scores
- * are the model's ({@link NeighbourhoodModel#recommendItems}).
+ * top k items of every user ({@link #recommendForAllUsers}) and users of every item ({@link
+ * #recommendForAllItems}), the k nearest neighbours of every item or user ({@link #neighbours}),
+ * and the top k items of each user id in a stream of rows, the model a side input ({@link
+ * #recommend}). Lists are best first, equal scores by ascending id; the scores are the model's
+ * ({@link NeighbourhoodModel#recommendItems}).
  *
  * <pre>{@code
  * PCollection<NeighbourhoodModel> model = ratings.apply(ItemCf.fit().withRatingCol("rating"));
  * PCollection<Row> top10 = model.apply(Neighbourhood.recommendForAllUsers(10).excludingSeen());
+ * PCollection<Row> audience = model.apply(Neighbourhood.recommendForAllItems(10)); // item, users
  * PCollection<Row> similar = model.apply(Neighbourhood.neighbours(5));
  * PCollection<Row> served = events.apply(Neighbourhood.recommend(model, 10)); // + recommendations
  * }</pre>
@@ -59,14 +61,18 @@ public final class Neighbourhood {
    * (INT64) and {@code recommendations} (ARRAY of ROW of {@code item} INT64 and {@code score}
    * DOUBLE). Users without a recommendation get an empty list.
    */
-  public static RecommendForAllUsers recommendForAllUsers(int k) {
-    checkK(k);
-    return new AutoValue_Neighbourhood_RecommendForAllUsers.Builder()
-        .setK(k)
-        .setExcludeSeen(false)
-        .setUserCol("user")
-        .setItemCol("item")
-        .build();
+  public static RecommendForAll recommendForAllUsers(int k) {
+    return RecommendForAll.of(true, k);
+  }
+
+  /**
+   * The top {@code k} users of every item of the one model it is applied to, by the score each
+   * user's list gives the item ({@link NeighbourhoodModel#recommendUsers}): rows of {@code item}
+   * (INT64) and {@code recommendations} (ARRAY of ROW of {@code user} INT64 and {@code score}
+   * DOUBLE). Items no user is linked to get an empty list.
+   */
+  public static RecommendForAll recommendForAllItems(int k) {
+    return RecommendForAll.of(false, k);
   }
 
   /**
@@ -95,10 +101,15 @@ public final class Neighbourhood {
         .build();
   }
 
-  /** Top-k items for every user; see {@link Neighbourhood#recommendForAllUsers}. */
+  /**
+   * Top-k items for every user, or users for every item; see {@link
+   * Neighbourhood#recommendForAllUsers} and {@link Neighbourhood#recommendForAllItems}.
+   */
   @AutoValue
-  public abstract static class RecommendForAllUsers
+  public abstract static class RecommendForAll
       extends PTransform<PCollection<NeighbourhoodModel>, PCollection<Row>> {
+    abstract boolean forUsers();
+
     abstract int k();
 
     abstract boolean excludeSeen();
@@ -111,6 +122,8 @@ public final class Neighbourhood {
 
     @AutoValue.Builder
     abstract static class Builder {
+      abstract Builder setForUsers(boolean forUsers);
+
       abstract Builder setK(int k);
 
       abstract Builder setExcludeSeen(boolean excluding);
@@ -119,29 +132,45 @@ public final class Neighbourhood {
 
       abstract Builder setItemCol(String col);
 
-      abstract RecommendForAllUsers build();
+      abstract RecommendForAll build();
     }
 
-    /** Leaves out of each user's list the items the user interacted with in training. */
-    public RecommendForAllUsers excludingSeen() {
+    static RecommendForAll of(boolean forUsers, int k) {
+      checkK(k);
+      return new AutoValue_Neighbourhood_RecommendForAll.Builder()
+          .setForUsers(forUsers)
+          .setK(k)
+          .setExcludeSeen(false)
+          .setUserCol("user")
+          .setItemCol("item")
+          .build();
+    }
+
+    /**
+     * Leaves out of each user's list the items the user interacted with in training (out of each
+     * item's list its users).
+     */
+    public RecommendForAll excludingSeen() {
       return toBuilder().setExcludeSeen(true).build();
     }
 
-    /** The name of the output's user column; default "user". */
-    public RecommendForAllUsers withUserCol(String col) {
+    /** The name of the user id, in the output rows or their recommendations; default "user". */
+    public RecommendForAll withUserCol(String col) {
       return toBuilder().setUserCol(col).build();
     }
 
-    /** The name of the item field of the recommendations; default "item". */
-    public RecommendForAllUsers withItemCol(String col) {
+    /** The name of the item id, in the output rows or their recommendations; default "item". */
+    public RecommendForAll withItemCol(String col) {
       return toBuilder().setItemCol(col).build();
     }
 
-    /** The output schema: the user, and the recommendations best first. */
+    /** The output schema: the user (item), and the recommended items (users) best first. */
     public Schema outputSchema() {
+      String who = forUsers() ? userCol() : itemCol();
+      String what = forUsers() ? itemCol() : userCol();
       return Schema.builder()
-          .addInt64Field(userCol())
-          .addArrayField("recommendations", Schema.FieldType.row(entry(itemCol(), "score")))
+          .addInt64Field(who)
+          .addArrayField("recommendations", Schema.FieldType.row(entry(what, "score")))
           .build();
     }
 
@@ -151,33 +180,47 @@ public final class Neighbourhood {
           model.apply("Model as side input", View.asSingleton());
       Schema output = outputSchema();
       return model
-          .apply("Users", ParDo.of(new UsersFn()))
+          .apply(forUsers() ? "Users" : "Items", ParDo.of(new IdsFn(forUsers())))
           .setCoder(VarLongCoder.of())
-          .apply("Spread users", Reshuffle.viaRandomKey())
+          .apply("Spread ids", Reshuffle.viaRandomKey())
           .apply(
               "Top " + k(),
-              ParDo.of(new TopFn(view, k(), excludeSeen(), output)).withSideInputs(view))
+              ParDo.of(new TopFn(view, forUsers(), k(), excludeSeen(), output))
+                  .withSideInputs(view))
           .setRowSchema(output);
     }
 
-    private static final class UsersFn extends DoFn<NeighbourhoodModel, Long> {
+    /** Every user (item) of the model. */
+    private static final class IdsFn extends DoFn<NeighbourhoodModel, Long> {
+      private final boolean forUsers;
+
+      IdsFn(boolean forUsers) {
+        this.forUsers = forUsers;
+      }
+
       @ProcessElement
       public void process(@Element NeighbourhoodModel m, OutputReceiver<Long> out) {
-        for (long u : m.userIds()) {
-          out.output(u);
+        for (long id : forUsers ? m.userIds() : m.itemIds()) {
+          out.output(id);
         }
       }
     }
 
     private static final class TopFn extends DoFn<Long, Row> {
       private final PCollectionView<NeighbourhoodModel> model;
+      private final boolean forUsers;
       private final int k;
       private final boolean excludingSeen;
       private final Schema output;
 
       TopFn(
-          PCollectionView<NeighbourhoodModel> model, int k, boolean excludingSeen, Schema output) {
+          PCollectionView<NeighbourhoodModel> model,
+          boolean forUsers,
+          int k,
+          boolean excludingSeen,
+          Schema output) {
         this.model = model;
+        this.forUsers = forUsers;
         this.k = k;
         this.excludingSeen = excludingSeen;
         this.output = output;
@@ -185,11 +228,15 @@ public final class Neighbourhood {
 
       @ProcessElement
       public void process(ProcessContext c) {
-        long user = c.element();
-        List<Recommendation> top = c.sideInput(model).recommendItems(user, k, excludingSeen);
+        long id = c.element();
+        NeighbourhoodModel m = c.sideInput(model);
+        List<Recommendation> top =
+            forUsers
+                ? m.recommendItems(id, k, excludingSeen)
+                : m.recommendUsers(id, k, excludingSeen);
         Schema entry =
             output.getField("recommendations").getType().getCollectionElementType().getRowSchema();
-        c.output(Row.withSchema(output).addValues(user, rows(entry, top)).build());
+        c.output(Row.withSchema(output).addValues(id, rows(entry, top)).build());
       }
     }
   }

@@ -50,7 +50,7 @@ class NeighbourhoodFitTest {
   static final Schema RATINGS =
       Schema.builder().addInt64Field("user").addInt64Field("item").addDoubleField("rating").build();
 
-  private static final Map<String, NeighbourhoodModel> MODELS = new ConcurrentHashMap<>();
+  static final Map<String, NeighbourhoodModel> MODELS = new ConcurrentHashMap<>();
 
   /** Keeps the single model of a pipeline in this JVM, under a key (all runners run in it). */
   static final class KeepModel extends DoFn<NeighbourhoodModel, Void> {
@@ -98,7 +98,7 @@ class NeighbourhoodFitTest {
   }
 
   /** The ratings as subject -> (context -> rating): item -> user for ItemCF, user -> item else. */
-  private static TreeMap<Long, TreeMap<Long, Double>> bySubject(List<Row> rows, Side side) {
+  static TreeMap<Long, TreeMap<Long, Double>> bySubject(List<Row> rows, Side side) {
     TreeMap<Long, TreeMap<Long, Double>> m = new TreeMap<>();
     for (Row r : rows) {
       long user = r.getInt64("user");
@@ -176,6 +176,41 @@ class NeighbourhoodFitTest {
     return out;
   }
 
+  /**
+   * Alink's score of item {@code x} for {@code user} from the brute-force neighbour lists (its sum
+   * in the model's order: the user's items ascending, or the user's neighbours best first), or NaN
+   * when no neighbour links them.
+   */
+  static double bruteForceScore(
+      TreeMap<Long, TreeMap<Long, Double>> byUser,
+      Side side,
+      Map<Long, List<Recommendation>> neighbours,
+      long user,
+      long x) {
+    TreeMap<Long, Double> seen = byUser.get(user);
+    double score = 0;
+    boolean reached = false;
+    if (side == Side.ITEMS) {
+      Map<Long, Double> nx = new TreeMap<>();
+      neighbours.getOrDefault(x, List.of()).forEach(r -> nx.put(r.id(), r.rating()));
+      for (Map.Entry<Long, Double> i : seen.entrySet()) {
+        if (nx.containsKey(i.getKey())) {
+          score += nx.get(i.getKey()) * i.getValue();
+          reached = true;
+        }
+      }
+    } else {
+      for (Recommendation v : neighbours.getOrDefault(user, List.of())) {
+        Double r = byUser.get(v.id()).get(x);
+        if (r != null) {
+          score += v.rating() * r;
+          reached = true;
+        }
+      }
+    }
+    return reached ? score / seen.size() : Double.NaN;
+  }
+
   /** Alink's top-k for {@code user}, computed from the brute-force neighbour lists. */
   static List<Recommendation> bruteForceTop(
       List<Row> rows,
@@ -186,41 +221,41 @@ class NeighbourhoodFitTest {
       boolean excludeSeen) {
     TreeMap<Long, TreeMap<Long, Double>> byUser = bySubject(rows, Side.USERS);
     TreeMap<Long, Double> seen = byUser.get(user);
-    Set<Long> items = new TreeSet<>(bySubject(rows, Side.ITEMS).keySet());
     List<Recommendation> all = new ArrayList<>();
-    for (long x : items) {
-      if (excludeSeen && seen.containsKey(x)) {
-        continue;
-      }
-      double score = 0;
-      boolean reached = false;
-      if (side == Side.ITEMS) {
-        Map<Long, Double> nx = new TreeMap<>();
-        neighbours.getOrDefault(x, List.of()).forEach(r -> nx.put(r.id(), r.rating()));
-        for (Map.Entry<Long, Double> i : seen.entrySet()) {
-          if (nx.containsKey(i.getKey())) {
-            score += nx.get(i.getKey()) * i.getValue();
-            reached = true;
-          }
-        }
-      } else {
-        for (Recommendation v : neighbours.getOrDefault(user, List.of())) {
-          Double r = byUser.get(v.id()).get(x);
-          if (r != null) {
-            score += v.rating() * r;
-            reached = true;
-          }
-        }
-      }
-      if (reached) {
-        all.add(new Recommendation(x, score / seen.size()));
+    for (long x : bySubject(rows, Side.ITEMS).keySet()) {
+      double score = bruteForceScore(byUser, side, neighbours, user, x);
+      if (!Double.isNaN(score) && !(excludeSeen && seen.containsKey(x))) {
+        all.add(new Recommendation(x, score));
       }
     }
     all.sort(NeighbourhoodModel.BEST_FIRST);
     return all.subList(0, Math.min(k, all.size()));
   }
 
-  private static void assertNeighbours(
+  /**
+   * The top-k users of {@code item}: every user scored for the item as in its own list ({@link
+   * #bruteForceScore}), best first.
+   */
+  static List<Recommendation> bruteForceTopUsers(
+      List<Row> rows,
+      Side side,
+      Map<Long, List<Recommendation>> neighbours,
+      long item,
+      int k,
+      boolean excludeSeen) {
+    TreeMap<Long, TreeMap<Long, Double>> byUser = bySubject(rows, Side.USERS);
+    List<Recommendation> all = new ArrayList<>();
+    for (long user : byUser.keySet()) {
+      double score = bruteForceScore(byUser, side, neighbours, user, item);
+      if (!Double.isNaN(score) && !(excludeSeen && byUser.get(user).containsKey(item))) {
+        all.add(new Recommendation(user, score));
+      }
+    }
+    all.sort(NeighbourhoodModel.BEST_FIRST);
+    return all.subList(0, Math.min(k, all.size()));
+  }
+
+  static void assertNeighbours(
       Map<Long, List<Recommendation>> expected, NeighbourhoodModel model, String what) {
     Set<Long> subjects = new TreeSet<>();
     for (long id : model.subjectIds()) {
@@ -271,9 +306,13 @@ class NeighbourhoodFitTest {
         "the tie of items 100 and 199 is ordered by id");
   }
 
-  /** Recommendations for every user, with and without the seen items, equal Alink's scores. */
+  /**
+   * Recommendations for every user, with and without the seen items, equal Alink's scores; the top
+   * users of every item, with and without the users who rated it, equal the brute force too: every
+   * user scored for the item as its own list scores it, bit for bit.
+   */
   @BoundedRunnerTest
-  void recommendationsEqualTheBruteForce(TestRunner runner) {
+  void recommendationsForEveryUserAndItemEqualTheBruteForce(TestRunner runner) {
     List<Row> rows = generated();
     Pipeline p = runner.create();
     PCollection<Row> input = p.apply(Create.of(rows).withRowSchema(RATINGS));
@@ -284,7 +323,7 @@ class NeighbourhoodFitTest {
               .withMaxNeighbours(5);
       PCollection<NeighbourhoodModel> model = input.apply(side + " fit", fit);
       for (boolean exclude : List.of(false, true)) {
-        Neighbourhood.RecommendForAllUsers top = Neighbourhood.recommendForAllUsers(4);
+        Neighbourhood.RecommendForAll top = Neighbourhood.recommendForAllUsers(4);
         PCollection<Row> out =
             model.apply(side + " top " + exclude, exclude ? top.excludingSeen() : top);
         PAssert.that(out)
@@ -307,6 +346,35 @@ class NeighbourhoodFitTest {
                         side + " user " + user + " excluding seen " + exclude);
                   }
                   assertEquals(bySubject(rows, Side.USERS).keySet(), users);
+                  return null;
+                });
+        Neighbourhood.RecommendForAll topUsers = Neighbourhood.recommendForAllItems(6);
+        PCollection<Row> audiences =
+            model.apply(
+                side + " top users " + exclude, exclude ? topUsers.excludingSeen() : topUsers);
+        PAssert.that(audiences)
+            .satisfies(
+                got -> {
+                  Map<Long, List<Recommendation>> neighbours =
+                      bruteForceNeighbours(rows, side, CfSimilarity.COSINE, 5, 1, 1e-4);
+                  Set<Long> items = new TreeSet<>();
+                  int listed = 0;
+                  for (Row r : got) {
+                    long item = r.getInt64("item");
+                    items.add(item);
+                    List<Recommendation> list = new ArrayList<>();
+                    for (Object o : r.getArray("recommendations")) {
+                      Row e = (Row) o;
+                      list.add(new Recommendation(e.getInt64("user"), e.getDouble("score")));
+                    }
+                    listed += list.size();
+                    assertEquals(
+                        bruteForceTopUsers(rows, side, neighbours, item, 6, exclude),
+                        list,
+                        side + " item " + item + " excluding seen " + exclude);
+                  }
+                  assertEquals(bySubject(rows, Side.ITEMS).keySet(), items);
+                  assertTrue(listed > 6 * 20, "most of the 25 items list 6 users: " + listed);
                   return null;
                 });
       }
