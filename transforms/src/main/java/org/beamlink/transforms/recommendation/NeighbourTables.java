@@ -11,17 +11,22 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.SeededHash;
+import org.beamlink.models.pipeline.SchemaMapping;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.NeighbourhoodModel.Side;
 import org.beamlink.models.recommendation.NeighbourhoodModelCoder;
 import org.beamlink.models.recommendation.Recommendation;
+import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.recommendation.AlsBlocks.Rating;
 import org.beamlink.transforms.recommendation.AlsBlocks.RatingBlock;
 
@@ -204,6 +209,22 @@ final class NeighbourTables {
                   Double.NaN,
                   count)));
     }
+  }
+
+  /**
+   * {@code fit} fitted on {@code input} as a pipeline stage that appends the rate of each row's
+   * (user, item) to {@code predictionCol}; bad columns fail here, when the pipeline is built.
+   */
+  static PCollection<Transformer> fitStage(
+      PCollection<Row> input,
+      PTransform<PCollection<Row>, PCollection<NeighbourhoodModel>> fit,
+      String userCol,
+      String itemCol,
+      String predictionCol) {
+    SchemaMapping mapping =
+        in -> NeighbourhoodModel.outputSchema(in, userCol, itemCol, predictionCol);
+    mapping.outputSchema(input.getSchema());
+    return PipelineStage.fitted(input.apply(fit), mapping);
   }
 
   /** Gives the model the estimator's columns. */

@@ -25,10 +25,12 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.recommendation.IdColumn;
 import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.NeighbourhoodModel.Side;
 import org.beamlink.models.recommendation.NeighbourhoodModelCoder;
+import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.recommendation.AlsBlocks.Rating;
 import org.beamlink.transforms.recommendation.AlsBlocks.RatingBlock;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -69,7 +71,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 @AutoValue
 public abstract class NeighbourhoodFit
-    extends PTransform<PCollection<Row>, PCollection<NeighbourhoodModel>> {
+    extends PTransform<PCollection<Row>, PCollection<NeighbourhoodModel>> implements PipelineStage {
   private static final TupleTag<KV<KV<Long, Long>, Double>> PAIRS = new TupleTag<>() {};
   private static final TupleTag<KV<Long, Double>> RATINGS = new TupleTag<>() {};
   private static final TupleTag<Long> CONTEXTS = new TupleTag<>() {};
@@ -236,6 +238,12 @@ public abstract class NeighbourhoodFit
   /** The seed of the sample of a user's items beyond {@code maxUserItems}; default 0. */
   public NeighbourhoodFit withSeed(long seed) {
     return toBuilder().setSeed(seed).build();
+  }
+
+  /** Fits the model and makes it a pipeline stage: it rates (user, item) rows. */
+  @Override
+  public PCollection<Transformer> fitStage(PCollection<Row> input) {
+    return NeighbourTables.fitStage(input, this, userCol(), itemCol(), predictionCol());
   }
 
   @Override

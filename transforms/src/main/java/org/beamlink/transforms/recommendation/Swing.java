@@ -21,10 +21,12 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.recommendation.IdColumn;
 import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.NeighbourhoodModel.Side;
 import org.beamlink.models.recommendation.NeighbourhoodModelCoder;
+import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.recommendation.AlsBlocks.Rating;
 import org.beamlink.transforms.recommendation.AlsBlocks.RatingBlock;
 
@@ -49,7 +51,9 @@ import org.beamlink.transforms.recommendation.AlsBlocks.RatingBlock;
  * <p>Parameters (Alink's defaults): {@code userCol} "user", {@code itemCol} "item" (INT32 or
  * INT64); {@code alpha} 1.0; {@code userAlpha} 5.0; {@code userBeta} -0.35; {@code minUserItems}
  * 10; {@code maxUserItems} 1000; {@code maxItemNumber} 1000; {@code resultNormalize} false; and
- * {@code maxNeighbours} unlimited, {@code numBlocks} 10, {@code seed} 0.
+ * {@code maxNeighbours} unlimited, {@code numBlocks} 10, {@code seed} 0, {@code predictionCol}
+ * "prediction" (as a pipeline stage, {@link Fit#fitStage}, the model appends the rate of each row's
+ * (user, item) there).
  *
  * <pre>{@code
  * PCollection<NeighbourhoodModel> model =
@@ -68,6 +72,7 @@ public final class Swing {
     return new AutoValue_Swing_Fit.Builder()
         .setUserCol("user")
         .setItemCol("item")
+        .setPredictionCol("prediction")
         .setAlpha(1.0)
         .setUserAlpha(5.0)
         .setUserBeta(-0.35)
@@ -84,10 +89,13 @@ public final class Swing {
   /** Trains a Swing {@link NeighbourhoodModel}; see {@link Swing} for the parameters. */
   @AutoValue
   public abstract static class Fit
-      extends PTransform<PCollection<Row>, PCollection<NeighbourhoodModel>> {
+      extends PTransform<PCollection<Row>, PCollection<NeighbourhoodModel>>
+      implements PipelineStage {
     abstract String userCol();
 
     abstract String itemCol();
+
+    abstract String predictionCol();
 
     abstract double alpha();
 
@@ -116,6 +124,8 @@ public final class Swing {
       abstract Builder setUserCol(String col);
 
       abstract Builder setItemCol(String col);
+
+      abstract Builder setPredictionCol(String col);
 
       abstract Builder setAlpha(double alpha);
 
@@ -162,6 +172,17 @@ public final class Swing {
     /** The column of item ids (INT32 or INT64); default "item". */
     public Fit withItemCol(String col) {
       return toBuilder().setItemCol(col).build();
+    }
+
+    /** The column the model appends its prediction to; default "prediction". */
+    public Fit withPredictionCol(String col) {
+      return toBuilder().setPredictionCol(col).build();
+    }
+
+    /** Fits the model and makes it a pipeline stage: it rates (user, item) rows. */
+    @Override
+    public PCollection<Transformer> fitStage(PCollection<Row> input) {
+      return NeighbourTables.fitStage(input, this, userCol(), itemCol(), predictionCol());
     }
 
     /** The smoothing of a user pair's overlap, {@code 1 / (alpha + overlap)}; > 0, default 1. */
@@ -275,7 +296,7 @@ public final class Swing {
                   Side.ITEMS, "SWING", true, "Swing", "Swing", seed(), description()))
           .apply(
               "Columns",
-              ParDo.of(new NeighbourTables.ColumnsFn(userCol(), itemCol(), "prediction")))
+              ParDo.of(new NeighbourTables.ColumnsFn(userCol(), itemCol(), predictionCol())))
           .setCoder(NeighbourhoodModelCoder.of());
     }
 

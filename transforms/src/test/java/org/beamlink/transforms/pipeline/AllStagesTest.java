@@ -23,6 +23,11 @@ import org.beamlink.models.pipeline.PipelineModel;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.transforms.clustering.TestData;
+import org.beamlink.transforms.recommendation.Als;
+import org.beamlink.transforms.recommendation.InstEval;
+import org.beamlink.transforms.recommendation.ItemCf;
+import org.beamlink.transforms.recommendation.Swing;
+import org.beamlink.transforms.recommendation.UserCf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +65,25 @@ class AllStagesTest {
     return List.copyOf(all);
   }
 
+  /** The types of {@link #recommenders()}' stages: ALS, then ItemCF, UserCF and Swing. */
+  private static final List<String> RECOMMENDER_TYPES =
+      List.of("als-model", "neighbourhood-model", "neighbourhood-model", "neighbourhood-model");
+
   @TempDir Path dir;
+
+  /** The recommenders as stages, each appending its rate of a row's (user, item). */
+  private static MlPipeline recommenders() {
+    return MlPipeline.of(
+        Als.fit()
+            .withRank(3)
+            .withMaxIter(2)
+            .withNumUserBlocks(2)
+            .withNumItemBlocks(2)
+            .withPredictionCol("als"),
+        ItemCf.fit().withRatingCol("rating").withNumBlocks(2).withPredictionCol("item_cf"),
+        UserCf.fit().withRatingCol("rating").withNumBlocks(2).withPredictionCol("user_cf"),
+        Swing.fit().withMinUserItems(2).withNumBlocks(2).withPredictionCol("swing"));
+  }
 
   private static List<String> types(PipelineModel model) {
     List<String> types = new ArrayList<>();
@@ -100,6 +123,40 @@ class AllStagesTest {
         correct += r.getString("species").equals(r.getString("predicted")) ? 1 : 0;
       }
       assertTrue(correct >= 135, "softmax on 2 principal components: " + correct + "/150");
+    }
+  }
+
+  /**
+   * The recommenders (ALS, ItemCF, UserCF, Swing) as stages of one pipeline on real ratings (the
+   * first 600 of {@link InstEval}), on Direct and Flink: the output rows equal, to the last bit, a
+   * LocalPredictor's on the model file WriteModel wrote, and the file loads back equal to the
+   * model. They are not in {@link AllStages}, whose rows are iris's, and so not in the format-1
+   * fixture.
+   */
+  @Test
+  void everyRecommenderStageFitsScoresAndSavesOnDirectAndFlink() throws IOException {
+    List<Row> ratings = InstEval.ratings().subList(0, 600);
+    for (TestRunner runner : List.of(TestRunner.DIRECT, TestRunner.FLINK_BATCH)) {
+      Pipeline p = runner.create();
+      PCollection<Row> rows = p.apply(Create.of(ratings).withRowSchema(InstEval.SCHEMA));
+      PCollection<PipelineModel> model = rows.apply(recommenders().fit());
+      String file = dir.resolve("recommenders-" + runner + ".blm").toString();
+      model.apply(WriteModel.to(file));
+      Kept.keep(model, "recommenders-model-" + runner);
+      Kept.keep(rows.apply(MlPipeline.transform(model)), "recommenders-scored-" + runner);
+      runner.run(p);
+
+      PipelineModel fitted = Kept.<PipelineModel>get("recommenders-model-" + runner).get(0);
+      assertEquals(RECOMMENDER_TYPES, types(fitted));
+      assertEquals(fitted, ModelFile.read(Path.of(file), PipelineModel.class));
+      LocalPredictor local = LocalPredictor.load(Path.of(file));
+      List<Row> scored = Kept.get("recommenders-scored-" + runner);
+      assertEquals(ratings.size(), scored.size());
+      for (Row r : scored) {
+        Row in = Row.withSchema(InstEval.SCHEMA).addValues(r.getValues().subList(0, 3)).build();
+        assertEquals(local.predict(in), r);
+        assertTrue(Double.isFinite(r.getDouble("als")), r.toString());
+      }
     }
   }
 

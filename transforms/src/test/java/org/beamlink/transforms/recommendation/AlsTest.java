@@ -53,7 +53,7 @@ class AlsTest {
    */
   private static final double TOLERANCE = 1e-9;
 
-  private static final Map<String, AlsModel> MODELS = new ConcurrentHashMap<>();
+  static final Map<String, AlsModel> MODELS = new ConcurrentHashMap<>();
   private static JsonNode reference;
 
   /** Keeps the single model of a pipeline in this JVM, under a key (all runners run in it). */
