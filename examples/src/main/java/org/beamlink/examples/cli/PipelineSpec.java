@@ -26,6 +26,11 @@ import org.beamlink.transforms.feature.VectorAssembler;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
 import org.beamlink.transforms.pipeline.PipelineStage;
+import org.beamlink.transforms.recommendation.Als;
+import org.beamlink.transforms.recommendation.ItemCf;
+import org.beamlink.transforms.recommendation.NeighbourhoodFit;
+import org.beamlink.transforms.recommendation.Swing;
+import org.beamlink.transforms.recommendation.UserCf;
 import org.beamlink.transforms.regression.DecisionTreeRegressor;
 import org.beamlink.transforms.regression.GbtRegressor;
 import org.beamlink.transforms.regression.LinearRegression;
@@ -57,6 +62,11 @@ import org.beamlink.transforms.tree.RandomForestFit;
  *       {@code dbscan} (density clusters, -1 for noise, with {@link #withDbscan}'s eps and
  *       minPoints). Without one the pipeline is a feature pipeline, as Spark ML allows: {@code
  *       beamlink predict} then appends the features it computes.
+ *   <li>Or a recommender, alone: {@code als[=RANK]} (explicit ALS, default rank 10), {@code
+ *       item-cf[=NEIGHBOURS]}, {@code user-cf[=NEIGHBOURS]} (default 64 neighbours) or {@code
+ *       swing[=NEIGHBOURS]} (default all), on user, item and rating columns ({@link #recommender(
+ *       Columns, Double, int)}); {@code beamlink recommend} reads the file it writes, and {@code
+ *       beamlink predict} appends the predicted rating of (user, item) rows.
  * </ul>
  *
  * <pre>{@code
@@ -90,13 +100,18 @@ final class PipelineSpec {
           "random-forest",
           "random-forest-regressor",
           "gbt",
-          "gbt-regressor");
+          "gbt-regressor",
+          "als",
+          "item-cf",
+          "user-cf",
+          "swing");
   private static final String STAGES =
       "impute, hash[=N], standard-scaler, minmax-scaler, maxabs-scaler, normalizer, pca=K, and"
           + " optionally one model last: logreg, softmax, svm, linreg, decision-tree[=DEPTH],"
           + " decision-tree-regressor[=DEPTH], random-forest[=TREES],"
           + " random-forest-regressor[=TREES], gbt[=ROUNDS], gbt-regressor[=ROUNDS], kmeans=K,"
-          + " gmm=K, bisecting-kmeans=K, lda=K or dbscan";
+          + " gmm=K, bisecting-kmeans=K, lda=K or dbscan; or alone, a recommender: als[=RANK],"
+          + " item-cf[=NEIGHBOURS], user-cf[=NEIGHBOURS] or swing[=NEIGHBOURS]";
 
   /** The tree model stages, which take an optional number: depth, trees or rounds. */
   private static final Set<String> TREES =
@@ -107,6 +122,12 @@ final class PipelineSpec {
           "random-forest-regressor",
           "gbt",
           "gbt-regressor");
+
+  /**
+   * The recommenders, each the only stage, on user, item and rating columns instead of features,
+   * with an optional number: ALS's rank, the neighbours kept per item (user for UserCF).
+   */
+  private static final Set<String> RECOMMENDERS = Set.of("als", "item-cf", "user-cf", "swing");
 
   /** The model stages that need no label. */
   private static final Set<String> CLUSTERINGS =
@@ -167,7 +188,21 @@ final class PipelineSpec {
         throw new IllegalArgumentException(
             "The stage '" + name + "' needs a number: " + name + "=K");
       }
-      if (arg != null && !needsNumber && !name.equals("hash") && !TREES.contains(name)) {
+      if (RECOMMENDERS.contains(name) && names.length > 1) {
+        throw new IllegalArgumentException(
+            "The recommender stage '"
+                + name
+                + "' reads the user, item and rating columns, not features: give it alone, as"
+                + " --pipeline "
+                + name
+                + ", not --pipeline "
+                + text);
+      }
+      if (arg != null
+          && !needsNumber
+          && !name.equals("hash")
+          && !TREES.contains(name)
+          && !RECOMMENDERS.contains(name)) {
         throw new IllegalArgumentException("The stage '" + name + "' takes no number");
       }
       stages.add(new Stage(name, arg == null ? -1 : number(name, arg)));
@@ -196,7 +231,61 @@ final class PipelineSpec {
 
   /** True when the model needs a label. */
   boolean supervised() {
-    return model() != null && !CLUSTERINGS.contains(model());
+    return model() != null && !CLUSTERINGS.contains(model()) && !recommender();
+  }
+
+  /** True when the pipeline is one recommender ({@link #recommender(Columns, Double, int)}). */
+  boolean recommender() {
+    return RECOMMENDERS.contains(stages.get(0).name());
+  }
+
+  /**
+   * The columns of a recommender: user and item ids, and the ratings (null: ItemCF and UserCF take
+   * every interaction as 1, ALS reads "rating").
+   */
+  record Columns(String user, String item, String rating) {}
+
+  /**
+   * The pipeline of the one recommender stage on {@code columns}, ALS with {@code l2} as its
+   * regParam (null: 0.1) and {@code maxIter} iterations.
+   *
+   * @throws IllegalArgumentException for a rating column given to Swing, which takes none
+   */
+  MlPipeline recommender(Columns columns, Double l2, int maxIter) {
+    Stage stage = stages.get(0);
+    int n = stage.arg();
+    PipelineStage built =
+        switch (stage.name()) {
+          case "als" -> {
+            Als.Fit als =
+                Als.fit()
+                    .withUserCol(columns.user())
+                    .withItemCol(columns.item())
+                    .withRatingCol(columns.rating() == null ? "rating" : columns.rating())
+                    .withMaxIter(maxIter);
+            als = n > 0 ? als.withRank(n) : als;
+            yield l2 == null ? als : als.withRegParam(l2);
+          }
+          case "swing" -> {
+            if (columns.rating() != null) {
+              throw new IllegalArgumentException(
+                  "swing counts interactions and takes no --rating-col (got "
+                      + columns.rating()
+                      + ")");
+            }
+            Swing.Fit swing = Swing.fit().withUserCol(columns.user()).withItemCol(columns.item());
+            yield n > 0 ? swing.withMaxNeighbours(n) : swing;
+          }
+          default -> {
+            NeighbourhoodFit cf =
+                (stage.name().equals("item-cf") ? ItemCf.fit() : UserCf.fit())
+                    .withUserCol(columns.user())
+                    .withItemCol(columns.item());
+            cf = columns.rating() == null ? cf : cf.withRatingCol(columns.rating());
+            yield n > 0 ? cf.withMaxNeighbours(n) : cf;
+          }
+        };
+    return MlPipeline.of(List.of(built));
   }
 
   /**

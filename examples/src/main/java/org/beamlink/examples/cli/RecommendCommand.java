@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.pipeline.PipelineModel;
+import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.recommendation.AlsModel;
 import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.Recommendation;
@@ -19,10 +21,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code beamlink recommend}: the top {@code k} items of one user from a recommendation model file
- * ({@code als-model}, or {@code neighbourhood-model} from ItemCF, UserCF or Swing), read in this
- * process without a pipeline, best first. A user the model never saw gets an empty list.
+ * ({@code als-model}, or {@code neighbourhood-model} from ItemCF, UserCF or Swing, or a pipeline
+ * model whose last recommender stage is one, as {@code beamlink train --pipeline als} writes), read
+ * in this process without a pipeline, best first. A user the model never saw gets an empty list.
  *
  * <pre>{@code
+ * bin/beamlink train --pipeline item-cf --input ratings.csv --rating-col stars --model itemcf.blm
  * bin/beamlink recommend --model itemcf.blm --user 42 --k 10 --exclude-seen
  * bin/beamlink recommend --model als.blm --user 42 --json
  * }</pre>
@@ -40,7 +44,9 @@ final class RecommendCommand implements Callable<Integer> {
       names = {"-m", "--model"},
       required = true,
       paramLabel = "FILE",
-      description = "A model file of type als-model or neighbourhood-model.")
+      description =
+          "A model file of type als-model or neighbourhood-model, or a pipeline with one (as"
+              + " train --pipeline als|item-cf|user-cf|swing writes).")
   Path model;
 
   @Option(
@@ -64,12 +70,25 @@ final class RecommendCommand implements Callable<Integer> {
               + " an ALS model does not keep the ratings).")
   boolean excludeSeen;
 
+  /** The last recommender stage of a pipeline model, or {@code loaded} itself. */
+  private static Object recommender(Object loaded) {
+    if (loaded instanceof PipelineModel pipeline) {
+      List<Transformer> stages = pipeline.stages();
+      for (int s = stages.size() - 1; s >= 0; s--) {
+        if (stages.get(s) instanceof AlsModel || stages.get(s) instanceof NeighbourhoodModel) {
+          return stages.get(s);
+        }
+      }
+    }
+    return loaded;
+  }
+
   @Override
   public Integer call() throws IOException {
     if (k < 1) {
       throw new ParameterException(spec.commandLine(), "Expected --k >= 1, got " + k);
     }
-    Object loaded = ModelFile.read(model);
+    Object loaded = recommender(ModelFile.read(model));
     List<Recommendation> top;
     if (loaded instanceof NeighbourhoodModel m) {
       top = m.recommendItems(user, k, excludeSeen);
@@ -88,7 +107,8 @@ final class RecommendCommand implements Callable<Integer> {
           model
               + " holds a "
               + loaded.getClass().getSimpleName()
-              + ", not a recommendation model (als-model or neighbourhood-model)");
+              + ", not a recommendation model (als-model or neighbourhood-model, or a pipeline"
+              + " with one)");
     }
     StringBuilder table = new StringBuilder();
     if (top.isEmpty()) {

@@ -48,6 +48,7 @@ import picocli.CommandLine.Unmatched;
  * bin/beamlink train logreg --input data.csv --label clicked --l2 0.001
  * bin/beamlink train logreg --input a9a.txt --format libsvm --label label --l1 0.01 --json
  * bin/beamlink train --pipeline impute,standard-scaler,logreg --input data.csv --label clicked --model churn.blm
+ * bin/beamlink train --pipeline als=8 --input ratings.csv --user-col s --item-col d --rating-col y --model als.blm
  * }</pre>
  */
 @Command(
@@ -72,7 +73,9 @@ public final class TrainCommand implements Callable<Integer> {
               + " gbt-regressor[=ROUNDS], kmeans=K, gmm=K, bisecting-kmeans=K, lda=K or dbscan"
               + " (with --eps and --min-points). Without a"
               + " model it is a feature pipeline: predict"
-              + " appends the features it computes.")
+              + " appends the features it computes. Or one recommender alone, on --user-col,"
+              + " --item-col and --rating-col: als[=RANK], item-cf[=NEIGHBOURS],"
+              + " user-cf[=NEIGHBOURS] or swing[=NEIGHBOURS]; recommend reads its file.")
   String pipeline;
 
   @ArgGroup(exclusive = false, multiplicity = "0..1", heading = InputOptions.HEADING)
@@ -87,19 +90,40 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin FeatureOptions features;
 
   @Option(
+      names = "--user-col",
+      defaultValue = "user",
+      paramLabel = "COL",
+      description = "The user id column of a recommender (integers; default: ${DEFAULT-VALUE}).")
+  String userCol;
+
+  @Option(
+      names = "--item-col",
+      defaultValue = "item",
+      paramLabel = "COL",
+      description = "The item id column of a recommender (integers; default: ${DEFAULT-VALUE}).")
+  String itemCol;
+
+  @Option(
+      names = "--rating-col",
+      paramLabel = "COL",
+      description =
+          "The rating column of a recommender (default: 'rating' for als; none for item-cf and"
+              + " user-cf, every interaction 1; swing takes none).")
+  String ratingCol;
+
+  @Option(
       names = {"-m", "--model"},
       paramLabel = "FILE",
       description = "The model file to write (not an existing directory).")
   String modelFile;
 
-  @Option(names = "--l2", defaultValue = "0", description = "L2 penalty (default: 0).")
-  double l2;
-
   @Option(
-      names = "--max-iter",
-      defaultValue = "100",
-      description = "Most iterations (default: ${DEFAULT-VALUE}).")
-  int maxIter;
+      names = "--l2",
+      description = "L2 penalty (default: 0; als: its regParam, scaled by the ratings, 0.1).")
+  Double l2;
+
+  @Option(names = "--max-iter", description = "Most iterations (default: 100; als: 10).")
+  Integer maxIter;
 
   @Option(
       names = "--eps",
@@ -128,6 +152,13 @@ public final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--pipeline needs --input and --model");
     }
     PipelineSpec stages = PipelineSpec.parse(pipeline).withDbscan(eps, minPoints);
+    if (stages.recommender() && (label != null || features.features != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "The recommender '"
+              + stages.model()
+              + "' reads --user-col, --item-col and --rating-col, not --label or --features");
+    }
     if (stages.supervised() && label == null) {
       throw new ParameterException(
           spec.commandLine(), "The model stage '" + stages.model() + "' needs --label");
@@ -139,11 +170,20 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr(), "train --pipeline", input.rowsRead(), "rows read");
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
-    String usedLabel = stages.supervised() ? label : null;
-    PipelineInput read = PipelineInput.read(p, input, features, label, usedLabel, stages);
-    List<String> columns = read.columns();
-    PCollection<Row> rows = read.rows();
-    MlPipeline fit = stages.build(columns, usedLabel, l2, maxIter);
+    PCollection<Row> rows;
+    MlPipeline fit;
+    if (stages.recommender()) {
+      PipelineSpec.Columns columns = new PipelineSpec.Columns(userCol, itemCol, ratingCol);
+      fit = stages.recommender(columns, l2, maxIter == null ? 10 : maxIter);
+      rows = recommenderRows(p, columns, stages.model());
+    } else {
+      String usedLabel = stages.supervised() ? label : null;
+      PipelineInput read = PipelineInput.read(p, input, features, label, usedLabel, stages);
+      rows = read.rows();
+      fit =
+          stages.build(
+              read.columns(), usedLabel, l2 == null ? 0 : l2, maxIter == null ? 100 : maxIter);
+    }
     PipelineModel fitted =
         SingletonResult.run(rows.apply("Fit pipeline", fit.fit()), options, progress);
     for (Transformer stage : fitted.stages()) {
@@ -179,6 +219,23 @@ public final class TrainCommand implements Callable<Integer> {
             .put("modelStage", stages.model() == null ? "" : stages.model())
             .put("seconds", Math.round(seconds * 1000) / 1000.0));
     return 0;
+  }
+
+  /**
+   * The input's rows for the recommender {@code model}: a value required in the user, item and
+   * rating columns (ALS's "rating" when none is named), named by file and line when missing.
+   */
+  private PCollection<Row> recommenderRows(Pipeline p, PipelineSpec.Columns columns, String model) {
+    List<String> required = new ArrayList<>(List.of(columns.user(), columns.item()));
+    if (columns.rating() != null || model.equals("als")) {
+      required.add(columns.rating() == null ? "rating" : columns.rating());
+    }
+    return input
+        .read(p, readable -> required)
+        .apply(
+            ValueRules.finite()
+                .requiring(
+                    required, model + " needs a user, an item and a rating (if it reads one)"));
   }
 
   /**

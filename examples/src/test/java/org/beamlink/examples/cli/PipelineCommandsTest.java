@@ -13,15 +13,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.csv.CSVRecord;
 import org.beamlink.models.io.ModelFile;
+import org.beamlink.models.io.ModelFormats;
 import org.beamlink.models.linalg.Vector;
 import org.beamlink.models.pipeline.LocalPredictor;
 import org.beamlink.models.pipeline.PipelineModel;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.models.recommendation.AlsModel;
+import org.beamlink.models.recommendation.NeighbourhoodModel;
+import org.beamlink.models.recommendation.Recommendation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -449,5 +456,113 @@ class PipelineCommandsTest {
     assertThat(help, containsString("gmm=K, bisecting-kmeans=K, lda=K or dbscan"));
     assertThat(help, containsString("--min-points"));
     assertThat(help, containsString("Without a model it is a feature pipeline"));
+  }
+
+  private static final String INSTEVAL =
+      Path.of("../transforms/src/test/resources/recommendation/insteval_slice.csv")
+          .toAbsolutePath()
+          .normalize()
+          .toString();
+
+  /**
+   * Each recommender trains on real ratings (the committed InstEval slice: students s rate
+   * lecturers d with y, 1-5) through --user-col, --item-col and --rating-col on embedded Flink (the
+   * DirectRunner takes minutes over the 11,073 ratings), into a pipeline model file of one stage of
+   * its type; recommend reads the file and prints the top 5 of student 1 as the file's own model
+   * lists them (unseen ones for the neighbourhood models).
+   */
+  @Test
+  void trainsRecommendersWhoseFilesRecommendReads() throws IOException {
+    String[][] cases = {
+      {"als=4", "als-model", "--rating-col", "y", "--max-iter", "3", "--l2", "0.3"},
+      {"item-cf=20", "neighbourhood-model", "--rating-col", "y"},
+      {"user-cf", "neighbourhood-model", "--rating-col", "y"},
+      {"swing=20", "neighbourhood-model"},
+    };
+    for (String[] c : cases) {
+      Path model = dir.resolve(c[0] + ".blm");
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "train",
+                  "--pipeline",
+                  c[0],
+                  "--input",
+                  INSTEVAL,
+                  "--user-col",
+                  "s",
+                  "--item-col",
+                  "d",
+                  "--model",
+                  model.toString(),
+                  "--quiet",
+                  "--flinkMaster=[auto]",
+                  "--parallelism=2"));
+      args.addAll(Arrays.asList(c).subList(2, c.length));
+      CommandLineRun train = CommandLineRun.of(args.toArray(new String[0]));
+      assertEquals(0, train.code(), c[0] + ": " + train.err());
+      PipelineModel fitted = ModelFile.read(model, PipelineModel.class);
+      assertEquals(1, fitted.stages().size(), c[0]);
+      Transformer stage = fitted.stages().get(0);
+      assertEquals(c[1], ModelFormats.forModel(stage).type(), c[0]);
+      boolean als = stage instanceof AlsModel;
+      List<Recommendation> expected =
+          als
+              ? ((AlsModel) stage).recommendItems(1, 5, Set.of())
+              : ((NeighbourhoodModel) stage).recommendItems(1, 5, true);
+      assertEquals(5, expected.size(), c[0]);
+      List<String> recommendArgs =
+          new ArrayList<>(List.of("recommend", "-m", model.toString(), "-u", "1", "-k", "5"));
+      if (!als) {
+        recommendArgs.add("--exclude-seen");
+      }
+      recommendArgs.add("--json");
+      CommandLineRun recommend = CommandLineRun.of(recommendArgs.toArray(new String[0]));
+      assertEquals(0, recommend.code(), c[0] + ": " + recommend.err());
+      StringBuilder items = new StringBuilder();
+      for (Recommendation r : expected) {
+        items.append(items.length() == 0 ? "" : ",");
+        items.append("{\"item\":").append(r.id()).append(",\"score\":").append(r.rating());
+        items.append('}');
+      }
+      assertEquals(
+          "{\"user\":1,\"k\":5,\"recommendations\":[" + items + "]}\n", recommend.out(), c[0]);
+    }
+  }
+
+  /** A recommender takes no other stage, and Swing no rating column. */
+  @Test
+  void refusesARecommenderWithFeatureStagesOrSwingWithRatings() {
+    CommandLineRun mixed =
+        direct(
+            "train",
+            "--pipeline",
+            "impute,als",
+            "--input",
+            INSTEVAL,
+            "--model",
+            files.path("m.blm").toString());
+    assertEquals(1, mixed.code());
+    assertTrue(
+        mixed.err().contains("The recommender stage 'als' reads the user, item and rating columns"),
+        mixed.err());
+    CommandLineRun swing =
+        direct(
+            "train",
+            "--pipeline",
+            "swing",
+            "--input",
+            INSTEVAL,
+            "--user-col",
+            "s",
+            "--item-col",
+            "d",
+            "--rating-col",
+            "y",
+            "--model",
+            files.path("m.blm").toString());
+    assertEquals(1, swing.code());
+    assertTrue(
+        swing.err().contains("swing counts interactions and takes no --rating-col"), swing.err());
   }
 }
