@@ -2,13 +2,14 @@ package org.beamlink.transforms.recommendation;
 
 import com.google.auto.value.AutoValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Count;
@@ -31,6 +32,7 @@ import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.NeighbourhoodModel.Side;
 import org.beamlink.models.recommendation.NeighbourhoodModelCoder;
 import org.beamlink.transforms.pipeline.PipelineStage;
+import org.beamlink.transforms.recommendation.AlsBlocks.FactorBlock;
 import org.beamlink.transforms.recommendation.AlsBlocks.Rating;
 import org.beamlink.transforms.recommendation.AlsBlocks.RatingBlock;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -46,13 +48,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>How it scales: the interactions are grouped into {@code numBlocks} blocks of users; each user
  * emits a (product of ratings) for every pair of its items, and the pairs are grouped by pair
  * (shuffled, summed in sorted order so that every runner gets the same bits), then scored against
- * each item's count, sum and sum of squares of ratings (a side input map) and grouped by item for
- * the top {@code maxNeighbours}. A user with {@code m} items emits {@code m(m-1)/2} pairs, so
- * active users make the work quadratic: a user with more than {@code maxUserItems} items (for
- * UserCF {@code maxItemUsers} users of an item) contributes only the {@code maxUserItems} of them
- * with the smallest hash of (seed, user, item), a deterministic sample (Alink's Swing drops such
- * users instead; its ItemCF has no cap). The sample applies to the similarities only; the model
- * keeps every interaction for scoring.
+ * each item's count, sum and sum of squares of ratings (one table sorted by id, a singleton side
+ * input) and grouped by item for the top {@code maxNeighbours}. A user with {@code m} items emits
+ * {@code m(m-1)/2} pairs, so active users make the work quadratic: a user with more than {@code
+ * maxUserItems} items (for UserCF {@code maxItemUsers} users of an item) contributes only the
+ * {@code maxUserItems} of them with the smallest hash of (seed, user, item), a deterministic sample
+ * (Alink's Swing drops such users instead; its ItemCF has no cap). The sample applies to the
+ * similarities only; the model keeps every interaction for scoring.
  *
  * <p>Parameters: {@code userCol} "user", {@code itemCol} "item" (INT32 or INT64), {@code ratingCol}
  * none (every interaction 1) or a numeric column (finite); {@code similarity} COSINE; {@code
@@ -270,14 +272,17 @@ public abstract class NeighbourhoodFit
                 ParDo.of(new PairsFn(maxContext(), seed()))
                     .withOutputTags(PAIRS, TupleTagList.of(RATINGS).and(CONTEXTS)));
     KvCoder<Long, Double> rated = KvCoder.of(VarLongCoder.of(), DoubleCoder.of());
-    PCollectionView<Map<Long, List<Double>>> stats =
+    PCollectionView<FactorBlock> stats =
         pairs
             .get(RATINGS)
             .setCoder(rated)
             .apply("Group ratings", GroupByKey.create())
             .apply("Rating sums", ParDo.of(new SumsFn()))
-            .setCoder(KvCoder.of(VarLongCoder.of(), ListCoder.of(DoubleCoder.of())))
-            .apply("Sums as side input", View.asMap());
+            .setCoder(KvCoder.of(VarIntCoder.of(), AlsBlocks.FactorBlockCoder.INSTANCE))
+            .apply("Gather sums", GroupByKey.create())
+            .apply("Sums table", ParDo.of(new SumsTableFn()))
+            .setCoder(AlsBlocks.FactorBlockCoder.INSTANCE)
+            .apply("Sums as side input", View.asSingleton());
     PCollectionView<Long> contexts =
         pairs
             .get(CONTEXTS)
@@ -372,12 +377,15 @@ public abstract class NeighbourhoodFit
     }
   }
 
-  /** A subject's count, sum and sum of squares of ratings, summed in ascending order. */
+  /**
+   * A subject's count, sum and sum of squares of ratings, summed in ascending order, as a table of
+   * one row (keyed 0, to be gathered into one table).
+   */
   private static final class SumsFn
-      extends DoFn<KV<Long, Iterable<Double>>, KV<Long, List<Double>>> {
+      extends DoFn<KV<Long, Iterable<Double>>, KV<Integer, FactorBlock>> {
     @ProcessElement
     public void process(
-        @Element KV<Long, Iterable<Double>> e, OutputReceiver<KV<Long, List<Double>>> out) {
+        @Element KV<Long, Iterable<Double>> e, OutputReceiver<KV<Integer, FactorBlock>> out) {
       List<Double> values = new ArrayList<>();
       e.getValue().forEach(values::add);
       Collections.sort(values);
@@ -387,7 +395,25 @@ public abstract class NeighbourhoodFit
         sum += v;
         squares += v * v;
       }
-      out.output(KV.of(e.getKey(), List.of((double) values.size(), sum, squares)));
+      out.output(
+          KV.of(
+              0,
+              new FactorBlock(
+                  new long[] {e.getKey()}, new double[] {values.size(), sum, squares})));
+    }
+  }
+
+  /**
+   * Every subject's sums as one table sorted by id: a singleton side input that every pair looks
+   * its two subjects up in, where a map side input was rebuilt from all its entries at every lookup
+   * on Flink (Beam's map view materialises anew at each access).
+   */
+  private static final class SumsTableFn
+      extends DoFn<KV<Integer, Iterable<FactorBlock>>, FactorBlock> {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<FactorBlock>> e, OutputReceiver<FactorBlock> out) {
+      out.output(AlsTraining.sortedTable(e.getValue(), 3));
     }
   }
 
@@ -397,14 +423,14 @@ public abstract class NeighbourhoodFit
     private final CfSimilarity similarity;
     private final int minCommon;
     private final double threshold;
-    private final PCollectionView<Map<Long, List<Double>>> stats;
+    private final PCollectionView<FactorBlock> stats;
     private final PCollectionView<Long> contexts;
 
     SimilarityFn(
         CfSimilarity similarity,
         int minCommon,
         double threshold,
-        PCollectionView<Map<Long, List<Double>>> stats,
+        PCollectionView<FactorBlock> stats,
         PCollectionView<Long> contexts) {
       this.similarity = similarity;
       this.minCommon = minCommon;
@@ -427,18 +453,20 @@ public abstract class NeighbourhoodFit
       }
       long a = c.element().getKey().getKey();
       long b = c.element().getKey().getValue();
-      Map<Long, List<Double>> sums = c.sideInput(stats);
+      FactorBlock sums = c.sideInput(stats);
       double s =
           similarity.of(
-              products.size(), dot, array(sums.get(a)), array(sums.get(b)), c.sideInput(contexts));
+              products.size(), dot, sumsOf(sums, a), sumsOf(sums, b), c.sideInput(contexts));
       if (s >= threshold) {
         c.output(KV.of(a, KV.of(b, s)));
         c.output(KV.of(b, KV.of(a, s)));
       }
     }
 
-    private static double[] array(List<Double> values) {
-      return new double[] {values.get(0), values.get(1), values.get(2)};
+    /** The count, sum and sum of squares of {@code id}'s ratings. */
+    private static double[] sumsOf(FactorBlock sums, long id) {
+      int at = Arrays.binarySearch(sums.ids(), id);
+      return Arrays.copyOfRange(sums.factors(), 3 * at, 3 * at + 3);
     }
   }
 }
