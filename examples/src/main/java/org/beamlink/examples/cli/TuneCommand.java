@@ -85,8 +85,15 @@ public final class TuneCommand implements Callable<Integer> {
   @Option(
       names = "--seed",
       defaultValue = "0",
-      description = "Seed of the hashed fold assignment (default: ${DEFAULT-VALUE}).")
+      description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(
+      names = "--stratified",
+      description =
+          "Spread every class of the label evenly over the folds, as scikit-learn's"
+              + " StratifiedKFold (default: folds by a hash of each row).")
+  boolean stratified;
 
   @Option(
       names = "--metric",
@@ -143,9 +150,9 @@ public final class TuneCommand implements Callable<Integer> {
     TuningMetric<?> tuningMetric = metric(stages.model());
     MlPipeline built = withProbability(stages.build(columns, label, 0.0, maxIter), tuningMetric);
     ParamGrid grid = GridSpec.build(built, stages.model(), grids);
-    TuningResult result =
-        rows.apply(
-            "Tune", CrossValidation.of(grid, tuningMetric).withFolds(checkFolds()).withSeed(seed));
+    CrossValidation search =
+        CrossValidation.of(grid, tuningMetric).withFolds(checkFolds()).withSeed(seed);
+    TuningResult result = rows.apply("Tune", stratified ? search.withStratifyCol(label) : search);
     PCollection<Iterable<Row>> table =
         result
             .table()

@@ -27,8 +27,8 @@ class TuneCommandTest {
   }
 
   /**
-   * Two L2 values, three folds: the table has both candidates with their folds, and the model file
-   * is the rank-1 candidate's pipeline (assembler, scaler, softmax with that L2).
+   * Two L2 values, three stratified folds: the table has both candidates with their folds, and the
+   * model file is the rank-1 candidate's pipeline (assembler, scaler, softmax with that L2).
    */
   @Test
   void printsTheTableAndWritesTheBestPipeline() throws IOException {
@@ -44,6 +44,7 @@ class TuneCommandTest {
             "3",
             "--seed",
             "4",
+            "--stratified",
             "--metric",
             "accuracy",
             "--input",

@@ -37,7 +37,7 @@ import org.joda.time.ReadableInstant;
  * long h = RowContentHash.of(row);
  * }</pre>
  */
-final class RowContentHash {
+public final class RowContentHash {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
   private static final int NULL = 0xff;
@@ -47,7 +47,7 @@ final class RowContentHash {
   private RowContentHash() {}
 
   /** The hash of {@code row}'s values. */
-  static long of(Row row) {
+  public static long of(Row row) {
     RowContentHash hash = new RowContentHash();
     hash.fields(row);
     return hash.h;

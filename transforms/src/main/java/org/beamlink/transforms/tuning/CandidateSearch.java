@@ -51,7 +51,7 @@ final class CandidateSearch<T extends EvaluationMetrics>
   private final ParamSearch search;
   private final TuningMetric<T> metric;
   private final int splits;
-  private final SplitOf splitOf;
+  private final PTransform<PCollection<Row>, PCollection<KV<Integer, Row>>> assign;
   private final String splitName;
   private final boolean oneLoop;
 
@@ -59,13 +59,13 @@ final class CandidateSearch<T extends EvaluationMetrics>
       ParamSearch search,
       TuningMetric<T> metric,
       int splits,
-      SplitOf splitOf,
+      PTransform<PCollection<Row>, PCollection<KV<Integer, Row>>> assign,
       String splitName,
       boolean oneLoop) {
     this.search = search;
     this.metric = metric;
     this.splits = splits;
-    this.splitOf = splitOf;
+    this.assign = assign;
     this.splitName = splitName;
     this.oneLoop = oneLoop;
   }
@@ -85,10 +85,7 @@ final class CandidateSearch<T extends EvaluationMetrics>
               + schema.getFieldNames());
     }
     Coder<KV<Integer, Row>> keyedCoder = KvCoder.of(VarIntCoder.of(), input.getCoder());
-    PCollection<KV<Integer, Row>> keyed =
-        input
-            .apply("Assign splits", ParDo.of(new AssignFn(splitOf, splits, splitName)))
-            .setCoder(keyedCoder);
+    PCollection<KV<Integer, Row>> keyed = input.apply("Assign splits", assign).setCoder(keyedCoder);
     PCollectionView<Long> checked =
         keyed
             .apply("Split labels", ParDo.of(new SplitLabelFn(labelCol)))
@@ -282,6 +279,19 @@ final class CandidateSearch<T extends EvaluationMetrics>
       all.add(row);
     }
     return all;
+  }
+
+  /**
+   * Keys every row by its split, {@code splitOf} of the row, which must be in {@code -1..splits-1}.
+   */
+  static PTransform<PCollection<Row>, PCollection<KV<Integer, Row>>> perRow(
+      SplitOf splitOf, int splits, String splitName) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<KV<Integer, Row>> expand(PCollection<Row> rows) {
+        return rows.apply(ParDo.of(new AssignFn(splitOf, splits, splitName)));
+      }
+    };
   }
 
   private static final class AssignFn extends DoFn<Row, KV<Integer, Row>> {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.transforms.evaluation.EvaluationMetrics;
@@ -24,7 +25,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * parallelism; fold sizes are then binomial around {@code n / k}, and identical rows share a fold.
  * With {@link #withFoldCol} the folds are given by an integer column holding {@code 0..k-1} (as
  * scikit-learn's {@code PredefinedSplit}); a null or out-of-range value fails naming the column,
- * the value and the row.
+ * the value and the row. With {@link #withStratifyCol} every class of that column is spread over
+ * the folds as evenly as it can be ({@link StratifiedFolds}, as scikit-learn's {@code
+ * StratifiedKFold}): fold sizes within one row of each other per class, identical rows possibly in
+ * different folds.
  *
  * <p>One job. When the pipeline is plain transforms ({@code MapRows}: {@code VectorAssembler},
  * {@code Binarizer}, ...; they learn nothing, so they are the same on every fold) around one {@link
@@ -45,8 +49,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * naming the fold.
  *
  * <p>Parameters: the search and the metric (required), {@code folds} (at least 2, default 3),
- * {@code seed} (default 0), {@code foldCol} (default none), {@code oneLoop} (default true: one loop
- * where the search allows it).
+ * {@code seed} (default 0), {@code foldCol} (default none), {@code stratifyCol} (default none; not
+ * with {@code foldCol}), {@code oneLoop} (default true: one loop where the search allows it).
  *
  * <pre>{@code
  * LinearFit logreg = LogisticRegression.fit().withVectorCol("features").withLabelCol("label")
@@ -64,6 +68,7 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
   private final int folds;
   private final long seed;
   private final @Nullable String foldCol;
+  private final @Nullable String stratifyCol;
   private final boolean oneLoop;
 
   private CrossValidation(
@@ -72,12 +77,14 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
       int folds,
       long seed,
       @Nullable String foldCol,
+      @Nullable String stratifyCol,
       boolean oneLoop) {
     this.search = search;
     this.metric = metric;
     this.folds = folds;
     this.seed = seed;
     this.foldCol = foldCol;
+    this.stratifyCol = stratifyCol;
     this.oneLoop = oneLoop;
   }
 
@@ -86,7 +93,7 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
     if (search == null || metric == null) {
       throw new IllegalArgumentException("Expected a search and a metric");
     }
-    return new CrossValidation(search, metric, 3, 0L, null, true);
+    return new CrossValidation(search, metric, 3, 0L, null, null, true);
   }
 
   /** The number of folds, at least 2; default 3. */
@@ -94,12 +101,27 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
     if (folds < 2) {
       throw new IllegalArgumentException("Expected folds >= 2, got " + folds);
     }
-    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
+    return new CrossValidation(search, metric, folds, seed, foldCol, stratifyCol, oneLoop);
   }
 
   /** The seed of the hashed fold assignment; default 0. */
   public CrossValidation withSeed(long seed) {
-    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
+    return new CrossValidation(search, metric, folds, seed, foldCol, stratifyCol, oneLoop);
+  }
+
+  /**
+   * Folds stratified by this column ({@link StratifiedFolds}, seeded by {@link #withSeed}); default
+   * none (hashed).
+   */
+  public CrossValidation withStratifyCol(String stratifyCol) {
+    if (stratifyCol == null || stratifyCol.isEmpty()) {
+      throw new IllegalArgumentException("Expected a column to stratify by, got " + stratifyCol);
+    }
+    if (foldCol != null) {
+      throw new IllegalArgumentException(
+          "Folds are given by column '" + foldCol + "'; they cannot also be stratified");
+    }
+    return new CrossValidation(search, metric, folds, seed, foldCol, stratifyCol, oneLoop);
   }
 
   /** Folds given by this integer column, holding {@code 0..folds-1}; default none (hashed). */
@@ -107,7 +129,11 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
     if (foldCol == null || foldCol.isEmpty()) {
       throw new IllegalArgumentException("Expected a fold column name, got " + foldCol);
     }
-    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
+    if (stratifyCol != null) {
+      throw new IllegalArgumentException(
+          "Folds are stratified by column '" + stratifyCol + "'; they cannot also be given");
+    }
+    return new CrossValidation(search, metric, folds, seed, foldCol, stratifyCol, oneLoop);
   }
 
   /**
@@ -115,17 +141,21 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
    * candidate x fold as a branch of the pipeline, as any other search.
    */
   public CrossValidation withOneLoop(boolean oneLoop) {
-    return new CrossValidation(search, metric, folds, seed, foldCol, oneLoop);
+    return new CrossValidation(search, metric, folds, seed, foldCol, stratifyCol, oneLoop);
   }
 
   @Override
   public TuningResult expand(PCollection<Row> input) {
-    return input.apply("Search", search(metric, splitOf(input.getSchema())));
+    PTransform<PCollection<Row>, PCollection<KV<Integer, Row>>> assign =
+        stratifyCol != null
+            ? StratifiedFolds.of(folds, stratifyCol).withSeed(seed).keyed()
+            : CandidateSearch.perRow(splitOf(input.getSchema()), folds, "fold");
+    return input.apply("Search", search(metric, assign));
   }
 
   private <T extends EvaluationMetrics> CandidateSearch<T> search(
-      TuningMetric<T> metric, SplitOf splitOf) {
-    return new CandidateSearch<>(search, metric, folds, splitOf, "fold", oneLoop);
+      TuningMetric<T> metric, PTransform<PCollection<Row>, PCollection<KV<Integer, Row>>> assign) {
+    return new CandidateSearch<>(search, metric, folds, assign, "fold", oneLoop);
   }
 
   private SplitOf splitOf(Schema schema) {
@@ -175,6 +205,7 @@ public final class CrossValidation extends PTransform<PCollection<Row>, TuningRe
         .add(DisplayData.item("folds", folds))
         .add(DisplayData.item("seed", seed))
         .addIfNotNull(DisplayData.item("foldCol", foldCol))
+        .addIfNotNull(DisplayData.item("stratifyCol", stratifyCol))
         .add(DisplayData.item("oneLoop", oneLoop));
   }
 }

@@ -81,7 +81,13 @@ public final class TrainValidationSplit extends PTransform<PCollection<Row>, Tun
 
   private <T extends EvaluationMetrics> CandidateSearch<T> search(
       TuningMetric<T> metric, SplitOf splitOf) {
-    return new CandidateSearch<>(search, metric, 1, splitOf, "validation split", oneLoop);
+    return new CandidateSearch<>(
+        search,
+        metric,
+        1,
+        CandidateSearch.perRow(splitOf, 1, "validation split"),
+        "validation split",
+        oneLoop);
   }
 
   @Override
