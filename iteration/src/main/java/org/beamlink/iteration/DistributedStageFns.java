@@ -2,6 +2,7 @@ package org.beamlink.iteration;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,6 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
-import org.beamlink.models.linalg.DoubleArrayCoder;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The distributed path's DoFns. A partition's data stays in the worker that assembled it ({@link
  * ResidentPartitions}); what flows from stage to stage is its token (its position in the loop,
- * where its data is, and its other objects) and its partial, which the next stage reads as a side
- * input, reduces in task order and applies. Partitions whose loop has ended leave by the finished
- * output, so the stages after an early stop receive nothing.
+ * where its data is, and its other objects, without the AllReduce buffer) and its partial, cut into
+ * pieces ({@link AllReducePiece}). The pieces of one index are grouped, reduced in task order and
+ * written where the next stage finds them ({@link ReducedPiece}); the next stage reads their
+ * references as a side input, puts the reduced array together and applies it. No record is larger
+ * than a group of pieces or a token, and tokens are never grouped or sorted. Partitions whose loop
+ * has ended leave by the finished output, so the stages after an early stop receive nothing.
  */
 final class DistributedStageFns {
   static final TupleTag<ComContext> CONTINUING = new TupleTag<ComContext>() {};
   static final TupleTag<ComContext> FINISHED = new TupleTag<ComContext>() {};
-  static final TupleTag<KV<Integer, double[]>> PARTIALS = new TupleTag<KV<Integer, double[]>>() {};
+  static final TupleTag<KV<Integer, AllReducePiece>> PIECES =
+      new TupleTag<KV<Integer, AllReducePiece>>() {};
 
   private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
 
@@ -52,11 +56,11 @@ final class DistributedStageFns {
     private record Held(Callable<ComContext> prepare, Instant timestamp, BoundedWindow window) {}
 
     /**
-     * A partition after its stage: its token, its partial (null once finished), the supersteps it
-     * completed, its time in compute functions and the bytes it ships.
+     * A partition after its stage: its token, its partial's pieces (null once finished), the
+     * supersteps it completed, its time in compute functions and the bytes it ships.
      */
     private record Routed(
-        ComContext token, double[] partial, int steps, long computeNanos, long bytes) {}
+        ComContext token, List<AllReducePiece> pieces, int steps, long computeNanos, long bytes) {}
 
     Stage(ComQueueSpec spec, Coder<ComContext> tokenCoder) {
       this.spec = spec;
@@ -95,10 +99,12 @@ final class DistributedStageFns {
         Routed r = routed.get(i);
         Held h = held.get(i);
         ComContext token = r.token();
-        if (r.partial() == null) {
+        if (r.pieces() == null) {
           c.output(FINISHED, token, h.timestamp(), h.window());
         } else {
-          c.output(PARTIALS, KV.of(token.taskId, r.partial()), h.timestamp(), h.window());
+          for (AllReducePiece piece : r.pieces()) {
+            c.output(PIECES, KV.of(piece.index(), piece), h.timestamp(), h.window());
+          }
           c.output(CONTINUING, token, h.timestamp(), h.window());
         }
         if (token.taskId == 0) {
@@ -113,8 +119,9 @@ final class DistributedStageFns {
     }
 
     /**
-     * Runs {@code context} to its next AllReduce or to its end, takes its data objects out, and
-     * gives its token and partial.
+     * Runs {@code context} to its next AllReduce or to its end, takes its data objects and its
+     * AllReduce buffer out (the reduced result takes the buffer's place), and gives its token and
+     * the buffer's pieces.
      */
     private Routed route(ComContext context) throws CoderException {
       int stepBefore = context.stepNo;
@@ -122,13 +129,21 @@ final class DistributedStageFns {
       AllReduce reached = spec.program.runUntilCommunication(context);
       long nanos = System.nanoTime() - start;
       int steps = context.stepNo - stepBefore + (context.finished ? 1 : 0);
-      double[] partial = reached == null ? null : reached.buffer(context).clone();
-      partitions.detach(context, directory);
-      long bytes = CoderUtils.encodeToByteArray(tokenCoder, context).length;
-      if (partial != null) {
-        bytes += CoderUtils.encodeToByteArray(DoubleArrayCoder.of(), partial).length + 1;
+      List<AllReducePiece> pieces = null;
+      long bytes = 0;
+      if (reached != null) {
+        double[] partial = reached.buffer(context);
+        context.removeObj(reached.name());
+        pieces =
+            AllReducePiece.cut(
+                context.pendingAllReduce, context.stepNo, context.taskId, spec.numTasks, partial);
+        for (AllReducePiece piece : pieces) {
+          bytes += piece.encodedBytes();
+        }
       }
-      return new Routed(context, partial, steps, nanos, bytes);
+      partitions.detach(context, directory);
+      bytes += CoderUtils.encodeToByteArray(tokenCoder, context).length;
+      return new Routed(context, pieces, steps, nanos, bytes);
     }
   }
 
@@ -160,39 +175,96 @@ final class DistributedStageFns {
     }
   }
 
+  /**
+   * Reduces one index's pieces of every task's partial in task order, writes the reduced piece
+   * where the next stage finds it and gives its reference; deletes the pieces the stage before last
+   * read, as the stage that read them has ended.
+   */
+  static final class ReduceFn extends DoFn<KV<Integer, Iterable<AllReducePiece>>, ReducedPiece> {
+    private final ComQueueSpec spec;
+    private final int stage;
+    private final String run;
+    private final Counter bytesWritten;
+    private transient String directory;
+
+    /**
+     * Reduces the pieces stage {@code stage - 1} ships to stage {@code stage}; {@code run} names
+     * this run's files.
+     */
+    ReduceFn(ComQueueSpec spec, int stage, String run) {
+      this.spec = spec;
+      this.stage = stage;
+      this.run = run;
+      this.bytesWritten = ComQueueMetrics.durableBytesWritten(spec.program.name);
+    }
+
+    @StartBundle
+    public void startBundle(StartBundleContext c) {
+      directory = DurableCopy.directory(c.getPipelineOptions(), spec.program.name);
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      int index = c.element().getKey();
+      List<AllReducePiece> pieces = new ArrayList<>();
+      c.element().getValue().forEach(pieces::add);
+      pieces.sort(Comparator.comparingInt(AllReducePiece::task));
+      AllReducePiece first = pieces.get(0);
+      AllReduce allReduce = spec.program.allReduceAt(first.allReduce());
+      boolean complete = pieces.size() == spec.numTasks && first.task() == 0;
+      if (index == 0) {
+        // Every task ships piece 0, so its group sees every task's length.
+        spec.program.checkAgreement(pieces.size(), spec.numTasks, first.stepNo());
+        for (AllReducePiece piece : pieces) {
+          allReduce.checkSize(piece.task(), piece.length(), first.length());
+        }
+      }
+      for (AllReducePiece piece : pieces) {
+        complete &= piece.length() == first.length();
+      }
+      if (!complete) {
+        // Tasks that disagree on the size or on going on: the group of piece 0 fails the job.
+        return;
+      }
+      List<double[]> inTaskOrder = new ArrayList<>(pieces.size());
+      for (AllReducePiece piece : pieces) {
+        inTaskOrder.add(piece.values());
+      }
+      double[] reduced = allReduce.reduce(inTaskOrder);
+      String path = ReducedPiece.file(directory, run, stage, index);
+      bytesWritten.inc(ReducedPiece.write(path, reduced, spec.numTasks));
+      c.output(new ReducedPiece(index, first.offset(), first.length(), path));
+      c.output(RELEASED, KV.of(0, path));
+      if (stage > 1) {
+        String read = ReducedPiece.file(directory, run, stage - 1, index);
+        ResidentStore.get().release(read);
+        DurableCopy.delete(List.of(read));
+      }
+    }
+  }
+
   /** Applies the previous stage's AllReduce and runs to the next one. */
   static final class StageFn extends Stage<ComContext> {
-    private final PCollectionView<List<KV<Integer, double[]>>> partialsView;
+    private final PCollectionView<List<ReducedPiece>> reducedView;
 
     StageFn(
         ComQueueSpec spec,
         Coder<ComContext> tokenCoder,
-        PCollectionView<List<KV<Integer, double[]>>> partialsView) {
+        PCollectionView<List<ReducedPiece>> reducedView) {
       super(spec, tokenCoder);
-      this.partialsView = partialsView;
+      this.reducedView = reducedView;
     }
 
     @ProcessElement
     public void process(ProcessContext c, BoundedWindow window) throws CoderException {
       ComContext context = CoderUtils.clone(tokenCoder, c.element());
-      List<KV<Integer, double[]>> partials = c.sideInput(partialsView);
+      List<ReducedPiece> pieces = c.sideInput(reducedView);
       ComQueueProgram program = spec.program;
-      program.checkAgreement(partials.size(), context.numTask, context.stepNo);
-      double[][] byTask = new double[context.numTask][];
-      for (KV<Integer, double[]> kv : partials) {
-        byTask[kv.getKey()] = kv.getValue();
-      }
-      List<double[]> ordered = new ArrayList<>(context.numTask);
-      for (int t = 0; t < context.numTask; t++) {
-        if (byTask[t] == null) {
-          program.checkAgreement(partials.size() - 1, context.numTask, context.stepNo);
-        }
-        ordered.add(byTask[t]);
-      }
       hold(
           () -> {
+            double[] reduced = ReducedPiece.assemble(pieces, program.name, context.stepNo);
             partitions.attach(context);
-            program.applyReduced(context, program.pending(context).reduce(ordered));
+            program.putReduced(context, reduced);
             return context;
           },
           c.timestamp(),
