@@ -82,7 +82,18 @@ public final class AllReduce implements Serializable {
     double[] result = partialsInTaskOrder.get(0).clone();
     for (int t = 1; t < partialsInTaskOrder.size(); t++) {
       double[] p = partialsInTaskOrder.get(t);
-      checkSize(t, p.length, result.length);
+      if (p.length != result.length) {
+        throw new IllegalStateException(
+            "AllReduce '"
+                + name
+                + "': task "
+                + t
+                + " has "
+                + p.length
+                + " values but task 0 has "
+                + result.length
+                + "; expected the same size on every task");
+      }
       switch (op) {
         case SUM -> {
           for (int i = 0; i < result.length; i++) {
@@ -102,22 +113,6 @@ public final class AllReduce implements Serializable {
       }
     }
     return result;
-  }
-
-  /** Fails unless task {@code task}'s partial has as many values as task 0's. */
-  void checkSize(int task, int length, int lengthOfTask0) {
-    if (length != lengthOfTask0) {
-      throw new IllegalStateException(
-          "AllReduce '"
-              + name
-              + "': task "
-              + task
-              + " has "
-              + length
-              + " values but task 0 has "
-              + lengthOfTask0
-              + "; expected the same size on every task");
-    }
   }
 
   @Override

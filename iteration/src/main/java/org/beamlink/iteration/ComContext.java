@@ -1,6 +1,8 @@
 package org.beamlink.iteration;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +45,12 @@ public final class ComContext {
 
   /** The data objects as attached at the start of a stage, to see which the program replaced. */
   Map<String, Object> attached;
+
+  /**
+   * The durable copies of this partition's AllReduce partials shipped by reference ({@link
+   * ShippedPartial}) that are not deleted yet: at most the last two on the distributed path.
+   */
+  final List<String> partialFiles = new ArrayList<>();
 
   ComContext(int taskId, int numTask) {
     this(taskId, numTask, 1, new HashMap<>());

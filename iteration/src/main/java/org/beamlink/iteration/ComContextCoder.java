@@ -5,9 +5,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.util.VarInt;
 import org.beamlink.models.linalg.ArrayEncoding;
 
 /**
@@ -17,7 +20,7 @@ import org.beamlink.models.linalg.ArrayEncoding;
  */
 final class ComContextCoder extends CustomCoder<ComContext> {
   private static final long serialVersionUID = 1L;
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
   private final ComObjectsCoder objectsCoder;
 
@@ -40,6 +43,11 @@ final class ComContextCoder extends CustomCoder<ComContext> {
     if (value.partition != null) {
       value.partition.encode(out);
     }
+    VarInt.encode(value.partialFiles.size(), out);
+    for (String file : value.partialFiles) {
+      data.writeUTF(file);
+    }
+    data.flush();
     objectsCoder.encode(value.objects, out);
   }
 
@@ -54,8 +62,13 @@ final class ComContextCoder extends CustomCoder<ComContext> {
     int pending = data.readInt();
     boolean finished = data.readBoolean();
     PartitionRef partition = data.readBoolean() ? PartitionRef.decode(in) : null;
+    List<String> partialFiles = new ArrayList<>();
+    for (int n = VarInt.decodeInt(in); n > 0; n--) {
+      partialFiles.add(data.readUTF());
+    }
     ComContext context = new ComContext(taskId, numTask, stepNo, objectsCoder.decode(in));
     context.partition = partition;
+    context.partialFiles.addAll(partialFiles);
     context.pc = pc;
     context.pendingAllReduce = pending;
     context.finished = finished;

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The queue as an interpreter both execution paths share: it runs a partition from its program
  * counter to the next AllReduce or to the end of the loop, and applies AllReduce results. The paths
- * differ only in how partials travel (memory, or pieces reduced in a keyed step), so they compute
- * the same.
+ * differ only in how partials travel (memory, or a side input inline or by reference), so they
+ * compute the same.
  */
 final class ComQueueProgram implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -86,11 +86,6 @@ final class ComQueueProgram implements Serializable {
     }
     System.arraycopy(reduced, 0, buffer, 0, reduced.length);
     context.pendingAllReduce = -1;
-  }
-
-  /** The AllReduce at queue position {@code index}. */
-  AllReduce allReduceAt(int index) {
-    return (AllReduce) items.get(index);
   }
 
   /**

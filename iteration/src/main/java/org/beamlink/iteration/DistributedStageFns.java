@@ -2,7 +2,6 @@ package org.beamlink.iteration;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,18 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The distributed path's DoFns. A partition's data stays in the worker that assembled it ({@link
  * ResidentPartitions}); what flows from stage to stage is its token (its position in the loop,
- * where its data is, and its other objects, without the AllReduce buffer) and its partial, cut into
- * pieces ({@link AllReducePiece}). The pieces of one index are grouped, reduced in task order and
- * written where the next stage finds them ({@link ReducedPiece}); the next stage reads their
- * references as a side input, puts the reduced array together and applies it. No record is larger
- * than a group of pieces or a token, and tokens are never grouped or sorted. Partitions whose loop
- * has ended leave by the finished output, so the stages after an early stop receive nothing.
+ * where its data is, and its other objects, without the AllReduce buffer, which the result
+ * replaces) and its partial ({@link ShippedPartial}: inline when small, else a reference to the
+ * copy its task wrote). The next stage reads every task's partial through its side input, reduces
+ * them in task order and applies the result. Partitions whose loop has ended leave by the finished
+ * output, so the stages after an early stop receive nothing.
  */
 final class DistributedStageFns {
   static final TupleTag<ComContext> CONTINUING = new TupleTag<ComContext>() {};
   static final TupleTag<ComContext> FINISHED = new TupleTag<ComContext>() {};
-  static final TupleTag<KV<Integer, AllReducePiece>> PIECES =
-      new TupleTag<KV<Integer, AllReducePiece>>() {};
+  static final TupleTag<ShippedPartial> PARTIALS = new TupleTag<ShippedPartial>() {};
 
   private static final Logger LOG = LoggerFactory.getLogger(IterativeComQueue.class);
 
@@ -49,6 +46,8 @@ final class DistributedStageFns {
     private final Counter supersteps;
     private final Counter computeMillis;
     private final Counter shippedBytes;
+    final Counter bytesWritten;
+    final Counter bytesRead;
     transient String directory;
     private transient List<Held> held;
 
@@ -56,11 +55,11 @@ final class DistributedStageFns {
     private record Held(Callable<ComContext> prepare, Instant timestamp, BoundedWindow window) {}
 
     /**
-     * A partition after its stage: its token, its partial's pieces (null once finished), the
-     * supersteps it completed, its time in compute functions and the bytes it ships.
+     * A partition after its stage: its token, its partial (null once finished), the supersteps it
+     * completed, its time in compute functions and the bytes it ships.
      */
     private record Routed(
-        ComContext token, List<AllReducePiece> pieces, int steps, long computeNanos, long bytes) {}
+        ComContext token, ShippedPartial partial, int steps, long computeNanos, long bytes) {}
 
     Stage(ComQueueSpec spec, Coder<ComContext> tokenCoder) {
       this.spec = spec;
@@ -69,6 +68,8 @@ final class DistributedStageFns {
       this.supersteps = ComQueueMetrics.supersteps(spec.program.name);
       this.computeMillis = ComQueueMetrics.computeMillis(spec.program.name);
       this.shippedBytes = ComQueueMetrics.shippedBytes(spec.program.name);
+      this.bytesWritten = ComQueueMetrics.durableBytesWritten(spec.program.name);
+      this.bytesRead = ComQueueMetrics.durableBytesRead(spec.program.name);
     }
 
     @StartBundle
@@ -99,12 +100,10 @@ final class DistributedStageFns {
         Routed r = routed.get(i);
         Held h = held.get(i);
         ComContext token = r.token();
-        if (r.pieces() == null) {
+        if (r.partial() == null) {
           c.output(FINISHED, token, h.timestamp(), h.window());
         } else {
-          for (AllReducePiece piece : r.pieces()) {
-            c.output(PIECES, KV.of(piece.index(), piece), h.timestamp(), h.window());
-          }
+          c.output(PARTIALS, r.partial(), h.timestamp(), h.window());
           c.output(CONTINUING, token, h.timestamp(), h.window());
         }
         if (token.taskId == 0) {
@@ -120,8 +119,7 @@ final class DistributedStageFns {
 
     /**
      * Runs {@code context} to its next AllReduce or to its end, takes its data objects and its
-     * AllReduce buffer out (the reduced result takes the buffer's place), and gives its token and
-     * the buffer's pieces.
+     * AllReduce buffer out, and gives its token and its partial as shipped.
      */
     private Routed route(ComContext context) throws CoderException {
       int stepBefore = context.stepNo;
@@ -129,21 +127,28 @@ final class DistributedStageFns {
       AllReduce reached = spec.program.runUntilCommunication(context);
       long nanos = System.nanoTime() - start;
       int steps = context.stepNo - stepBefore + (context.finished ? 1 : 0);
-      List<AllReducePiece> pieces = null;
-      long bytes = 0;
+      ShippedPartial partial = null;
       if (reached != null) {
-        double[] partial = reached.buffer(context);
+        double[] buffer = reached.buffer(context);
         context.removeObj(reached.name());
-        pieces =
-            AllReducePiece.cut(
-                context.pendingAllReduce, context.stepNo, context.taskId, spec.numTasks, partial);
-        for (AllReducePiece piece : pieces) {
-          bytes += piece.encodedBytes();
+        partial =
+            ShippedPartial.ship(
+                context.taskId,
+                context.stepNo,
+                buffer,
+                directory,
+                spec.numTasks,
+                bytesWritten::inc);
+        if (!partial.inline()) {
+          context.partialFiles.add(partial.path());
         }
       }
       partitions.detach(context, directory);
-      bytes += CoderUtils.encodeToByteArray(tokenCoder, context).length;
-      return new Routed(context, pieces, steps, nanos, bytes);
+      long bytes = CoderUtils.encodeToByteArray(tokenCoder, context).length;
+      if (partial != null) {
+        bytes += partial.shippedBytes();
+      }
+      return new Routed(context, partial, steps, nanos, bytes);
     }
   }
 
@@ -175,100 +180,68 @@ final class DistributedStageFns {
     }
   }
 
-  /**
-   * Reduces one index's pieces of every task's partial in task order, writes the reduced piece
-   * where the next stage finds it and gives its reference; deletes the pieces the stage before last
-   * read, as the stage that read them has ended.
-   */
-  static final class ReduceFn extends DoFn<KV<Integer, Iterable<AllReducePiece>>, ReducedPiece> {
-    private final ComQueueSpec spec;
-    private final int stage;
-    private final String run;
-    private final Counter bytesWritten;
-    private transient String directory;
-
-    /**
-     * Reduces the pieces stage {@code stage - 1} ships to stage {@code stage}; {@code run} names
-     * this run's files.
-     */
-    ReduceFn(ComQueueSpec spec, int stage, String run) {
-      this.spec = spec;
-      this.stage = stage;
-      this.run = run;
-      this.bytesWritten = ComQueueMetrics.durableBytesWritten(spec.program.name);
-    }
-
-    @StartBundle
-    public void startBundle(StartBundleContext c) {
-      directory = DurableCopy.directory(c.getPipelineOptions(), spec.program.name);
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c) throws IOException {
-      int index = c.element().getKey();
-      List<AllReducePiece> pieces = new ArrayList<>();
-      c.element().getValue().forEach(pieces::add);
-      pieces.sort(Comparator.comparingInt(AllReducePiece::task));
-      AllReducePiece first = pieces.get(0);
-      AllReduce allReduce = spec.program.allReduceAt(first.allReduce());
-      boolean complete = pieces.size() == spec.numTasks && first.task() == 0;
-      if (index == 0) {
-        // Every task ships piece 0, so its group sees every task's length.
-        spec.program.checkAgreement(pieces.size(), spec.numTasks, first.stepNo());
-        for (AllReducePiece piece : pieces) {
-          allReduce.checkSize(piece.task(), piece.length(), first.length());
-        }
-      }
-      for (AllReducePiece piece : pieces) {
-        complete &= piece.length() == first.length();
-      }
-      if (!complete) {
-        // Tasks that disagree on the size or on going on: the group of piece 0 fails the job.
-        return;
-      }
-      List<double[]> inTaskOrder = new ArrayList<>(pieces.size());
-      for (AllReducePiece piece : pieces) {
-        inTaskOrder.add(piece.values());
-      }
-      double[] reduced = allReduce.reduce(inTaskOrder);
-      String path = ReducedPiece.file(directory, run, stage, index);
-      bytesWritten.inc(ReducedPiece.write(path, reduced, spec.numTasks));
-      c.output(new ReducedPiece(index, first.offset(), first.length(), path));
-      c.output(RELEASED, KV.of(0, path));
-      if (stage > 1) {
-        String read = ReducedPiece.file(directory, run, stage - 1, index);
-        ResidentStore.get().release(read);
-        DurableCopy.delete(List.of(read));
-      }
-    }
-  }
-
   /** Applies the previous stage's AllReduce and runs to the next one. */
   static final class StageFn extends Stage<ComContext> {
-    private final PCollectionView<List<ReducedPiece>> reducedView;
+    private final PCollectionView<List<ShippedPartial>> partialsView;
 
     StageFn(
         ComQueueSpec spec,
         Coder<ComContext> tokenCoder,
-        PCollectionView<List<ReducedPiece>> reducedView) {
+        PCollectionView<List<ShippedPartial>> partialsView) {
       super(spec, tokenCoder);
-      this.reducedView = reducedView;
+      this.partialsView = partialsView;
     }
 
     @ProcessElement
     public void process(ProcessContext c, BoundedWindow window) throws CoderException {
       ComContext context = CoderUtils.clone(tokenCoder, c.element());
-      List<ReducedPiece> pieces = c.sideInput(reducedView);
+      List<ShippedPartial> partials = c.sideInput(partialsView);
       ComQueueProgram program = spec.program;
+      program.checkAgreement(partials.size(), context.numTask, context.stepNo);
+      ShippedPartial[] byTask = new ShippedPartial[context.numTask];
+      for (ShippedPartial partial : partials) {
+        byTask[partial.task()] = partial;
+      }
+      for (int t = 0; t < context.numTask; t++) {
+        if (byTask[t] == null) {
+          program.checkAgreement(partials.size() - 1, context.numTask, context.stepNo);
+        }
+      }
       hold(
           () -> {
-            double[] reduced = ReducedPiece.assemble(pieces, program.name, context.stepNo);
+            deleteReadPartials(context, byTask[context.taskId]);
+            List<double[]> ordered = new ArrayList<>(context.numTask);
+            for (ShippedPartial partial : byTask) {
+              ordered.add(partial.read(program.name, bytesRead::inc));
+            }
+            double[] reduced = program.pending(context).reduce(ordered);
             partitions.attach(context);
             program.putReduced(context, reduced);
             return context;
           },
           c.timestamp(),
           window);
+    }
+
+    /**
+     * Deletes this partition's partials shipped by reference before {@code current}: every task has
+     * read them, as every task has finished the stage that read them (this stage's side input is
+     * complete).
+     */
+    private static void deleteReadPartials(ComContext context, ShippedPartial current)
+        throws IOException {
+      List<String> read = new ArrayList<>(context.partialFiles);
+      if (!current.inline()) {
+        read.remove(current.path());
+      }
+      if (read.isEmpty()) {
+        return;
+      }
+      for (String file : read) {
+        ResidentStore.get().release(file);
+      }
+      DurableCopy.delete(read);
+      context.partialFiles.removeAll(read);
     }
   }
 
@@ -325,13 +298,17 @@ final class DistributedStageFns {
       for (String file : partition.files()) {
         c.output(RELEASED, KV.of(0, file));
       }
+      for (String file : context.partialFiles) {
+        c.output(RELEASED, KV.of(0, file));
+      }
     }
   }
 
   /**
-   * Deletes the durable copies (the partitions' manifests, the chunks they list and the replaced
-   * objects) once every partition has closed, as a partition's files may serve another until then
-   * (broadcast chunks are shared), and drops this JVM's resident copies of them.
+   * Deletes the durable copies (the partitions' manifests, the chunks they list, the replaced
+   * objects and the last partials shipped by reference) once every partition has closed, as a
+   * partition's files may serve another until then (broadcast chunks are shared), and drops this
+   * JVM's resident copies of them.
    */
   static final class CleanUpFn extends DoFn<KV<Integer, Iterable<String>>, Void> {
     private final String name;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
@@ -35,17 +34,17 @@ import org.slf4j.LoggerFactory;
  * and a function that turns the final state into output.
  *
  * <p>Beam has no loops, so the program runs one of two ways ({@link Execution}): distributed, as
- * supersteps unrolled into Beam stages when the pipeline is built (one stage per AllReduce; the
- * partials cut into pieces, each index reduced in a keyed step, the reduced pieces reaching the
- * next stage by reference), or in-worker, with the whole loop run in one step of one worker,
- * partitions as threads. Either way the data is loaded once, where it is: each bundle writes its
- * elements of each partition as a chunk, durably under the pipeline's {@code --tempLocation} and
- * into its JVM's memory, and only references to the chunks travel. A partition's data then stays in
- * the worker that assembled it; between distributed stages only a small token (the partition's
- * other objects) and its partial move, and a stage that finds no resident copy reads the durable
- * one. Both paths cut the data into the same partitions (by a hash of each element's content,
- * ordered by it) and reduce partials in task order, so for the same input they compute the same
- * results, bit for bit, wherever a stage runs.
+ * supersteps unrolled into Beam stages when the pipeline is built (one stage per AllReduce, every
+ * task's partial reaching the next stage through a side input, inline when small and otherwise by a
+ * reference to the copy its task wrote under the loop's directory), or in-worker, with the whole
+ * loop run in one step of one worker, partitions as threads. Either way the data is loaded once,
+ * where it is: each bundle writes its elements of each partition as a chunk, durably under the
+ * pipeline's {@code --tempLocation} and into its JVM's memory, and only references to the chunks
+ * travel. A partition's data then stays in the worker that assembled it; between distributed stages
+ * only a small token (the partition's other objects) and its partial move, and a stage that finds
+ * no resident copy reads the durable one. Both paths cut the data into the same partitions (by a
+ * hash of each element's content, ordered by it) and reduce partials in task order, so for the same
+ * input they compute the same results, bit for bit, wherever a stage runs.
  *
  * <pre>{@code
  * PCollection<double[]> result =
@@ -343,14 +342,8 @@ public final class IterativeComQueue {
     private PCollection<T> distributed(
         PCollection<KV<Integer, Iterable<ChunkRef>>> grouped, ComQueueSpec spec) {
       ComContextCoder tokenCoder = new ComContextCoder(spec.dataCoders);
-      KvCoder<Integer, AllReducePiece> pieceCoder =
-          KvCoder.of(VarIntCoder.of(), AllReducePiece.PieceCoder.of());
-      KvCoder<Integer, String> releasedCoder = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
       TupleTagList others =
-          TupleTagList.of(DistributedStageFns.FINISHED).and(DistributedStageFns.PIECES);
-      // Names this run's reduced pieces, which the stages find by stage and index.
-      String run = UUID.randomUUID().toString();
-      List<PCollection<KV<Integer, String>>> released = new ArrayList<>();
+          TupleTagList.of(DistributedStageFns.FINISHED).and(DistributedStageFns.PARTIALS);
       PCollectionTuple out =
           grouped.apply(
               "Stage 0",
@@ -362,26 +355,14 @@ public final class IterativeComQueue {
         PCollection<ComContext> continuing =
             out.get(DistributedStageFns.CONTINUING).setCoder(tokenCoder);
         finished.add(out.get(DistributedStageFns.FINISHED).setCoder(tokenCoder));
-        PCollection<KV<Integer, AllReducePiece>> pieces =
-            out.get(DistributedStageFns.PIECES).setCoder(pieceCoder);
+        PCollection<ShippedPartial> partials =
+            out.get(DistributedStageFns.PARTIALS).setCoder(ShippedPartial.PartialCoder.of());
         if (s == stages) {
           finished.add(continuing);
           break;
         }
-        TupleTag<ReducedPiece> reducedTag = new TupleTag<>();
-        PCollectionTuple reduced =
-            pieces
-                .apply("Pieces " + s, GroupByKey.create())
-                .apply(
-                    "Reduce " + s,
-                    ParDo.of(new DistributedStageFns.ReduceFn(spec, s, run))
-                        .withOutputTags(reducedTag, TupleTagList.of(DistributedStageFns.RELEASED)));
-        released.add(reduced.get(DistributedStageFns.RELEASED).setCoder(releasedCoder));
-        PCollectionView<List<ReducedPiece>> view =
-            reduced
-                .get(reducedTag)
-                .setCoder(ReducedPiece.RefCoder.of())
-                .apply("AllReduce " + s, View.asList());
+        PCollectionView<List<ShippedPartial>> view =
+            partials.apply("AllReduce " + s, View.asList());
         out =
             continuing.apply(
                 "Stage " + s,
@@ -398,10 +379,9 @@ public final class IterativeComQueue {
                   "Close",
                   ParDo.of(new DistributedStageFns.CloseFn<>(spec, tokenCoder, close, results))
                       .withOutputTags(results, TupleTagList.of(DistributedStageFns.RELEASED)));
-      released.add(closed.get(DistributedStageFns.RELEASED).setCoder(releasedCoder));
-      PCollectionList.of(released)
-          .apply("All released", Flatten.pCollections())
-          .setCoder(releasedCoder)
+      closed
+          .get(DistributedStageFns.RELEASED)
+          .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
           .apply("Released", GroupByKey.create())
           .apply("Clean up", ParDo.of(new DistributedStageFns.CleanUpFn(spec.program.name)));
       return closed.get(results).setCoder(outputCoder);

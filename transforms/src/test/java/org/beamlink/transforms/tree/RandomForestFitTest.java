@@ -299,11 +299,11 @@ class RandomForestFitTest {
   }
 
   /**
-   * A level beyond a million values runs on the distributed path, which ships the histograms in
-   * pieces, and gives the in-worker forest: 64 trees of depth 3 over breast cancer's 15,340 exact
-   * bins make up to 64 x 4 x 46,020 = 11,781,120 values (94 MB a task) at the last level, where one
-   * task's partial alone used to exceed the sort buffer of the embedded job ("The record exceeds
-   * the maximum size of a sort buffer").
+   * A level beyond a million values runs on the distributed path, which ships such histograms by
+   * reference, and gives the in-worker forest: 64 trees of depth 3 over breast cancer's 15,340
+   * exact bins make up to 64 x 4 x 46,020 = 11,781,120 values (94 MB a task) at the last level,
+   * where one task's partial alone used to exceed the sort buffer of the embedded job ("The record
+   * exceeds the maximum size of a sort buffer").
    */
   @Test
   void aLevelOfMillionsOfValuesRunsDistributedOnFlink() {
