@@ -15,7 +15,7 @@ import org.beamlink.models.linalg.DoubleArrayCoder;
 
 /**
  * One task's AllReduce partial as it reaches the next distributed stage, as an element of that
- * stage's side input. A partial of at most {@link #INLINE_VALUES} values travels in the element; a
+ * stage's side input. A partial of at most {@link #inlineValues} values travels in the element; a
  * larger one is written once by the task that computed it, durably under the loop's directory and
  * into that JVM's {@link ResidentStore}, and the element carries only its reference. Beam's Flink
  * runner puts the side input elements a worker emits into one record, and a Flink batch job fails
@@ -31,12 +31,17 @@ import org.beamlink.models.linalg.DoubleArrayCoder;
 record ShippedPartial(int task, int stepNo, int length, double[] values, String path) {
 
   /**
-   * The most values a partial carries inline: 16,384 doubles, 128 KiB. Below it a reference saves
-   * nothing worth a file (k-means' partials at k = 10 in 20 dimensions are 212 values); 48 inline
-   * partials on one worker stay within 6 MiB, under the smallest sort buffer seen (6.5 MB on the
-   * two-TaskManager cluster).
+   * The most values the inline partials of all tasks hold together: 4 MiB of doubles, under the
+   * smallest sort buffer seen (6.5 MB on the two-TaskManager cluster) even when one worker emits
+   * every task's partial. Below it a partial travels as it always has, without a file a task and
+   * stage (which small, many-staged loops such as GbtFitTest's would pay for nothing).
    */
-  static final int INLINE_VALUES = 1 << 14;
+  static final int INLINE_BUDGET_VALUES = 1 << 19;
+
+  /** The most values a partial carries inline when {@code numTasks} tasks ship one each. */
+  static int inlineValues(int numTasks) {
+    return INLINE_BUDGET_VALUES / numTasks;
+  }
 
   /** A partial in the store, and how many tasks have yet to read it there. */
   private record Shared(double[] values, AtomicInteger readers) {}
@@ -47,13 +52,19 @@ record ShippedPartial(int task, int stepNo, int length, double[] values, String 
   }
 
   /**
-   * Ships {@code partial}, task {@code task}'s values at superstep {@code stepNo}: inline when it
-   * is small, otherwise written to a new file in {@code directory} and into this JVM's store for
-   * the {@code readers} tasks that read it; {@code written} receives the bytes written.
+   * Ships {@code partial}, task {@code task}'s values at superstep {@code stepNo} of {@code
+   * numTasks} tasks: inline when it is small, otherwise written to a new file in {@code directory}
+   * and into this JVM's store for the {@code numTasks} tasks that read it; {@code written} receives
+   * the bytes written.
    */
   static ShippedPartial ship(
-      int task, int stepNo, double[] partial, String directory, int readers, LongConsumer written) {
-    if (partial.length <= INLINE_VALUES) {
+      int task,
+      int stepNo,
+      double[] partial,
+      String directory,
+      int numTasks,
+      LongConsumer written) {
+    if (partial.length <= inlineValues(numTasks)) {
       return new ShippedPartial(task, stepNo, partial.length, partial, null);
     }
     String path = DurableCopy.newFile(directory, "-partial-" + task + "-" + stepNo);
@@ -64,7 +75,7 @@ record ShippedPartial(int task, int stepNo, int length, double[] values, String 
           "ComQueue: cannot write task " + task + "'s AllReduce partial to " + path, e);
     }
     ResidentStore.get()
-        .put(path, new Shared(partial, new AtomicInteger(readers)), 8L * partial.length);
+        .put(path, new Shared(partial, new AtomicInteger(numTasks)), 8L * partial.length);
     return new ShippedPartial(task, stepNo, partial.length, null, path);
   }
 

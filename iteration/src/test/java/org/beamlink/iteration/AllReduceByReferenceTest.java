@@ -26,17 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * AllReduces of millions of values on the distributed path, which ships partials above {@link
- * ShippedPartial#INLINE_VALUES} by reference: on Flink batch, where one record of a worker's
+ * ShippedPartial#inlineValues} by reference: on Flink batch, where one record of a worker's
  * partials used to exceed the sort buffer ("The record exceeds the maximum size of a sort buffer"),
  * each path's result equals, bit for bit, the reduce in task order computed here.
  */
 class AllReduceByReferenceTest {
   private static final int TASKS = 3;
 
-  /** 24 MB a task. */
+  /** 24 MB a task: by reference. */
   private static final int SUM_SIZE = 3_000_001;
 
-  /** A second and third AllReduce in the same superstep, of another size. */
+  /**
+   * A second and third AllReduce in the same superstep, of another size: above the 174,762 values
+   * each of three tasks ships inline, so by reference.
+   */
   private static final int EXTREMA_SIZE = 200_003;
 
   /** A fourth, small enough to travel inline. */
@@ -172,13 +175,13 @@ class AllReduceByReferenceTest {
   }
 
   /**
-   * Puts one value more than {@link ShippedPartial#INLINE_VALUES} under "v" on task 0 (shipped by
-   * reference) and {@link ShippedPartial#INLINE_VALUES} on the others (inline).
+   * Puts one value more than {@link ShippedPartial#inlineValues} under "v" on task 0 (shipped by
+   * reference) and {@link ShippedPartial#inlineValues} on the others (inline).
    */
   static final class Uneven extends ComputeFunction {
     @Override
     public void calc(ComContext context) {
-      int n = ShippedPartial.INLINE_VALUES;
+      int n = ShippedPartial.inlineValues(2);
       context.putObj("v", new double[context.getTaskId() == 0 ? n + 1 : n]);
     }
   }
@@ -186,7 +189,7 @@ class AllReduceByReferenceTest {
   /** A size mismatch between tasks fails with the in-worker path's message. */
   @Test
   void aSizeMismatchBetweenTasksFailsAsBefore() {
-    int n = ShippedPartial.INLINE_VALUES;
+    int n = ShippedPartial.inlineValues(2);
     for (Execution path : new Execution[] {Execution.DISTRIBUTED, Execution.IN_WORKER}) {
       Pipeline p = TestRunner.DIRECT.create();
       IterativeComQueue.create("mismatch-" + path)
@@ -224,7 +227,7 @@ class AllReduceByReferenceTest {
 
     @Override
     public void calc(ComContext context) {
-      double[] values = new double[ShippedPartial.INLINE_VALUES * 2];
+      double[] values = new double[ShippedPartial.inlineValues(2) + 1];
       Arrays.fill(values, context.getTaskId() + context.getStepNo());
       values[0] = partialFiles(root);
       context.putObj("v", values);

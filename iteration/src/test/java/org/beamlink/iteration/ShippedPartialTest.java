@@ -25,14 +25,18 @@ class ShippedPartialTest {
     return v;
   }
 
-  /** Up to the threshold a partial travels inline and writes nothing. */
+  /**
+   * Up to the threshold (4 MiB over all tasks: 262,144 values each of two) a partial travels inline
+   * and writes nothing.
+   */
   @Test
   void smallPartialsTravelInline(@TempDir Path dir) throws Exception {
-    double[] partial = values(ShippedPartial.INLINE_VALUES);
+    double[] partial = values(ShippedPartial.inlineValues(2));
     long[] written = new long[1];
     ShippedPartial shipped =
         ShippedPartial.ship(1, 3, partial, dir.toString(), 2, n -> written[0] += n);
     assertTrue(shipped.inline());
+    assertEquals(262_144, partial.length);
     assertNull(shipped.path());
     assertEquals(0, written[0]);
     assertSame(partial, shipped.read("q", n -> {}));
@@ -48,7 +52,7 @@ class ShippedPartialTest {
    */
   @Test
   void largePartialsTravelByReference(@TempDir Path dir) throws Exception {
-    double[] partial = values(ShippedPartial.INLINE_VALUES + 1);
+    double[] partial = values(ShippedPartial.inlineValues(2) + 1);
     long[] written = new long[1];
     ShippedPartial shipped =
         ShippedPartial.ship(0, 7, partial, dir.toString(), 2, n -> written[0] += n);
