@@ -28,6 +28,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *       copying a state value it snapshots on another thread, and stateful steps (FTRL's trainer,
  *       StreamingKMeans) update their state in place; a torn snapshot failed checkpoints and once
  *       made a restored FTRL job count 100 examples twice.
+ *   <li>In a JVM that started an {@link EmbeddedFlinkCluster} (the command line does), no {@code
+ *       --flinkMaster} means that cluster ({@code [auto]}), when the parallelism fits its slots.
  *   <li>{@code --flinkMaster=host:port}: a remote cluster; the shaded jar this class was loaded
  *       from is staged, unless {@code --filesToStage} names files.
  *   <li>{@code --runner=DirectRunner}: the immutability check is off ({@code
@@ -47,6 +49,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class RunnerOptions {
   /** The Flink master that means "embedded": a local cluster in this JVM. */
   public static final String EMBEDDED_FLINK_MASTER = "[local]";
+
+  /**
+   * The Flink master of a pipeline without one when this JVM started an {@link
+   * EmbeddedFlinkCluster}: Flink's context environment, that cluster.
+   */
+  public static final String STARTED_FLINK_MASTER = "[auto]";
 
   private RunnerOptions() {}
 
@@ -81,15 +89,15 @@ public final class RunnerOptions {
   }
 
   private static void applyFlinkDefaults(FlinkPipelineOptions flink, String[] args) {
+    if (!isSet(args, "useDataStreamForBatch")) {
+      flink.setUseDataStreamForBatch(true);
+    }
     if (!isSet(args, "flinkMaster")) {
-      flink.setFlinkMaster(EMBEDDED_FLINK_MASTER);
+      flink.setFlinkMaster(onStartedCluster(flink) ? STARTED_FLINK_MASTER : EMBEDDED_FLINK_MASTER);
     }
     boolean remote = isRemote(flink.getFlinkMaster());
     if (!isSet(args, "parallelism") && !remote) {
       flink.setParallelism(Runtime.getRuntime().availableProcessors());
-    }
-    if (!isSet(args, "useDataStreamForBatch")) {
-      flink.setUseDataStreamForBatch(true);
     }
     if (!isSet(args, "fasterCopy")) {
       Long interval = flink.getCheckpointingInterval();
@@ -98,6 +106,19 @@ public final class RunnerOptions {
     if (remote && !isSet(args, "filesToStage")) {
       flink.setFilesToStage(List.of(shadedJar().getPath()));
     }
+  }
+
+  /**
+   * True when the pipeline can run on the {@link EmbeddedFlinkCluster} this JVM started: its
+   * parallelism fits the cluster's slots, and it runs on the DataStream translation (the DataSet
+   * translation takes its own context environment).
+   */
+  private static boolean onStartedCluster(FlinkPipelineOptions flink) {
+    Integer parallelism = flink.getParallelism();
+    int slots = EmbeddedFlinkCluster.slots();
+    return slots > 0
+        && (flink.isStreaming() || flink.getUseDataStreamForBatch())
+        && (parallelism == null || parallelism <= 0 || parallelism <= slots);
   }
 
   private static void applyDirectDefaults(DirectOptions direct, String[] args) {

@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -72,5 +74,17 @@ class PipelineArgsTest {
                 + " pipeline option; did you mean --max-iter?"));
     CommandLineRun beam = kmeans("--paralelism=2");
     assertThat(beam.err(), containsString("did you mean --parallelism?"));
+  }
+
+  /** The launcher starts embedded Flink early only for a command that will run on it. */
+  @Test
+  void startsEmbeddedFlinkOnlyForACommandOnIt() {
+    assertTrue(Beamlink.runsOnEmbeddedFlink(new String[] {"stats", "--input", IRIS}));
+    assertTrue(Beamlink.runsOnEmbeddedFlink(new String[] {"stats", "--runner=FlinkRunner"}));
+    assertFalse(Beamlink.runsOnEmbeddedFlink(new String[] {"stats", "--runner=DirectRunner"}));
+    assertFalse(Beamlink.runsOnEmbeddedFlink(new String[] {"kmeans", "--flinkMaster=host:8081"}));
+    assertFalse(Beamlink.runsOnEmbeddedFlink(new String[] {"help", "stats"}));
+    assertFalse(Beamlink.runsOnEmbeddedFlink(new String[] {"stats", "--help"}));
+    assertFalse(Beamlink.runsOnEmbeddedFlink(new String[0]));
   }
 }
