@@ -18,13 +18,19 @@ class EmbeddedFlinkClusterTest {
     EmbeddedFlinkCluster.close();
   }
 
+  private static String master(String... args) {
+    return RunnerOptions.fromArgs(args).as(FlinkPipelineOptions.class).getFlinkMaster();
+  }
+
+  /** One cluster for every pipeline without a master, until it is closed. */
   @Test
   void pipelinesWithoutAMasterRunOnTheStartedCluster() throws Exception {
     EmbeddedFlinkCluster.startInBackground();
-    int processors = Runtime.getRuntime().availableProcessors();
-    FlinkPipelineOptions flink = RunnerOptions.fromArgs().as(FlinkPipelineOptions.class);
-    assertEquals(RunnerOptions.STARTED_FLINK_MASTER, flink.getFlinkMaster());
-    assertEquals(processors, EmbeddedFlinkCluster.slots());
+    int slots = EmbeddedFlinkCluster.slots();
+    assertEquals(Runtime.getRuntime().availableProcessors(), slots);
+    assertEquals(RunnerOptions.STARTED_FLINK_MASTER, master());
+    assertEquals(RunnerOptions.EMBEDDED_FLINK_MASTER, master("--parallelism=" + (slots + 1)));
+    assertEquals("host:8081", master("--flinkMaster=host:8081", "--filesToStage=beamlink.jar"));
 
     for (int run = 1; run <= 2; run++) {
       Pipeline p = Pipeline.create(RunnerOptions.fromArgs());
@@ -34,26 +40,9 @@ class EmbeddedFlinkClusterTest {
       assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
       assertEquals(run, EmbeddedFlinkCluster.cluster().listJobs().get().size());
     }
-  }
 
-  @Test
-  void aParallelismAboveTheSlotsOrAGivenMasterKeepsBeamsOwnCluster() throws Exception {
-    EmbeddedFlinkCluster.startInBackground();
-    int slots = EmbeddedFlinkCluster.slots();
-
-    assertEquals(
-        RunnerOptions.EMBEDDED_FLINK_MASTER,
-        RunnerOptions.fromArgs("--parallelism=" + (slots + 1))
-            .as(FlinkPipelineOptions.class)
-            .getFlinkMaster());
-    assertEquals(
-        "[local]",
-        RunnerOptions.fromArgs("--flinkMaster=[local]")
-            .as(FlinkPipelineOptions.class)
-            .getFlinkMaster());
     EmbeddedFlinkCluster.close();
-    assertEquals(
-        RunnerOptions.EMBEDDED_FLINK_MASTER,
-        RunnerOptions.fromArgs().as(FlinkPipelineOptions.class).getFlinkMaster());
+    assertEquals(0, EmbeddedFlinkCluster.slots());
+    assertEquals(RunnerOptions.EMBEDDED_FLINK_MASTER, master());
   }
 }
