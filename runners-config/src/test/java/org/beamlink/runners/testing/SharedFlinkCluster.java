@@ -23,6 +23,8 @@ final class SharedFlinkCluster {
 
   static synchronized void ensureStarted() {
     if (cluster != null) {
+      // Again: a test of EmbeddedFlinkCluster replaces and then clears the context environment.
+      TestStreamEnvironment.setAsContext(cluster, DEFAULT_PARALLELISM);
       return;
     }
     Configuration conf = new Configuration();
