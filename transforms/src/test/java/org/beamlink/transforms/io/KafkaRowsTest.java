@@ -10,23 +10,31 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.RowJson;
+import org.apache.beam.sdk.util.RowJsonUtils;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.beamlink.runners.testing.KafkaBroker;
 import org.beamlink.runners.testing.TestRunner;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -85,6 +93,111 @@ class KafkaRowsTest {
     PAssert.that(back).containsInAnyOrder(rows);
     PAssert.that(back.apply(ParDo.of(new TimesFn()))).containsInAnyOrder(times);
     runner.run(read);
+  }
+
+  /**
+   * KafkaIO's exactly-once sink on Flink streaming, fed by an unbounded read of a topic (as a
+   * streaming job runs): every row reaches the output topic once, read with read_committed, while
+   * the job runs (checkpoints every 500 ms commit the transactions); the test then cancels it.
+   */
+  @Test
+  @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void exactlyOnceRowsFromAnUnboundedTopicOnFlinkStreaming() throws Exception {
+    String bootstrap = KafkaBroker.bootstrap();
+    String in = KafkaBroker.newTopic("eos-in", 2);
+    String out = KafkaBroker.newTopic("eos-out", 2);
+    List<String> values = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      values.add(json(event(i)));
+      expected.add(values.get(i));
+    }
+    produce(bootstrap, in, values);
+    Pipeline p =
+        TestRunner.FLINK_STREAMING.create(
+            "--checkpointingInterval=500",
+            "--attachedMode=false",
+            "--experiments=use_deprecated_read",
+            "--parallelism=2");
+    p.apply(ReadKafkaRows.from(bootstrap, in, EVENT))
+        .apply(WriteKafkaRows.to(bootstrap, out).withExactlyOnce(2, "eos-rows-test"));
+    PipelineResult result = p.run();
+    try {
+      List<String> seen = readCommitted(bootstrap, out, values.size(), 120_000);
+      seen.sort(null);
+      expected.sort(null);
+      assertEquals(expected, seen);
+    } finally {
+      result.cancel();
+    }
+  }
+
+  /**
+   * The same sink on a bounded input ends on Flink streaming with checkpoints once the sources are
+   * told to shut down when idle (with checkpoints on, FlinkRunner keeps finished sources running so
+   * that checkpoints go on, and the job never ends) and the writes still waiting for a checkpoint
+   * are flushed at the end.
+   */
+  @Test
+  @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void exactlyOnceRowsFromABoundedInputEndOnFlinkStreaming() {
+    String bootstrap = KafkaBroker.bootstrap();
+    String out = KafkaBroker.newTopic("eos-bounded", 1);
+    List<TimestampedValue<Row>> stamped = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      stamped.add(TimestampedValue.of(event(i), new Instant(START + 10L * i)));
+      expected.add(json(event(i)));
+    }
+    Pipeline p =
+        TestRunner.FLINK_STREAMING.create(
+            "--checkpointingInterval=500",
+            "--shutdownSourcesAfterIdleMs=1000",
+            "--enableStableInputDrain=true");
+    p.apply(Create.timestamped(stamped).withCoder(SchemaCoder.of(EVENT)))
+        .setRowSchema(EVENT)
+        .apply(WriteKafkaRows.to(bootstrap, out).withExactlyOnce(1, "eos-bounded-test"));
+    TestRunner.FLINK_STREAMING.run(p);
+    List<String> seen = readCommitted(bootstrap, out, expected.size(), 30_000);
+    seen.sort(null);
+    expected.sort(null);
+    assertEquals(expected, seen);
+  }
+
+  private static String json(Row row) {
+    return RowJsonUtils.rowToJson(
+        RowJsonUtils.newObjectMapperWith(RowJson.RowJsonSerializer.forSchema(EVENT)), row);
+  }
+
+  /** Values of committed records of {@code topic}, until {@code n} or the deadline and 2 s more. */
+  private static List<String> readCommitted(String bootstrap, String topic, int n, long millis) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "check-" + topic);
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + millis;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(java.time.Duration.ofMillis(500))) {
+          values.add(r.value());
+        }
+        if (values.size() >= n) {
+          deadline = Math.min(deadline, System.currentTimeMillis() + 2000);
+        }
+      }
+    }
+    return values;
   }
 
   private static void produce(String bootstrap, String topic, List<String> values) {
