@@ -73,7 +73,10 @@ public final class TransformerScorer<M> implements RowScorer<M> {
     if (c == null || c.model() != model) {
       Transformer stage = asStage.apply(model);
       Transformer.Bound bound = stage.bind(inputSchema);
-      if (!bound.outputSchema().equals(outputSchema)) {
+      // Fields, not Schema.equals: a Schema compares the hash it cached when it was built, in
+      // which enums hash by identity, so the schema this scorer was built with in the launching
+      // JVM never equals one built on a cluster's worker (an embedded runner shares the JVM).
+      if (!bound.outputSchema().getFields().equals(outputSchema.getFields())) {
         throw new IllegalArgumentException(
             "The stage "
                 + stage
