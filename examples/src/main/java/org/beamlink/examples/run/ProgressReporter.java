@@ -6,12 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -25,7 +27,8 @@ import org.joda.time.Duration;
  * returns a result to ask, so during a Flink run the reporter shows the stage and the time, and the
  * rows at the end. ({@code --attachedMode=false} would return at once, but Beam's detached result
  * loses the job's error message and, on the embedded cluster, which shuts down with its job, the
- * final metrics.)
+ * final metrics.) {@link #withStatus} adds figures from outside the job to each line, such as the
+ * consumer lag of a job reading Kafka, which the broker tells during a Flink run too.
  *
  * <pre>{@code
  * ProgressReporter progress =
@@ -45,6 +48,7 @@ public final class ProgressReporter {
   private final String rowsLabel;
   private final boolean quiet;
   private final boolean interactive;
+  private final @Nullable Supplier<String> status;
   private int drawn;
 
   /** A finished run: its result, the rows the counter counted, and the wall time in seconds. */
@@ -62,12 +66,32 @@ public final class ProgressReporter {
       String rowsLabel,
       boolean quiet,
       boolean interactive) {
+    this(err, stage, rowsCounter, rowsLabel, quiet, interactive, null);
+  }
+
+  private ProgressReporter(
+      PrintWriter err,
+      String stage,
+      MetricName rowsCounter,
+      String rowsLabel,
+      boolean quiet,
+      boolean interactive,
+      @Nullable Supplier<String> status) {
     this.err = err;
     this.stage = stage;
     this.rowsCounter = rowsCounter;
     this.rowsLabel = rowsLabel;
     this.quiet = quiet;
     this.interactive = interactive;
+    this.status = status;
+  }
+
+  /**
+   * The same reporter, appending what {@code status} says to each progress line (asked only when a
+   * line is printed), such as a Kafka consumer's lag ({@link ConsumerLag#status}).
+   */
+  public ProgressReporter withStatus(Supplier<String> status) {
+    return new ProgressReporter(err, stage, rowsCounter, rowsLabel, quiet, interactive, status);
   }
 
   /**
@@ -165,6 +189,9 @@ public final class ProgressReporter {
                 stage,
                 runner,
                 seconds);
+    if (status != null) {
+      line += ", " + status.get();
+    }
     if (interactive) {
       err.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
       drawn = line.length();
