@@ -22,9 +22,11 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.examples.online.ClickFtrl;
 import org.beamlink.examples.online.WriteVersionFiles;
+import org.beamlink.examples.run.ConsumerLag;
 import org.beamlink.examples.run.ProgressReporter;
 import org.beamlink.models.io.ModelFile;
 import org.beamlink.models.linear.LinearModel;
@@ -32,6 +34,7 @@ import org.beamlink.models.online.FtrlParams;
 import org.beamlink.models.online.ModelVersion;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.io.ReadKafkaRows;
+import org.beamlink.transforms.io.WriteKafkaRows;
 import org.beamlink.transforms.online.Ftrl;
 import org.beamlink.transforms.pipeline.KafkaModelVersions;
 import picocli.CommandLine;
@@ -49,7 +52,7 @@ import picocli.CommandLine.Unmatched;
  * <pre>{@code
  * bin/beamlink online ftrl --output /tmp/ctr-versions
  * bin/beamlink online ftrl --kafka-bootstrap localhost:9092 --events-topic clicks \
- *     --models-topic ctr-models
+ *     --models-topic ctr-models --predictions-topic ctr-predictions --sink-group ctr-1
  * bin/beamlink online ftrl --output /tmp/ctr-versions --flinkMaster=localhost:8081 --parallelism=1
  * }</pre>
  */
@@ -82,9 +85,19 @@ public final class OnlineCommand implements Runnable {
    * the read: KafkaIO shares the count among the readers of the topic's partitions and a reader
    * ends only after its share, so a bounded read is for a one-partition topic (which also keeps the
    * events in order, so a run at parallelism 1 trains on them in the order they were produced).
-   * Versions go to the models topic at least once: KafkaIO's exactly-once sink drops record
-   * headers, where a version's metadata is, so it is not used here (a version replayed after a
-   * restore carries the same number and model).
+   * With {@code --predictions-topic}, every event is also scored with the newest version that has
+   * reached it ({@link ClickFtrl#scorer}: progressive validation) and written to that topic as JSON
+   * ({@link ClickFtrl#PREDICTION}). Versions and predictions go to their topics at least once (a
+   * job restored from a checkpoint writes again what followed it), or exactly once with {@code
+   * --sink-group NAME}: KafkaIO's exactly-once sink, one transactional writer per topic, whose
+   * transactions commit as Flink's checkpoints complete, so a {@code read_committed} consumer sees
+   * each version and each event's prediction once, whatever fails in between. NAME names the
+   * writers: a new job needs a name no earlier job used, and a job resumed from a savepoint the
+   * name it had.
+   *
+   * <p>From a topic, the progress line shows the job's consumer lag (the topic's end offsets minus
+   * the offsets its consumer group, {@code --consumer-group}, committed at the last checkpoint) and
+   * the events a second those offsets advanced ({@link ConsumerLag}).
    *
    * <p>On Flink, unless told otherwise, it adds:
    *
@@ -153,6 +166,32 @@ public final class OnlineCommand implements Runnable {
         paramLabel = "TOPIC",
         description = "Kafka topic of the model versions (with or instead of --output).")
     String modelsTopic;
+
+    @Option(
+        names = "--predictions-topic",
+        paramLabel = "TOPIC",
+        description =
+            "Score every event with the newest version of the model (progressive validation) and"
+                + " write the predictions to this Kafka topic as JSON.")
+    String predictionsTopic;
+
+    @Option(
+        names = "--sink-group",
+        paramLabel = "NAME",
+        description =
+            "Write --predictions-topic and --models-topic exactly once (Kafka transactions"
+                + " committed with Flink's checkpoints), as writers named NAME: unique per job,"
+                + " the same when the job resumes from a savepoint.")
+    String sinkGroup;
+
+    @Option(
+        names = "--consumer-group",
+        paramLabel = "NAME",
+        description =
+            "Consumer group of the --events-topic read, whose offsets are committed at each"
+                + " checkpoint (the progress line's lag); a group that has offsets goes on from"
+                + " them (default: a new group per run, reading from the earliest event).")
+    String consumerGroup;
 
     @Option(
         names = "--events",
@@ -247,33 +286,55 @@ public final class OnlineCommand implements Runnable {
                 + " wrote them with --savepointPath=PATH");
       }
       Pipeline pipeline = Pipeline.create(options);
-      PCollection<ModelVersion<LinearModel>> versions;
+      PCollection<Row> eventRows;
+      String group = null;
       if (eventsTopic == null) {
         long n = events != null ? events : DEFAULT_EVENTS;
-        ClickFtrl.Config config =
-            new ClickFtrl.Config(
-                n, rate, seed, driftAt != null ? driftAt : n / 2, numFeatures, params, emitEvery);
-        versions = pipeline.apply("Click FTRL", ClickFtrl.of(config));
+        eventRows =
+            pipeline.apply(
+                "Generated events",
+                ClickFtrl.generated(n, rate, seed, driftAt != null ? driftAt : n / 2));
       } else {
-        ReadKafkaRows read = ReadKafkaRows.from(bootstrap, eventsTopic, ClickEvents.SCHEMA);
-        versions =
-            pipeline
-                .apply(
-                    "Events from " + eventsTopic,
-                    events != null ? read.withMaxRecords(events) : read)
-                .apply("Train", ClickFtrl.trainer(numFeatures, params, emitEvery));
+        group =
+            consumerGroup != null
+                ? consumerGroup
+                : "beamlink-online-ftrl-" + eventsTopic + "-" + System.currentTimeMillis();
+        ReadKafkaRows read =
+            ReadKafkaRows.from(bootstrap, eventsTopic, ClickEvents.SCHEMA).withConsumerGroup(group);
+        eventRows =
+            pipeline.apply(
+                "Events from " + eventsTopic, events != null ? read.withMaxRecords(events) : read);
       }
+      PCollection<ModelVersion<LinearModel>> versions =
+          eventRows.apply("Train", ClickFtrl.trainer(numFeatures, params, emitEvery));
       if (directory != null) {
         versions.apply("Versions", WriteVersionFiles.<LinearModel>to(directory));
       }
       if (modelsTopic != null) {
+        KafkaModelVersions.Write<LinearModel> write =
+            KafkaModelVersions.write(bootstrap, modelsTopic);
         versions.apply(
             "Versions to " + modelsTopic,
-            KafkaModelVersions.<LinearModel>write(bootstrap, modelsTopic));
+            sinkGroup != null ? write.withExactlyOnce(1, sinkGroup + "-models") : write);
+      }
+      if (predictionsTopic != null) {
+        WriteKafkaRows write = WriteKafkaRows.to(bootstrap, predictionsTopic);
+        eventRows
+            .apply("Predict", ClickFtrl.scorer(numFeatures, versions))
+            .apply(
+                "Predictions to " + predictionsTopic,
+                sinkGroup != null ? write.withExactlyOnce(1, sinkGroup + "-predictions") : write);
       }
       PrintWriter err = spec.commandLine().getErr();
-      ProgressReporter.Run run =
-          out.progress(err, "online ftrl", EXAMPLES, "examples trained").run(pipeline);
+      ProgressReporter progress = out.progress(err, "online ftrl", EXAMPLES, "examples trained");
+      ProgressReporter.Run run;
+      if (group != null) {
+        try (ConsumerLag lag = ConsumerLag.of(bootstrap, eventsTopic, group)) {
+          run = progress.withStatus(lag::status).run(pipeline);
+        }
+      } else {
+        run = progress.run(pipeline);
+      }
       String where;
       long count;
       LinearModel model;
@@ -330,6 +391,7 @@ public final class OnlineCommand implements Runnable {
               .put("output", directory != null ? directory : "")
               .put("eventsTopic", eventsTopic != null ? eventsTopic : "")
               .put("modelsTopic", modelsTopic != null ? modelsTopic : "")
+              .put("predictionsTopic", predictionsTopic != null ? predictionsTopic : "")
               .put("runner", runner)
               .put("seconds", Math.round(run.seconds() * 1000) / 1000.0)
               .put("versions", count)
@@ -354,9 +416,19 @@ public final class OnlineCommand implements Runnable {
             spec.commandLine(),
             "Missing a destination for the versions: --output or --models-topic");
       }
-      if ((eventsTopic != null || modelsTopic != null) && bootstrap == null) {
+      if ((eventsTopic != null || modelsTopic != null || predictionsTopic != null)
+          && bootstrap == null) {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), "--events-topic and --models-topic need --kafka-bootstrap");
+            spec.commandLine(),
+            "--events-topic, --models-topic and --predictions-topic need --kafka-bootstrap");
+      }
+      if (sinkGroup != null && modelsTopic == null && predictionsTopic == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--sink-group needs --models-topic or --predictions-topic");
+      }
+      if (consumerGroup != null && eventsTopic == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--consumer-group needs --events-topic");
       }
       if (events != null && events < 1) {
         throw new CommandLine.ParameterException(

@@ -2,7 +2,9 @@ package org.beamlink.examples.online;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.schemas.transforms.Select;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SimpleFunction;
@@ -16,9 +18,11 @@ import org.beamlink.models.linear.LinearModelType;
 import org.beamlink.models.online.FtrlParams;
 import org.beamlink.models.online.ModelVersion;
 import org.beamlink.models.rows.FeatureColumns;
+import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.transforms.feature.FeatureHasher;
 import org.beamlink.transforms.io.PacedSequence;
 import org.beamlink.transforms.online.Ftrl;
+import org.beamlink.transforms.pipeline.ApplyModel;
 import org.joda.time.Instant;
 
 /**
@@ -47,6 +51,23 @@ public final class ClickFtrl extends PTransform<PBegin, PCollection<ModelVersion
 
   /** The hashed feature vector column. */
   public static final String FEATURES = "features";
+
+  /**
+   * The rows {@link #scorer} makes, one per event: the event's {@code time} (its number's event
+   * time, which names it), its {@code click}, the predicted click, the probability of a click and
+   * the version that scored it.
+   */
+  public static final Schema PREDICTION =
+      Schema.builder()
+          .addInt64Field("time")
+          .addInt32Field(LABEL)
+          .addInt32Field("prediction")
+          .addDoubleField("probability")
+          .addInt64Field("modelVersion")
+          .build();
+
+  private static final OutputColumns SCORE_COLS =
+      OutputColumns.of("prediction", "detail", "probability");
 
   /** Numeric fields hashed as categories: their values are few and their effect not linear. */
   private static final String[] CATEGORICAL_NUMBERS = {"hour", "position"};
@@ -164,6 +185,46 @@ public final class ClickFtrl extends PTransform<PBegin, PCollection<ModelVersion
   public static PTransform<PCollection<Row>, PCollection<ModelVersion<LinearModel>>> trainer(
       int numFeatures, FtrlParams params, long emitEvery) {
     return new Trainer(numFeatures, params, emitEvery);
+  }
+
+  /**
+   * Scores events ({@link ClickEvents#SCHEMA}) with a stream of versions of the trainer's model:
+   * each event hashed by {@link #features} and scored with the newest version that has reached it
+   * ({@link ApplyModel#ofVersions}), a row of {@link #PREDICTION}. With the trainer's own versions
+   * it is progressive validation, each event predicted before (or as) it trains the model.
+   */
+  public static PTransform<PCollection<Row>, PCollection<Row>> scorer(
+      int numFeatures, PCollection<ModelVersion<LinearModel>> versions) {
+    return new Scorer(numFeatures, versions);
+  }
+
+  /** The scoring; see {@link #scorer}. */
+  private static final class Scorer extends PTransform<PCollection<Row>, PCollection<Row>> {
+    private final int numFeatures;
+    private final PCollection<ModelVersion<LinearModel>> versions;
+
+    Scorer(int numFeatures, PCollection<ModelVersion<LinearModel>> versions) {
+      this.numFeatures = numFeatures;
+      this.versions = versions;
+    }
+
+    @Override
+    public PCollection<Row> expand(PCollection<Row> events) {
+      return events
+          .apply("Hash features", features(numFeatures))
+          .apply(
+              "Score",
+              ApplyModel.ofVersions(
+                  versions,
+                  in -> LinearModel.outputSchema(in, TypeName.INT32, SCORE_COLS),
+                  m ->
+                      m.withOutputCols(SCORE_COLS.get(0), SCORE_COLS.get(1))
+                          .withProbabilityCol(SCORE_COLS.get(2))))
+          .apply(
+              "Prediction columns",
+              Select.fieldNames(PREDICTION.getFieldNames().toArray(String[]::new)))
+          .setRowSchema(PREDICTION);
+    }
   }
 
   /** The generated events; see {@link #generated}. */

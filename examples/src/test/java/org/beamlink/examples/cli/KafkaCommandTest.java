@@ -3,6 +3,8 @@ package org.beamlink.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.values.Row;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.examples.online.ClickFtrl;
 import org.beamlink.examples.online.FtrlReference;
 import org.beamlink.models.linear.LinearModel;
@@ -37,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KafkaCommandTest {
   private static final long EVENTS = 2550;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The run both jobs make: 2,550 events of seed 3, versions every 1,000 examples. */
   private static final ClickFtrl.Config CONFIG =
@@ -58,6 +63,7 @@ class KafkaCommandTest {
     String bootstrap = KafkaBroker.bootstrap();
     String events = KafkaBroker.newTopic("clicks", 1);
     String models = KafkaBroker.newTopic("ctr-models", 1);
+    String predictions = KafkaBroker.newTopic("ctr-predictions", 1);
     // Both jobs on the runner under test: without a runner option the CLI starts its own embedded
     // Flink, which Flink refuses once an earlier test of this JVM has set the shared test cluster
     // as its context.
@@ -97,6 +103,8 @@ class KafkaCommandTest {
                 String.valueOf(EVENTS),
                 "--models-topic",
                 models,
+                "--predictions-topic",
+                predictions,
                 "--output",
                 out.toString(),
                 "--num-features",
@@ -118,6 +126,7 @@ class KafkaCommandTest {
     assertEquals(4, files.size());
     TreeMap<Long, LinearModel> topic = readVersions(bootstrap, models, files.size());
     FtrlReference.assertVersionsMatch(CONFIG, topic, "Kafka topic " + models);
+    assertPredictionsOfEveryEvent(bootstrap, predictions);
     assertTrue(train.out().contains("\"newestVersion\":3"), train.out());
     assertTrue(train.out().contains("\"examples\":2550"), train.out());
   }
@@ -169,8 +178,50 @@ class KafkaCommandTest {
     assertTrue(run.err().contains("--output or --models-topic"), run.err());
   }
 
-  /** The first {@code n} versions in {@code topic} (read committed), by their version header. */
+  /**
+   * One prediction per event in {@code topic}: its time, its click, a probability of a click in (0,
+   * 1), the predicted click (1 above probability 0.5: the detail vector's larger class, the first
+   * label on a tie, as for the zero initial model) and a version the job wrote (0 to 3).
+   */
+  private static void assertPredictionsOfEveryEvent(String bootstrap, String topic)
+      throws IOException {
+    ClickEvents clicks = new ClickEvents(CONFIG.seed(), CONFIG.driftAt());
+    Map<Long, JsonNode> byTime = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readRecords(bootstrap, topic, (int) EVENTS)) {
+      JsonNode p = JSON.readTree(r.value());
+      JsonNode previous = byTime.put(p.path("time").asLong(), p);
+      assertEquals(null, previous, "a second prediction of " + p);
+    }
+    for (long i = 0; i < EVENTS; i++) {
+      Row event = clicks.event(i);
+      JsonNode p = byTime.get(event.getInt64("time"));
+      assertTrue(p != null, "no prediction of event " + i);
+      assertEquals((int) event.getInt32("click"), p.path("click").asInt(), "click of event " + i);
+      double probability = p.path("probability").asDouble();
+      assertTrue(probability > 0 && probability < 1, p.toString());
+      assertEquals(probability > 0.5 ? 1 : 0, p.path("prediction").asInt(), p.toString());
+      long version = p.path("modelVersion").asLong();
+      assertTrue(version >= 0 && version <= 3, p.toString());
+    }
+  }
+
+  /** The first {@code n} versions in {@code topic} (read committed), by version number. */
   private static TreeMap<Long, LinearModel> readVersions(String bootstrap, String topic, int n) {
+    TreeMap<Long, LinearModel> versions = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readRecords(bootstrap, topic, n)) {
+      ModelVersion<Transformer> v =
+          KafkaModelVersions.decode(r.value(), topic + " offset " + r.offset());
+      versions.put(v.version(), (LinearModel) v.model());
+    }
+    return versions;
+  }
+
+  /**
+   * The committed records of partition 0 of {@code topic}: {@code n} of them, then 1 s more to
+   * catch any beyond, failing unless exactly {@code n} came within 30 s.
+   */
+  private static List<ConsumerRecord<byte[], byte[]>> readRecords(
+      String bootstrap, String topic, int n) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -179,24 +230,23 @@ class KafkaCommandTest {
             "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false);
-    TreeMap<Long, LinearModel> versions = new TreeMap<>();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long deadline = System.currentTimeMillis() + 30_000;
-      int records = 0;
-      while (records < n && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          ModelVersion<Transformer> v =
-              KafkaModelVersions.decode(r.value(), topic + " offset " + r.offset());
-          versions.put(v.version(), (LinearModel) v.model());
-          records++;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          records.add(r);
+        }
+        if (records.size() >= n) {
+          deadline = Math.min(deadline, System.currentTimeMillis() + 1_000);
         }
       }
-      assertEquals(n, records, "records in " + topic);
     }
-    return versions;
+    assertEquals(n, records.size(), "records in " + topic);
+    return records;
   }
 }

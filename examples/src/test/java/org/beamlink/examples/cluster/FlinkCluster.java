@@ -143,6 +143,14 @@ final class FlinkCluster {
             .build());
   }
 
+  /** Cancels job {@code jobId} (PATCH /jobs/ID?mode=cancel). */
+  void cancel(String jobId) throws IOException {
+    send(
+        HttpRequest.newBuilder(URI.create(url() + "/jobs/" + jobId + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build());
+  }
+
   private JsonNode send(HttpRequest request) throws IOException {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -21,12 +21,30 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.util.RowJson;
+import org.apache.beam.sdk.util.RowJsonUtils;
+import org.apache.beam.sdk.values.Row;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.beamlink.examples.demo.ClickEvents;
 import org.beamlink.examples.online.ClickFtrl;
 import org.beamlink.examples.online.FtrlReference;
 import org.beamlink.examples.online.WriteVersionFiles;
 import org.beamlink.models.linear.LinearModel;
 import org.beamlink.models.online.FtrlParams;
+import org.beamlink.models.online.ModelVersion;
+import org.beamlink.models.pipeline.Transformer;
+import org.beamlink.runners.testing.KafkaBroker;
+import org.beamlink.transforms.pipeline.KafkaModelVersions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -261,14 +279,7 @@ class FlinkClusterIT {
     long killedAt = System.currentTimeMillis();
     cluster.killTaskManager(victim);
 
-    JsonNode restored =
-        FlinkCluster.await(
-            "the job restored from a checkpoint",
-            Duration.ofSeconds(90),
-            () -> {
-              JsonNode r = checkpoints(jobId).path("latest").path("restored");
-              return r.isMissingNode() || r.isNull() ? Optional.empty() : Optional.of(r);
-            });
+    JsonNode restored = awaitRestored(jobId);
     FlinkCluster.await(
         "the job running again",
         Duration.ofSeconds(90),
@@ -432,6 +443,192 @@ class FlinkClusterIT {
         "train logreg 100k x 50, distributed at parallelism 4: %.1f s on the cluster (%d"
             + " iterations), the model of an embedded in-worker fit within 1e-9",
         clusterSeconds, remote.path("iterations").asInt());
+  }
+
+  /**
+   * Exactly-once end to end through Kafka: {@code online ftrl} reads click events from a topic the
+   * test fills at 2,000 a second while the job runs (an unbounded read, as a real trainer runs),
+   * trains FTRL, scores each event with the newest version, and writes predictions and model
+   * versions to topics with KafkaIO's exactly-once sink (transactions committed with checkpoints,
+   * every second). The TaskManager running the trainer is killed mid-stream; Flink restores the job
+   * from its last checkpoint. A read_committed consumer then finds one prediction per event, none
+   * twice, and each version once, equal to sequential FTRL over the events in order.
+   */
+  @Test
+  @Order(7)
+  void ftrlOnKafkaWritesPredictionsAndVersionsExactlyOnceThroughAKill() throws Exception {
+    int events = 20_000;
+    ClickFtrl.Config config = ftrlConfig(events, 2_000);
+    String bootstrap = KafkaBroker.bootstrap();
+    String eventsTopic = KafkaBroker.newTopic("it-clicks", 1);
+    String predictions = KafkaBroker.newTopic("it-predictions", 1);
+    String models = KafkaBroker.newTopic("it-models", 1);
+    List<String> args =
+        List.of(
+            "online",
+            "ftrl",
+            "--kafka-bootstrap",
+            bootstrap,
+            "--events-topic",
+            eventsTopic,
+            "--models-topic",
+            models,
+            "--predictions-topic",
+            predictions,
+            "--sink-group",
+            "it-ftrl-eos",
+            "--num-features",
+            String.valueOf(config.numFeatures()),
+            "--mini-batch",
+            String.valueOf(config.params().miniBatchSize()),
+            "--emit-every",
+            String.valueOf(config.emitEvery()),
+            "--flinkMaster=" + cluster.master(),
+            "--parallelism=1",
+            "--checkpointingInterval=1000");
+    List<String> before = cluster.jobIds();
+    long submitted = System.nanoTime();
+    Submission job = Submission.start("ftrl-kafka-eos", args);
+    String jobId = awaitNewRunningJob(before, job);
+    long started = System.nanoTime();
+    report("ftrl on Kafka running %.1f s after submission", seconds(submitted));
+    AtomicLong produced = new AtomicLong();
+    Thread producer =
+        new Thread(() -> produceClicks(bootstrap, eventsTopic, config, produced), "producer");
+    producer.start();
+    try {
+      // Mid-stream: two fifths of the events produced, and checkpoints of them complete.
+      FlinkCluster.await(
+          "two fifths of the events produced",
+          Duration.ofSeconds(60),
+          () -> produced.get() >= events * 2L / 5 ? Optional.of(true) : Optional.empty());
+      awaitCompletedCheckpoints(jobId, 3);
+      int victim = cluster.taskManagerOf(jobId, "FtrlTrain");
+      long killedAt = System.currentTimeMillis();
+      double killedAfter = seconds(started);
+      cluster.killTaskManager(victim);
+      JsonNode restored = awaitRestored(jobId);
+      cluster.startTaskManager(victim);
+      producer.join();
+
+      Map<Long, Integer> scored = new TreeMap<>();
+      TreeMap<Long, LinearModel> versions = new TreeMap<>();
+      Map<Long, Integer> versionRecords = new TreeMap<>();
+      long expectedVersions = events / config.emitEvery() + 1;
+      readCommitted(
+          bootstrap,
+          List.of(predictions, models),
+          (topic, value) -> {
+            if (topic.equals(predictions)) {
+              long time = JSON.readTree(value).path("time").asLong();
+              scored.merge(time, 1, Integer::sum);
+            } else {
+              ModelVersion<Transformer> v = KafkaModelVersions.decode(value, topic);
+              versions.put(v.version(), (LinearModel) v.model());
+              versionRecords.merge(v.version(), 1, Integer::sum);
+            }
+            return scored.size() >= events && versions.size() >= expectedVersions;
+          });
+      double done = seconds(started);
+      cluster.cancel(jobId);
+
+      assertTrue(checkpoints(jobId).path("counts").path("restored").asInt() >= 1);
+      assertEquals(events, scored.size(), "events with a prediction");
+      for (long i = 0; i < events; i++) {
+        long time = ClickEvents.START_MILLIS + i * ClickEvents.SPACING_MILLIS;
+        assertEquals(1, scored.getOrDefault(time, 0), "predictions of event " + i);
+      }
+      for (Map.Entry<Long, Integer> v : versionRecords.entrySet()) {
+        assertEquals(1, v.getValue(), "records of version " + v.getKey());
+      }
+      FtrlReference.assertVersionsMatch(config, versions, "Kafka topic " + models);
+      report(
+          "ftrl on Kafka (%d events at 2,000/s, exactly-once predictions and versions,"
+              + " checkpoints every 1 s) with taskmanager-%d killed %.1f s after the job ran:"
+              + " restored from checkpoint %d %.1f s after the kill; %d events each with one"
+              + " prediction and versions 0..%d each once (equal to sequential FTRL within %.0e),"
+              + " all committed %.1f s after the job ran",
+          events,
+          victim,
+          killedAfter,
+          restored.path("id").asLong(),
+          (restored.path("restore_timestamp").asLong() - killedAt) / 1000.0,
+          events,
+          versions.lastKey(),
+          FtrlReference.TOLERANCE,
+          done);
+    } finally {
+      producer.join();
+      job.process.destroyForcibly();
+    }
+  }
+
+  /** Writes the config's click events to {@code topic} as JSON, 100 every 50 ms. */
+  private static void produceClicks(
+      String bootstrap, String topic, ClickFtrl.Config config, AtomicLong produced) {
+    ClickEvents clicks = new ClickEvents(config.seed(), config.driftAt());
+    ObjectMapper json =
+        RowJsonUtils.newObjectMapperWith(RowJson.RowJsonSerializer.forSchema(ClickEvents.SCHEMA));
+    Map<String, Object> settings =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings)) {
+      for (long i = 0; i < config.events(); i++) {
+        Row event = clicks.event(i);
+        producer.send(
+            new ProducerRecord<>(
+                topic, 0, event.getInt64("time"), null, RowJsonUtils.rowToJson(json, event)));
+        if (i % 100 == 99) {
+          producer.flush();
+          produced.set(i + 1);
+          Thread.sleep(50);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What {@link #readCommitted} does with a record; true when it has seen enough. */
+  private interface RecordSink {
+    boolean accept(String topic, byte[] value) throws IOException;
+  }
+
+  /**
+   * Reads the committed records of {@code topics} from the start until {@code sink} has seen
+   * enough, then 3 s more (two checkpoints, in which a duplicate would be committed), failing after
+   * 120 s.
+   */
+  private static void readCommitted(String bootstrap, List<String> topics, RecordSink sink)
+      throws IOException {
+    Map<String, Object> settings =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = topics.stream().map(t -> new TopicPartition(t, 0)).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.currentTimeMillis() + 120_000;
+      long enoughAt = Long.MAX_VALUE;
+      while (System.currentTimeMillis() < Math.min(deadline, enoughAt + 3_000)) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (sink.accept(r.topic(), r.value()) && enoughAt == Long.MAX_VALUE) {
+            enoughAt = System.currentTimeMillis();
+          }
+        }
+      }
+    }
   }
 
   /** {@code rows} rows of {@code dims} standard normal features and a logistic 0/1 label. */
@@ -602,6 +799,17 @@ class FlinkClusterIT {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The checkpoint a job was restored from, once it has been. */
+  private static JsonNode awaitRestored(String jobId) {
+    return FlinkCluster.await(
+        "the job restored from a checkpoint",
+        Duration.ofSeconds(90),
+        () -> {
+          JsonNode r = checkpoints(jobId).path("latest").path("restored");
+          return r.isMissingNode() || r.isNull() ? Optional.empty() : Optional.of(r);
+        });
   }
 
   private static JsonNode checkpoints(String jobId) {

@@ -54,8 +54,9 @@ import org.joda.time.Instant;
  * because KafkaIO's exactly-once sink writes no headers. Versions are written at least once: a
  * training job restored from a checkpoint writes the versions after it again, with the same numbers
  * and models, and a scorer keeps the newest version it has seen, so a repeated version changes
- * nothing. {@link #read} reads committed records only. Kafka's time retention counts from the
- * record timestamps, so a models topic must keep its records ({@code retention.ms=-1}, as {@code
+ * nothing; {@link Write#withExactlyOnce} writes each once on Flink with checkpoints. {@link #read}
+ * reads committed records only. Kafka's time retention counts from the record timestamps, so a
+ * models topic must keep its records ({@code retention.ms=-1}, as {@code
  * runners-config/kafka/kafka-broker.sh} sets for its broker): with the default 7 days, versions of
  * older event times are deleted within minutes.
  *
@@ -104,10 +105,36 @@ public final class KafkaModelVersions {
     private static final long serialVersionUID = 1L;
     private final String bootstrap;
     private final String topic;
+    private final int eosShards;
+    private final @Nullable String eosGroup;
 
     private Write(String bootstrap, String topic) {
+      this(bootstrap, topic, 0, null);
+    }
+
+    private Write(String bootstrap, String topic, int eosShards, @Nullable String eosGroup) {
       this.bootstrap = bootstrap;
       this.topic = topic;
+      this.eosShards = eosShards;
+      this.eosGroup = eosGroup;
+    }
+
+    /**
+     * Writes each version exactly once, through KafkaIO's exactly-once sink: Kafka transactions
+     * committed as the runner's checkpoints complete, in {@code shards} transactional writers (at
+     * most the topic's partitions) named after {@code sinkGroupId}, which must be unique per job
+     * writing the topic and the same when a job resumes. Readers see a version once with
+     * read_committed isolation ({@link #read} reads so). It needs a runner that supports it, such
+     * as Flink with checkpointing.
+     */
+    public Write<M> withExactlyOnce(int shards, String sinkGroupId) {
+      if (shards < 1) {
+        throw new IllegalArgumentException("Expected shards >= 1, got " + shards);
+      }
+      if (sinkGroupId == null || sinkGroupId.isEmpty()) {
+        throw new IllegalArgumentException("Expected a sink group id, got '" + sinkGroupId + "'");
+      }
+      return new Write<>(bootstrap, topic, shards, sinkGroupId);
     }
 
     @Override
@@ -119,6 +146,13 @@ public final class KafkaModelVersions {
               .withTopic(topic)
               .withKeySerializer(StringSerializer.class)
               .withValueSerializer(ByteArraySerializer.class);
+      if (eosGroup != null) {
+        // The exactly-once sink takes a record's timestamp from this function only.
+        write =
+            write
+                .withEOS(eosShards, eosGroup)
+                .withPublishTimestampFunction((record, time) -> new Instant(record.timestamp()));
+      }
       return versions
           .apply("To records", ParDo.of(new ToRecordFn<M>(topic)))
           .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
@@ -270,7 +304,8 @@ public final class KafkaModelVersions {
         || !Arrays.equals(Arrays.copyOf(value, MAGIC.length), MAGIC)) {
       throw new IllegalArgumentException(
           where
-              + " is not a model version written by KafkaModelVersions: it does not start with BLMV");
+              + " is not a model version written by KafkaModelVersions: it does not start with"
+              + " BLMV");
     }
     if (value[MAGIC.length] != FORMAT) {
       throw new IllegalArgumentException(
