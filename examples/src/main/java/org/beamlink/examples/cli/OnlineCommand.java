@@ -106,7 +106,8 @@ public final class OnlineCommand implements Runnable {
    *       once the checkpoint that holds the version completes;
    *   <li>the source as a plain unbounded read ({@code --experiments=use_deprecated_read}: the
    *       default splittable read does not finish under checkpointing), kept 5 s after its end so
-   *       that a last checkpoint can complete ({@code --shutdownSourcesAfterIdleMs=5000});
+   *       that a last checkpoint can complete ({@code --shutdownSourcesAfterIdleMs=5000}; not for
+   *       an unbounded topic read, whose sources must keep running for checkpoints to go on);
    *   <li>the versions still waiting for a checkpoint written when the job ends ({@code
    *       --enableStableInputDrain=true}): without it, a job restored from a checkpoint failed at
    *       its end with "There are still watermark holds left", held by that buffer. A write that
@@ -442,7 +443,12 @@ public final class OnlineCommand implements Runnable {
       addIfMissing(args, "streaming", "true");
       if (new PipelineArgs(args, spec).options().getRunner() == FlinkRunner.class) {
         addIfMissing(args, "checkpointingInterval", "5000");
-        addIfMissing(args, "shutdownSourcesAfterIdleMs", "5000");
+        if (eventsTopic == null || events != null) {
+          // A job that ends: its sources shut down 5 s after their end. Not for an unbounded
+          // read: a source shut down ends checkpointing (the initial model's impulse ends at once),
+          // and with it exactly-once commits; with checkpoints on, FlinkRunner keeps them running.
+          addIfMissing(args, "shutdownSourcesAfterIdleMs", "5000");
+        }
         addIfMissing(args, "enableStableInputDrain", "true");
         if (args.stream().noneMatch(a -> a.contains("use_deprecated_read"))) {
           args.add("--experiments=use_deprecated_read");
