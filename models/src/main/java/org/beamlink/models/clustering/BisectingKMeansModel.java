@@ -16,7 +16,6 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
@@ -24,7 +23,6 @@ import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.FeatureColumnsCoding;
 import org.beamlink.models.rows.OutputColumns;
-import org.beamlink.models.rows.RowText;
 
 /**
  * A fitted bisecting k-means model, Spark's {@code BisectingKMeansModel}: the binary tree of
@@ -32,9 +30,11 @@ import org.beamlink.models.rows.RowText;
  * children of {@code i} are {@code 2i} and {@code 2i + 1}), its size, centre and cost (the sum of
  * squared distances of its points to the centre). The leaves are the clusters, numbered 0, 1, ...
  * in pre-order, left first; a point is predicted by walking down from the root to the nearer child
- * at every node (the left one on ties), as Spark does, which is not always the nearest leaf. As a
- * pipeline stage it appends that leaf ({@code predictionCol}, INT32, default "prediction").
- * Immutable.
+ * at every node (the left one on ties), as Spark does, which is not always the nearest leaf. A
+ * bisection that sends every row to one side leaves its node with one child, which a point then
+ * always takes (Spark's tree keeps a lone left child the same way, and drops a lone right one with
+ * its subtree; this keeps both). As a pipeline stage it appends that leaf ({@code predictionCol},
+ * INT32, default "prediction"). Immutable.
  *
  * <p>A row whose features are null, NaN, infinite or of another size than the model's fails naming
  * the column and the row.
@@ -107,35 +107,40 @@ public final class BisectingKMeansModel implements Transformer {
       throw new IllegalArgumentException(
           "Expected the root, node 1, among " + Arrays.toString(nodes));
     }
+    for (long node : nodes) {
+      if (node != 1L && !position.containsKey(node / 2)) {
+        throw new IllegalArgumentException(
+            "Node " + node + " has no parent among " + Arrays.toString(nodes));
+      }
+    }
     List<Long> found = new ArrayList<>();
     collectLeaves(1L, found);
-    if (found.size() * 2 - 1 != n) {
-      throw new IllegalArgumentException(
-          "Nodes " + Arrays.toString(nodes) + " are not a binary tree from node 1");
-    }
     this.leaves = found.stream().mapToLong(Long::longValue).toArray();
   }
 
   private void collectLeaves(long node, List<Long> out) {
-    if (isInternal(node)) {
-      if (!position.containsKey(2 * node + 1)) {
-        throw new IllegalArgumentException("Node " + node + " has a left child but no right one");
-      }
-      collectLeaves(2 * node, out);
-      collectLeaves(2 * node + 1, out);
-    } else {
+    if (!isInternal(node)) {
       out.add(node);
+      return;
+    }
+    for (long child : new long[] {2 * node, 2 * node + 1}) {
+      if (position.containsKey(child)) {
+        collectLeaves(child, out);
+      }
     }
   }
 
+  /** Whether {@code node} has a child: one, when a bisection left the other side without rows. */
   private boolean isInternal(long node) {
-    return node <= Long.MAX_VALUE / 2 && position.containsKey(2 * node);
+    return node <= Long.MAX_VALUE / 2
+        && (position.containsKey(2 * node) || position.containsKey(2 * node + 1));
   }
 
   /**
    * The model of a tree of clusters: per node its number ({@code nodes}, 1 the root, {@code 2i} and
-   * {@code 2i + 1} the children of {@code i}; every internal node has both), size, cost and centre
-   * ({@code centers} row-major, one centre per node). Arrays are copied.
+   * {@code 2i + 1} the children of {@code i}), size, cost and centre ({@code centers} row-major,
+   * one centre per node). An internal node has one child when its bisection sent every row to one
+   * side, as Spark's tree allows. Arrays are copied.
    *
    * @throws IllegalArgumentException when the nodes are not a binary tree from node 1 or the sizes
    *     disagree
@@ -243,9 +248,15 @@ public final class BisectingKMeansModel implements Transformer {
     }
     long node = 1;
     while (isInternal(node)) {
-      double left = x.squaredDistance(centers, position.get(2 * node) * dimension);
-      double right = x.squaredDistance(centers, position.get(2 * node + 1) * dimension);
-      node = right < left ? 2 * node + 1 : 2 * node;
+      Integer left = position.get(2 * node);
+      Integer right = position.get(2 * node + 1);
+      if (left == null || right == null) {
+        node = left == null ? 2 * node + 1 : 2 * node;
+      } else {
+        double l = x.squaredDistance(centers, left * dimension);
+        double r = x.squaredDistance(centers, right * dimension);
+        node = r < l ? 2 * node + 1 : 2 * node;
+      }
     }
     for (int c = 0; c < leaves.length; c++) {
       if (leaves[c] == node) {
@@ -271,31 +282,8 @@ public final class BisectingKMeansModel implements Transformer {
 
   @Override
   public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    FeatureColumns.Bound bound = features.bind(input);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        Vector x = bound.extract(row);
-        if (x.size() != dimension) {
-          throw new IllegalArgumentException(
-              "Features from "
-                  + features
-                  + " have size "
-                  + x.size()
-                  + " but the model's centres have size "
-                  + dimension
-                  + ", in row "
-                  + RowText.of(row));
-        }
-        return OutputColumns.row(output, row, predict(x));
-      }
-    };
+    return new ClusterIndexBound(
+        outputSchema(input), features.bind(input), dimension, this::predict);
   }
 
   @Override
