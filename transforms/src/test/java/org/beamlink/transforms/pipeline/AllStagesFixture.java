@@ -9,10 +9,10 @@ import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.transforms.clustering.TestData;
 
 /**
- * How the committed format-1 fixture {@code all-stages-format1.blm} was made: {@link AllStages}
- * fitted on iris on the DirectRunner (run once, with the test classpath, from the transforms
- * directory). It is kept so that later formats can show they still read format 1 for every model
- * type; do not run it again to overwrite the fixture.
+ * How the committed format-1 fixture {@code all-stages-format1.blm} was made: {@link
+ * AllStages#formatOne()} fitted on iris on the DirectRunner (run once, with the test classpath,
+ * from the transforms directory). It is kept so that later formats can show they still read format
+ * 1 for every model type; do not run it again to overwrite the fixture.
  */
 final class AllStagesFixture {
   private AllStagesFixture() {}
@@ -21,7 +21,7 @@ final class AllStagesFixture {
     Pipeline p = TestRunner.DIRECT.create();
     Kept.keep(
         p.apply(Create.of(TestData.iris()).withRowSchema(TestData.IRIS))
-            .apply(AllStages.pipeline().fit()),
+            .apply(AllStages.formatOne().fit()),
         "fixture");
     TestRunner.DIRECT.run(p);
     PipelineModel model = Kept.<PipelineModel>get("fixture").get(0);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A pipeline with a stage of every saved type ({@link AllStages}), fitted, scored and saved. */
 class AllStagesTest {
-  /** The stage types of the format-1 fixture, written before DBSCAN was added to the pipeline. */
+  /** The stage types of the format-1 fixture ({@link AllStages#formatOne()}). */
   private static final List<String> FORMAT1_TYPES =
       List.of(
           "imputer-model",
@@ -56,14 +56,36 @@ class AllStagesTest {
           "kmeans-model-stage",
           "linear-model-stage");
 
-  /** The stage types of {@link AllStages#pipeline()}: the fixture's and DBSCAN's. */
-  private static final List<String> TYPES = withDbscan(FORMAT1_TYPES);
-
-  private static List<String> withDbscan(List<String> types) {
-    List<String> all = new ArrayList<>(types);
-    all.add(all.indexOf("kmeans-model-stage") + 1, "dbscan-model");
-    return List.copyOf(all);
-  }
+  /** The stage types of {@link AllStages#pipeline()}: the fixture's and every model type since. */
+  private static final List<String> TYPES =
+      List.of(
+          "imputer-model",
+          "vector-assembler",
+          "standard-scaler-model",
+          "min-max-scaler-model",
+          "max-abs-scaler-model",
+          "normalizer",
+          "binarizer",
+          "bucketizer",
+          "bucketizer",
+          "polynomial-expansion",
+          "vector-slicer",
+          "pca-model",
+          "chi-sq-selector-model",
+          "string-indexer-model",
+          "one-hot-encoder-model",
+          "index-to-string",
+          "feature-hasher",
+          "kmeans-model-stage",
+          "dbscan-model",
+          "linear-model-stage",
+          "bisecting-kmeans-model",
+          "gaussian-mixture-model",
+          "lda-model",
+          "naive-bayes-model",
+          "decision-tree-model",
+          "random-forest-model",
+          "gbt-model");
 
   /** The types of {@link #recommenders()}' stages: ALS, then ItemCF, UserCF and Swing. */
   private static final List<String> RECOMMENDER_TYPES =
