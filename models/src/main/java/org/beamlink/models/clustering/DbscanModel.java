@@ -13,7 +13,6 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
-import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.Provenance;
 import org.beamlink.models.linalg.ArrayEncoding;
 import org.beamlink.models.linalg.Vector;
@@ -21,7 +20,6 @@ import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.FeatureColumnsCoding;
 import org.beamlink.models.rows.OutputColumns;
-import org.beamlink.models.rows.RowText;
 
 /**
  * A fitted DBSCAN model: the core points of the training rows, each with its cluster (0 to {@code k
@@ -270,38 +268,8 @@ public final class DbscanModel implements Transformer {
 
   @Override
   public Bound bind(Schema input) {
-    Schema output = outputSchema(input);
-    FeatureColumns.Bound bound = features.bind(input);
-    return new Bound() {
-      @Override
-      public Schema outputSchema() {
-        return output;
-      }
-
-      @Override
-      public Row apply(Row row) {
-        Vector x = bound.extract(row);
-        if (x.size() != dimension) {
-          throw new IllegalArgumentException(
-              "Features from "
-                  + features
-                  + " have size "
-                  + x.size()
-                  + " but the model's core points have size "
-                  + dimension
-                  + ", in row "
-                  + RowText.of(row));
-        }
-        int cluster;
-        try {
-          cluster = predict(x);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              e.getMessage() + ": features from " + features + " in row " + RowText.of(row), e);
-        }
-        return OutputColumns.row(output, row, cluster);
-      }
-    };
+    return new ClusterIndexBound(
+        outputSchema(input), features.bind(input), dimension, this::predict);
   }
 
   @Override

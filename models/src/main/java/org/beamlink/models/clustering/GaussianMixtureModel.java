@@ -22,7 +22,6 @@ import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.FeatureColumnsCoding;
 import org.beamlink.models.rows.OutputColumns;
-import org.beamlink.models.rows.RowText;
 
 /**
  * A fitted Gaussian mixture: per component its weight, mean and covariance ({@link
@@ -189,25 +188,9 @@ public final class GaussianMixtureModel implements Transformer {
       @Override
       public Row apply(Row row) {
         Vector x = bound.extract(row);
-        if (x.size() != d) {
-          throw new IllegalArgumentException(
-              "Features from "
-                  + features
-                  + " have size "
-                  + x.size()
-                  + " but the model's means have size "
-                  + d
-                  + ", in row "
-                  + RowText.of(row));
-        }
-        double[] p = probabilities(x);
-        int best = 0;
-        for (int c = 1; c < p.length; c++) {
-          if (p[c] > p[best]) {
-            best = c;
-          }
-        }
-        return OutputColumns.row(output, row, best, Vector.dense(p));
+        bound.checkSize(x, d, row);
+        Vector p = Vector.dense(probabilities(x));
+        return OutputColumns.row(output, row, p.argmax(), p);
       }
     };
   }
