@@ -2,12 +2,16 @@ package org.beamlink.transforms.stats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.ApproximateQuantiles;
@@ -61,7 +65,8 @@ final class RankVectors extends PTransform<PCollection<Row>, PCollection<KV<Long
             .setCoder(KvCoder.of(VarIntCoder.of(), DoubleCoder.of()))
             .apply("Range bounds", ApproximateQuantiles.perKey(Correlation.RANGES + 1))
             .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(DoubleCoder.of())))
-            .apply("Range bounds view", View.asMap());
+            .apply("Range bounds table", Combine.globally(new BoundsTableFn()))
+            .apply("Range bounds view", View.asSingleton());
     KvCoder<Integer, Integer> rangeCoder = KvCoder.of(VarIntCoder.of(), VarIntCoder.of());
     PCollection<KV<KV<Integer, Integer>, Iterable<KV<Long, Long>>>> ranges =
         counts
@@ -166,6 +171,52 @@ final class RankVectors extends PTransform<PCollection<Row>, PCollection<KV<Long
     public void process(
         @Element KV<KV<Integer, Long>, Long> cell, OutputReceiver<KV<Integer, Double>> out) {
       out.output(KV.of(cell.getKey().getKey(), Double.longBitsToDouble(cell.getKey().getValue())));
+    }
+  }
+
+  /**
+   * Every column's range bounds in one map, for a singleton side input. A {@code View.asMap} is
+   * rebuilt from all its entries at every access on the FlinkRunner, and {@link AssignRangeFn}
+   * reads the bounds once per distinct cell.
+   */
+  static final class BoundsTableFn
+      extends Combine.CombineFn<
+          KV<Integer, List<Double>>, Map<Integer, List<Double>>, Map<Integer, List<Double>>> {
+    @Override
+    public Map<Integer, List<Double>> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map<Integer, List<Double>> addInput(
+        Map<Integer, List<Double>> table, KV<Integer, List<Double>> column) {
+      table.put(column.getKey(), column.getValue());
+      return table;
+    }
+
+    @Override
+    public Map<Integer, List<Double>> mergeAccumulators(
+        Iterable<Map<Integer, List<Double>>> tables) {
+      Map<Integer, List<Double>> merged = new HashMap<>();
+      tables.forEach(merged::putAll);
+      return merged;
+    }
+
+    @Override
+    public Map<Integer, List<Double>> extractOutput(Map<Integer, List<Double>> table) {
+      return table;
+    }
+
+    @Override
+    public Coder<Map<Integer, List<Double>>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<KV<Integer, List<Double>>> inputCoder) {
+      return MapCoder.of(VarIntCoder.of(), ListCoder.of(DoubleCoder.of()));
+    }
+
+    @Override
+    public Coder<Map<Integer, List<Double>>> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<KV<Integer, List<Double>>> inputCoder) {
+      return MapCoder.of(VarIntCoder.of(), ListCoder.of(DoubleCoder.of()));
     }
   }
 
