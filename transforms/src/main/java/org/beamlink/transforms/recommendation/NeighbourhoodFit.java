@@ -45,12 +45,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * interactions, as one {@link NeighbourhoodModel}. Below, "item" and "user" are as for ItemCF;
  * UserCF swaps them.
  *
- * <p>How it scales: the interactions are grouped into {@code numBlocks} blocks of users; each user
- * emits a (product of ratings) for every pair of its items, and the pairs are grouped by pair
- * (shuffled, summed in sorted order so that every runner gets the same bits), then scored against
- * each item's count, sum and sum of squares of ratings (one table sorted by id, a singleton side
- * input) and grouped by item for the top {@code maxNeighbours}. A user with {@code m} items emits
- * {@code m(m-1)/2} pairs, so active users make the work quadratic: a user with more than {@code
+ * <p>How it scales: the interactions are grouped into {@code numBlocks} blocks of users; each
+ * item's count, sum and sum of squares of ratings become one table sorted by id (a singleton side
+ * input); the items, in id order, are cut into slices of 4,096, and one task per pair of slices
+ * sums the products of ratings of every pair of its items over the users in ascending id, in dense
+ * tables, and keeps each item's best neighbours ({@link SlicedSimilarities}); a last grouping by
+ * item keeps the best {@code maxNeighbours} of those. A user's ratings go to as many tasks as there
+ * are slices, while the work is still quadratic in a user's items: a user with more than {@code
  * maxUserItems} items (for UserCF {@code maxItemUsers} users of an item) contributes only the
  * {@code maxUserItems} of them with the smallest hash of (seed, user, item), a deterministic sample
  * (Alink's Swing drops such users instead; its ItemCF has no cap). The sample applies to the
@@ -74,7 +75,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 @AutoValue
 public abstract class NeighbourhoodFit
     extends PTransform<PCollection<Row>, PCollection<NeighbourhoodModel>> implements PipelineStage {
-  private static final TupleTag<KV<KV<Long, Long>, Double>> PAIRS = new TupleTag<>() {};
+  private static final TupleTag<KV<Integer, RatingBlock>> KEPT = new TupleTag<>() {};
   private static final TupleTag<KV<Long, Double>> RATINGS = new TupleTag<>() {};
   private static final TupleTag<Long> CONTEXTS = new TupleTag<>() {};
 
@@ -99,6 +100,8 @@ public abstract class NeighbourhoodFit
   abstract int maxContext();
 
   abstract int numBlocks();
+
+  abstract int sliceSize();
 
   abstract long seed();
 
@@ -128,6 +131,8 @@ public abstract class NeighbourhoodFit
 
     abstract Builder setNumBlocks(int n);
 
+    abstract Builder setSliceSize(int n);
+
     abstract Builder setSeed(long seed);
 
     abstract NeighbourhoodFit build();
@@ -145,6 +150,7 @@ public abstract class NeighbourhoodFit
         .setMinCommon(1)
         .setMaxContext(1000)
         .setNumBlocks(10)
+        .setSliceSize(SlicedSimilarities.SLICE)
         .setSeed(0L)
         .build();
   }
@@ -237,6 +243,17 @@ public abstract class NeighbourhoodFit
     return toBuilder().setNumBlocks(n).build();
   }
 
+  /**
+   * Items (users for UserCF) a slice of the similarity tasks ({@link SlicedSimilarities}), >= 1;
+   * 4,096. The model does not depend on it; tests cut small data into many slices with it.
+   */
+  NeighbourhoodFit withSliceSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("Expected sliceSize >= 1, got " + n);
+    }
+    return toBuilder().setSliceSize(n).build();
+  }
+
   /** The seed of the sample of a user's items beyond {@code maxUserItems}; default 0. */
   public NeighbourhoodFit withSeed(long seed) {
     return toBuilder().setSeed(seed).build();
@@ -264,17 +281,16 @@ public abstract class NeighbourhoodFit
                 "Read interactions", ParDo.of(new Als.ReadRatingFn(family(), user, item, rating)))
             .setCoder(AlsBlocks.RatingCoder.INSTANCE);
     boolean byUser = side() == Side.ITEMS;
-    PCollectionTuple pairs =
+    PCollectionTuple kept =
         ratings
             .apply("Group by context block", AlsTraining.blocks(family(), byUser, numBlocks()))
             .apply(
-                "Pairs",
-                ParDo.of(new PairsFn(maxContext(), seed()))
-                    .withOutputTags(PAIRS, TupleTagList.of(RATINGS).and(CONTEXTS)));
+                "Sample",
+                ParDo.of(new SampleFn(maxContext(), seed()))
+                    .withOutputTags(KEPT, TupleTagList.of(RATINGS).and(CONTEXTS)));
     KvCoder<Long, Double> rated = KvCoder.of(VarLongCoder.of(), DoubleCoder.of());
     PCollectionView<FactorBlock> stats =
-        pairs
-            .get(RATINGS)
+        kept.get(RATINGS)
             .setCoder(rated)
             .apply("Group ratings", GroupByKey.create())
             .apply("Rating sums", ParDo.of(new SumsFn()))
@@ -284,24 +300,23 @@ public abstract class NeighbourhoodFit
             .setCoder(AlsBlocks.FactorBlockCoder.INSTANCE)
             .apply("Sums as side input", View.asSingleton());
     PCollectionView<Long> contexts =
-        pairs
-            .get(CONTEXTS)
+        kept.get(CONTEXTS)
             .setCoder(VarLongCoder.of())
             .apply("Count contexts", Count.globally())
             .apply("Count as side input", View.asSingleton());
     PCollection<KV<Long, KV<Long, Double>>> similar =
-        pairs
-            .get(PAIRS)
-            .setCoder(
-                KvCoder.of(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()), DoubleCoder.of()))
-            .apply("Group pairs", GroupByKey.create())
+        kept.get(KEPT)
+            .setCoder(AlsBlocks.keyed(AlsBlocks.RatingBlockCoder.INSTANCE))
             .apply(
                 "Similarities",
-                ParDo.of(
-                        new SimilarityFn(
-                            similarity(), minCommon(), similarityThreshold(), stats, contexts))
-                    .withSideInputs(stats, contexts))
-            .setCoder(KvCoder.of(VarLongCoder.of(), rated));
+                new SlicedSimilarities(
+                    sliceSize(),
+                    similarity(),
+                    minCommon(),
+                    similarityThreshold(),
+                    maxNeighbours(),
+                    stats,
+                    contexts));
     PCollection<NeighbourhoodModel> model =
         NeighbourTables.model(
             ratings,
@@ -344,16 +359,16 @@ public abstract class NeighbourhoodFit
   }
 
   /**
-   * For every context (a user for ItemCF) of a block: its subjects (items), cut to a hashed sample
-   * of {@code maxContext}; the product of the ratings of every pair of them, keyed by the pair
-   * (smaller id first); each kept rating keyed by its subject; the context's id.
+   * For every block of contexts (users for ItemCF): the block with each context's subjects (items)
+   * cut to a hashed sample of {@code maxContext}; each kept rating keyed by its subject; every
+   * context's id.
    */
-  private static final class PairsFn
-      extends DoFn<KV<Integer, RatingBlock>, KV<KV<Long, Long>, Double>> {
+  private static final class SampleFn
+      extends DoFn<KV<Integer, RatingBlock>, KV<Integer, RatingBlock>> {
     private final int maxContext;
     private final long seed;
 
-    PairsFn(int maxContext, long seed) {
+    SampleFn(int maxContext, long seed) {
       this.maxContext = maxContext;
       this.seed = seed;
     }
@@ -361,19 +376,26 @@ public abstract class NeighbourhoodFit
     @ProcessElement
     public void process(@Element KV<Integer, RatingBlock> block, MultiOutputReceiver out) {
       RatingBlock b = block.getValue();
+      int[] starts = new int[b.ids().length + 1];
+      long[] others = new long[b.others().length];
+      double[] ratings = new double[b.others().length];
+      int size = 0;
       for (int c = 0; c < b.ids().length; c++) {
-        long context = b.ids()[c];
-        out.get(CONTEXTS).output(context);
-        int[] kept = NeighbourTables.sample(b, c, maxContext, seed);
-        for (int x = 0; x < kept.length; x++) {
-          long a = b.others()[kept[x]];
-          double ra = b.ratings()[kept[x]];
-          out.get(RATINGS).output(KV.of(a, ra));
-          for (int y = x + 1; y < kept.length; y++) {
-            out.get(PAIRS).output(KV.of(KV.of(a, b.others()[kept[y]]), ra * b.ratings()[kept[y]]));
-          }
+        out.get(CONTEXTS).output(b.ids()[c]);
+        for (int e : NeighbourTables.sample(b, c, maxContext, seed)) {
+          others[size] = b.others()[e];
+          ratings[size] = b.ratings()[e];
+          out.get(RATINGS).output(KV.of(others[size], ratings[size]));
+          size++;
         }
+        starts[c + 1] = size;
       }
+      out.get(KEPT)
+          .output(
+              KV.of(
+                  block.getKey(),
+                  new RatingBlock(
+                      b.ids(), starts, Arrays.copyOf(others, size), Arrays.copyOf(ratings, size))));
     }
   }
 
@@ -404,8 +426,8 @@ public abstract class NeighbourhoodFit
   }
 
   /**
-   * Every subject's sums as one table sorted by id: a singleton side input that every pair looks
-   * its two subjects up in, where a map side input was rebuilt from all its entries at every lookup
+   * Every subject's sums as one table sorted by id: a singleton side input in which the slice pairs
+   * find subjects by rank, where a map side input was rebuilt from all its entries at every lookup
    * on Flink (Beam's map view materialises anew at each access).
    */
   private static final class SumsTableFn
@@ -414,59 +436,6 @@ public abstract class NeighbourhoodFit
     public void process(
         @Element KV<Integer, Iterable<FactorBlock>> e, OutputReceiver<FactorBlock> out) {
       out.output(AlsTraining.sortedTable(e.getValue(), 3));
-    }
-  }
-
-  /** The similarity of a pair, emitted both ways when it passes the thresholds. */
-  private static final class SimilarityFn
-      extends DoFn<KV<KV<Long, Long>, Iterable<Double>>, KV<Long, KV<Long, Double>>> {
-    private final CfSimilarity similarity;
-    private final int minCommon;
-    private final double threshold;
-    private final PCollectionView<FactorBlock> stats;
-    private final PCollectionView<Long> contexts;
-
-    SimilarityFn(
-        CfSimilarity similarity,
-        int minCommon,
-        double threshold,
-        PCollectionView<FactorBlock> stats,
-        PCollectionView<Long> contexts) {
-      this.similarity = similarity;
-      this.minCommon = minCommon;
-      this.threshold = threshold;
-      this.stats = stats;
-      this.contexts = contexts;
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c) {
-      List<Double> products = new ArrayList<>();
-      c.element().getValue().forEach(products::add);
-      if (products.size() < minCommon) {
-        return;
-      }
-      Collections.sort(products);
-      double dot = 0;
-      for (double p : products) {
-        dot += p;
-      }
-      long a = c.element().getKey().getKey();
-      long b = c.element().getKey().getValue();
-      FactorBlock sums = c.sideInput(stats);
-      double s =
-          similarity.of(
-              products.size(), dot, sumsOf(sums, a), sumsOf(sums, b), c.sideInput(contexts));
-      if (s >= threshold) {
-        c.output(KV.of(a, KV.of(b, s)));
-        c.output(KV.of(b, KV.of(a, s)));
-      }
-    }
-
-    /** The count, sum and sum of squares of {@code id}'s ratings. */
-    private static double[] sumsOf(FactorBlock sums, long id) {
-      int at = Arrays.binarySearch(sums.ids(), id);
-      return Arrays.copyOfRange(sums.factors(), 3 * at, 3 * at + 3);
     }
   }
 }

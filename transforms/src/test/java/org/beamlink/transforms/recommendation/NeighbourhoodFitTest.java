@@ -268,7 +268,11 @@ class NeighbourhoodFitTest {
     }
   }
 
-  /** Every similarity, with and without minCommon, maxNeighbours and a negative threshold. */
+  /**
+   * Every similarity, with and without minCommon, maxNeighbours and a negative threshold. The first
+   * fits cut the subjects into slices of 7 (25 items make 4 slices and 10 slice pairs, 41 users 6
+   * and 21; items 100 and 199 in different ones), the limited ones keep them in one slice.
+   */
   @BoundedRunnerTest
   void neighboursEqualTheBruteForceForEverySimilarityAndSide(TestRunner runner) {
     List<Row> rows = generated();
@@ -283,7 +287,7 @@ class NeighbourhoodFitTest {
                 .withRatingCol("rating")
                 .withSimilarity(s)
                 .withNumBlocks(3);
-        input.apply(key, fit).apply("Keep " + key, ParDo.of(new KeepModel(key)));
+        input.apply(key, fit.withSliceSize(7)).apply("Keep " + key, ParDo.of(new KeepModel(key)));
         expected.put(key, bruteForceNeighbours(rows, side, s, 64, 1, 1e-4));
         String limited = key + "/limited";
         input
@@ -382,7 +386,10 @@ class NeighbourhoodFitTest {
     runner.run(p);
   }
 
-  /** The same model, bit for bit, on Direct and on Flink at parallelism 1 and 2. */
+  /**
+   * The same model, bit for bit, on Direct and on Flink at parallelism 1 and 2; UserCF's users in
+   * slices of 5.
+   */
   @Test
   void sameModelOnDirectAndFlinkAtParallelismOneAndTwo() {
     String[][] setups = {{"DIRECT", ""}, {"FLINK_BATCH", "1"}, {"FLINK_BATCH", "2"}};
@@ -397,7 +404,7 @@ class NeighbourhoodFitTest {
                   .withSimilarity(CfSimilarity.PEARSON)
                   .withMaxUserItems(5))
           .apply("Keep item", ParDo.of(new KeepModel("parallel/item/" + s[0] + s[1])));
-      rows.apply("user", UserCf.fit().withRatingCol("rating"))
+      rows.apply("user", UserCf.fit().withRatingCol("rating").withSliceSize(5))
           .apply("Keep user", ParDo.of(new KeepModel("parallel/user/" + s[0] + s[1])));
       runner.run(p);
     }
