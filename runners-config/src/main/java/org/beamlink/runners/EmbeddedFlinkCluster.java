@@ -31,8 +31,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>It is the cluster Beam starts for {@code --flinkMaster=[local]}: one task manager with one
  * slot per available processor (the default parallelism), managed memory the configured fraction
  * (0.4) of the free heap, Flink's configuration directory ({@code FLINK_CONF_DIR}) when one is set,
- * the REST endpoint on any free port. Pipelines whose parallelism exceeds the slots, or whose
- * arguments name a master or another runner, keep Beam's own handling.
+ * the REST endpoint on any free port. Pipelines whose arguments name a master or another runner
+ * keep Beam's own handling. A JVM must not start it when it runs pipelines with a parallelism above
+ * the processors: such a pipeline gets Beam's {@code [local]} master, and Flink refuses a local
+ * environment while a context environment is set ("The LocalStreamEnvironment cannot be used when
+ * submitting a program through a client"); the command line does not start it then.
  *
  * <pre>{@code
  * public static void main(String[] args) {

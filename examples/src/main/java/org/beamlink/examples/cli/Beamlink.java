@@ -75,9 +75,11 @@ public final class Beamlink implements Runnable {
   }
 
   /**
-   * True unless the arguments ask for help, name a runner other than Flink's or a Flink master: the
-   * embedded Flink cluster then starts on a daemon thread while the command builds its pipeline
-   * (about 1.4 s of a job's start overlapped), and every pipeline of the command runs on it.
+   * True unless the arguments ask for help, name a runner other than Flink's or a Flink master, or
+   * a parallelism above the processors (the started cluster's slots; Flink then refuses Beam's own
+   * local cluster in the same JVM, see {@link EmbeddedFlinkCluster}): the embedded Flink cluster
+   * then starts on a daemon thread while the command builds its pipeline (about 1.4 s of a job's
+   * start overlapped), and every pipeline of the command runs on it.
    */
   static boolean runsOnEmbeddedFlink(String[] args) {
     if (args.length == 0 || args[0].equals("help")) {
@@ -87,11 +89,22 @@ public final class Beamlink implements Runnable {
       if (arg.equals("-h")
           || arg.equals("--help")
           || arg.startsWith("--flinkMaster")
-          || (arg.startsWith("--runner=") && !arg.endsWith("FlinkRunner"))) {
+          || (arg.startsWith("--runner=") && !arg.endsWith("FlinkRunner"))
+          || (arg.startsWith("--parallelism=")
+              && parallelism(arg) > Runtime.getRuntime().availableProcessors())) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The number in {@code --parallelism=N}; 0 when it is not a number (Beam then says so). */
+  private static int parallelism(String arg) {
+    try {
+      return Integer.parseInt(arg.substring("--parallelism=".length()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /**

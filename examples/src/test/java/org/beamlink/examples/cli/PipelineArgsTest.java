@@ -86,5 +86,9 @@ class PipelineArgsTest {
     assertFalse(Beamlink.runsOnEmbeddedFlink(new String[] {"help", "stats"}));
     assertFalse(Beamlink.runsOnEmbeddedFlink(new String[] {"stats", "--help"}));
     assertFalse(Beamlink.runsOnEmbeddedFlink(new String[0]));
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertTrue(Beamlink.runsOnEmbeddedFlink(new String[] {"kmeans", "--parallelism=" + cores}));
+    assertFalse(
+        Beamlink.runsOnEmbeddedFlink(new String[] {"kmeans", "--parallelism=" + (cores + 1)}));
   }
 }
