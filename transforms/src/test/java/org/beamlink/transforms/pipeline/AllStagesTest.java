@@ -57,35 +57,22 @@ class AllStagesTest {
           "linear-model-stage");
 
   /** The stage types of {@link AllStages#pipeline()}: the fixture's and every model type since. */
-  private static final List<String> TYPES =
-      List.of(
-          "imputer-model",
-          "vector-assembler",
-          "standard-scaler-model",
-          "min-max-scaler-model",
-          "max-abs-scaler-model",
-          "normalizer",
-          "binarizer",
-          "bucketizer",
-          "bucketizer",
-          "polynomial-expansion",
-          "vector-slicer",
-          "pca-model",
-          "chi-sq-selector-model",
-          "string-indexer-model",
-          "one-hot-encoder-model",
-          "index-to-string",
-          "feature-hasher",
-          "kmeans-model-stage",
-          "dbscan-model",
-          "linear-model-stage",
-          "bisecting-kmeans-model",
-          "gaussian-mixture-model",
-          "lda-model",
-          "naive-bayes-model",
-          "decision-tree-model",
-          "random-forest-model",
-          "gbt-model");
+  private static final List<String> TYPES = allTypes();
+
+  private static List<String> allTypes() {
+    List<String> all = new ArrayList<>(FORMAT1_TYPES);
+    all.add(all.indexOf("linear-model-stage"), "dbscan-model");
+    all.addAll(
+        List.of(
+            "bisecting-kmeans-model",
+            "gaussian-mixture-model",
+            "lda-model",
+            "naive-bayes-model",
+            "decision-tree-model",
+            "random-forest-model",
+            "gbt-model"));
+    return List.copyOf(all);
+  }
 
   /** The types of {@link #recommenders()}' stages: ALS, then ItemCF, UserCF and Swing. */
   private static final List<String> RECOMMENDER_TYPES =
