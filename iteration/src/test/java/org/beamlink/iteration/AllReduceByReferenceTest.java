@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -234,13 +235,31 @@ class AllReduceByReferenceTest {
     }
   }
 
-  /** The partials' files under {@code root}. */
+  /**
+   * The partials' files under {@code root}. Read by name only: tasks delete files while another
+   * counts, and {@code Files.walk}, which reads each file's attributes, failed on one that
+   * vanished.
+   */
   static int partialFiles(String root) {
-    try (Stream<Path> all = Files.walk(Path.of(root))) {
-      return (int) all.filter(f -> f.getFileName().toString().contains("-partial-")).count();
+    return partialFiles(Path.of(root));
+  }
+
+  private static int partialFiles(Path dir) {
+    int n = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path f : entries) {
+        if (Files.isDirectory(f)) {
+          n += partialFiles(f);
+        } else if (f.getFileName().toString().contains("-partial-")) {
+          n++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return n;
   }
 
   /**
