@@ -83,7 +83,9 @@ public final class SkipInvalidRows<T extends Transformer>
       T m = c.sideInput(view);
       if (m != boundModel) {
         Transformer.Bound b = m.bind(input);
-        if (!b.outputSchema().equals(output)) {
+        // Fields, not Schema.equals, as in TransformerScorer: a schema built on a cluster's worker
+        // never equals one built in the launching JVM.
+        if (!b.outputSchema().getFields().equals(output.getFields())) {
           throw new IllegalArgumentException(
               "The model "
                   + m
