@@ -12,7 +12,6 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.transforms.join.UnionCoder;
@@ -23,7 +22,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -151,9 +149,9 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     RowScorer<M> scorer = scorerFactory.apply(input.getSchema());
-    PCollectionView<M> view = model.apply("Model as side input", View.asSingleton());
+    LargeSingleton<M> view = LargeSingleton.of(model, "Model as side input");
     return input
-        .apply("Score", ParDo.of(new ScoreFn<>(scorer, view)).withSideInputs(view))
+        .apply("Score", ParDo.of(new ScoreFn<>(scorer, view)).withSideInputs(view.view()))
         .setRowSchema(scorer.outputSchema());
   }
 
@@ -173,13 +171,13 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
     @Override
     public WithFailures.Result<PCollection<Row>, Row> expand(PCollection<Row> input) {
       RowScorer<M> scorer = apply.scorerFactory.apply(input.getSchema());
-      PCollectionView<M> view = apply.model.apply("Model as side input", View.asSingleton());
+      LargeSingleton<M> view = LargeSingleton.of(apply.model, "Model as side input");
       Schema failureSchema = failureSchema(input.getSchema());
       PCollectionTuple out =
           input.apply(
               "Score",
               ParDo.of(new ScoreOrKeepFn<>(scorer, view, failureSchema))
-                  .withSideInputs(view)
+                  .withSideInputs(view.view())
                   .withOutputTags(ScoreOrKeepFn.SCORED, TupleTagList.of(ScoreOrKeepFn.FAILED)));
       out.get(ScoreOrKeepFn.SCORED).setRowSchema(scorer.outputSchema());
       out.get(ScoreOrKeepFn.FAILED).setRowSchema(failureSchema);
@@ -192,11 +190,11 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
     static final TupleTag<Row> FAILED = new TupleTag<Row>() {};
 
     private final RowScorer<M> scorer;
-    private final PCollectionView<M> view;
+    private final LargeSingleton<M> view;
     private final Schema failureSchema;
     private final Counter failures = Metrics.counter(ApplyModel.class, "rowsFailed");
 
-    ScoreOrKeepFn(RowScorer<M> scorer, PCollectionView<M> view, Schema failureSchema) {
+    ScoreOrKeepFn(RowScorer<M> scorer, LargeSingleton<M> view, Schema failureSchema) {
       this.scorer = scorer;
       this.view = view;
       this.failureSchema = failureSchema;
@@ -205,9 +203,10 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
     @ProcessElement
     public void process(ProcessContext c) {
       Row row = c.element();
+      M model = view.get(c);
       Row scored;
       try {
-        scored = scorer.score(c.sideInput(view), row);
+        scored = scorer.score(model, row);
       } catch (IllegalArgumentException e) {
         failures.inc();
         c.output(FAILED, Row.withSchema(failureSchema).addValues(row, e.getMessage()).build());
@@ -219,16 +218,16 @@ public final class ApplyModel<M> extends PTransform<PCollection<Row>, PCollectio
 
   private static final class ScoreFn<M> extends DoFn<Row, Row> {
     private final RowScorer<M> scorer;
-    private final PCollectionView<M> view;
+    private final LargeSingleton<M> view;
 
-    ScoreFn(RowScorer<M> scorer, PCollectionView<M> view) {
+    ScoreFn(RowScorer<M> scorer, LargeSingleton<M> view) {
       this.scorer = scorer;
       this.view = view;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      c.output(scorer.score(c.sideInput(view), c.element()));
+      c.output(scorer.score(view.get(c), c.element()));
     }
   }
 

@@ -119,7 +119,7 @@ public final class MlPipeline implements PipelineStage {
       }
       PCollection<Row> data = input;
       List<SchemaMapping> mappings = new ArrayList<>();
-      List<PCollection<KV<Integer, Transformer>>> fitted = new ArrayList<>();
+      List<PCollection<KV<Integer, LargeSingleton.Chunk>>> fitted = new ArrayList<>();
       for (int i = 0; i < stages.size(); i++) {
         PipelineStage stage = stages.get(i);
         String name = "Stage " + (i + 1);
@@ -135,8 +135,11 @@ public final class MlPipeline implements PipelineStage {
         int index = i;
         fitted.add(
             model
+                .apply(
+                    name + " chunks", ParDo.of(new LargeSingleton.SplitFn<>(TransformerCoder.of())))
+                .setCoder(LargeSingleton.ChunkCoder.of())
                 .apply(name + " index", WithKeys.of(index))
-                .setCoder(KvCoder.of(VarIntCoder.of(), TransformerCoder.of())));
+                .setCoder(KvCoder.of(VarIntCoder.of(), LargeSingleton.ChunkCoder.of())));
         if (i < lastEstimator) {
           data =
               stage instanceof MapRows rows
@@ -158,7 +161,7 @@ public final class MlPipeline implements PipelineStage {
           .apply("Flatten stages", Flatten.pCollections())
           .apply(
               "One key",
-              WithKeys.<Integer, KV<Integer, Transformer>>of(0)
+              WithKeys.<Integer, KV<Integer, LargeSingleton.Chunk>>of(0)
                   .withKeyType(TypeDescriptors.integers()))
           .apply("Gather stages", GroupByKey.create())
           .apply("Pipeline model", ParDo.of(new AssembleFn(inputSchema, stages.size())))
@@ -185,8 +188,12 @@ public final class MlPipeline implements PipelineStage {
     }
   }
 
+  /**
+   * The stages' models, gathered as chunks of their encodings (a model is one record of Flink's
+   * sorter no larger than a chunk, however large the model: see {@link LargeSingleton}).
+   */
   private static final class AssembleFn
-      extends DoFn<KV<Integer, Iterable<KV<Integer, Transformer>>>, PipelineModel> {
+      extends DoFn<KV<Integer, Iterable<KV<Integer, LargeSingleton.Chunk>>>, PipelineModel> {
     private final Schema inputSchema;
     private final int numStages;
 
@@ -197,20 +204,29 @@ public final class MlPipeline implements PipelineStage {
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<KV<Integer, Transformer>>> group,
+        @Element KV<Integer, Iterable<KV<Integer, LargeSingleton.Chunk>>> group,
         OutputReceiver<PipelineModel> out) {
-      Transformer[] stages = new Transformer[numStages];
-      for (KV<Integer, Transformer> kv : group.getValue()) {
-        if (stages[kv.getKey()] != null) {
-          throw new IllegalStateException(
-              "Pipeline stage " + (kv.getKey() + 1) + " was fitted more than once");
-        }
-        stages[kv.getKey()] = kv.getValue();
-      }
+      List<List<LargeSingleton.Chunk>> chunks = new ArrayList<>();
       for (int i = 0; i < numStages; i++) {
-        if (stages[i] == null) {
+        chunks.add(new ArrayList<>());
+      }
+      for (KV<Integer, LargeSingleton.Chunk> kv : group.getValue()) {
+        chunks.get(kv.getKey()).add(kv.getValue());
+      }
+      Transformer[] stages = new Transformer[numStages];
+      for (int i = 0; i < numStages; i++) {
+        if (chunks.get(i).isEmpty()) {
           throw new IllegalStateException("Pipeline stage " + (i + 1) + " produced no model");
         }
+        String name = "model of pipeline stage " + (i + 1);
+        LargeSingleton.Chunk[] parts;
+        try {
+          parts = LargeSingleton.parts(chunks.get(i), name);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException(
+              "Pipeline stage " + (i + 1) + " was fitted more than once", e);
+        }
+        stages[i] = LargeSingleton.join(parts, TransformerCoder.of(), name);
       }
       out.output(PipelineModel.of(inputSchema, List.of(stages)));
     }

@@ -7,25 +7,24 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.IterableCoder;
-import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Sample;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Brings the one element of a bounded {@code PCollection} (evaluation metrics, a fitted model, a
@@ -41,9 +40,12 @@ import org.apache.beam.sdk.values.PCollection;
  * or a file system Beam has a plugin for). The file name is fixed when the pipeline is built, so a
  * retried write replaces the file. {@link #get} deletes it.
  *
- * <p>An empty collection, or one with more than one element, is an error in {@link #get} (the write
- * step keeps at most two elements, so a large collection given by mistake does not travel to one
- * worker). Unbounded or windowed input is refused in {@link #of}: it has no single final element.
+ * <p>An empty collection, or one with more than one element, is an error in {@link #get}. The write
+ * step counts the elements and gathers the element only when there is one, as chunks of its
+ * encoding ({@link LargeSingleton}): a large collection given by mistake does not travel to one
+ * worker, and a large element (a model of hundreds of megabytes) is never one record of the
+ * runner's sorter. Unbounded or windowed input is refused in {@link #of}: it has no single final
+ * element.
  *
  * <pre>{@code
  * PCollection<BinaryMetrics> metrics =
@@ -94,10 +96,17 @@ public final class SingletonResult<T> {
             .resolve(name, StandardResolveOptions.RESOLVE_FILE);
     Coder<T> coder = singleton.getCoder();
     SingletonResult<T> result = new SingletonResult<>(file.toString(), singleton.getName(), coder);
-    singleton
-        .apply("SingletonResult " + singleton.getName(), Combine.globally(Sample.anyCombineFn(2)))
-        .setCoder(IterableCoder.of(coder))
-        .apply("Write " + name, ParDo.of(new WriteFn<>(result.file, ListCoder.of(coder))));
+    String step = "SingletonResult " + singleton.getName();
+    PCollection<Long> count = singleton.apply(step + " count", Count.globally());
+    PCollectionView<Long> counted = count.apply(step + " count as side input", View.asSingleton());
+    PCollectionView<Iterable<LargeSingleton.Chunk>> chunks =
+        singleton
+            .apply(
+                step + " chunks",
+                ParDo.of(new ChunkIfOneFn<>(coder, counted)).withSideInputs(counted))
+            .setCoder(LargeSingleton.ChunkCoder.of())
+            .apply(step + " chunks as side input", View.asIterable());
+    count.apply("Write " + name, ParDo.of(new WriteFn(result.file, chunks)).withSideInputs(chunks));
     return result;
   }
 
@@ -126,10 +135,12 @@ public final class SingletonResult<T> {
       return value;
     }
     ResourceId id = FileSystems.matchNewResource(file, false);
-    List<T> elements;
+    long count;
+    byte[] bytes;
     try (ReadableByteChannel channel = FileSystems.open(id);
         InputStream in = Channels.newInputStream(channel)) {
-      elements = CoderUtils.decodeFromByteArray(ListCoder.of(coder), in.readAllBytes());
+      count = VarLongCoder.of().decode(in);
+      bytes = in.readAllBytes();
     } catch (FileNotFoundException e) {
       throw new IllegalStateException(
           "No result of '"
@@ -143,36 +154,61 @@ public final class SingletonResult<T> {
           e);
     }
     FileSystems.delete(List.of(id), StandardMoveOptions.IGNORE_MISSING_FILES);
-    if (elements.size() != 1) {
+    if (count != 1) {
       throw new IllegalStateException(
           "Expected one element in '"
               + collection
               + "', got "
-              + (elements.isEmpty() ? "none" : "more than one"));
+              + (count == 0 ? "none" : "more than one"));
     }
-    value = elements.get(0);
+    value = CoderUtils.decodeFromByteArray(coder, bytes);
     read = true;
     return value;
   }
 
-  private static final class WriteFn<T> extends DoFn<Iterable<T>, Void> {
-    private final String file;
-    private final Coder<List<T>> coder;
+  /** Each element's chunks when the collection holds exactly one element, else none. */
+  private static final class ChunkIfOneFn<T> extends DoFn<T, LargeSingleton.Chunk> {
+    private final LargeSingleton.SplitFn<T> split;
+    private final PCollectionView<Long> count;
 
-    WriteFn(String file, Coder<List<T>> coder) {
-      this.file = file;
-      this.coder = coder;
+    ChunkIfOneFn(Coder<T> coder, PCollectionView<Long> count) {
+      this.split = new LargeSingleton.SplitFn<>(coder);
+      this.count = count;
     }
 
     @ProcessElement
-    public void process(@Element Iterable<T> elements) throws IOException {
-      List<T> list = new ArrayList<>();
-      elements.forEach(list::add);
-      byte[] bytes = CoderUtils.encodeToByteArray(coder, list);
+    public void process(ProcessContext c) throws IOException {
+      if (c.sideInput(count) == 1) {
+        split.split(c.element(), c::output);
+      }
+    }
+  }
+
+  /**
+   * Writes the element count and, for one element, its encoding: the chunks joined in order. A
+   * large collection given by mistake does not travel to this one worker, only its count.
+   */
+  private static final class WriteFn extends DoFn<Long, Void> {
+    private final String file;
+    private final PCollectionView<Iterable<LargeSingleton.Chunk>> chunks;
+
+    WriteFn(String file, PCollectionView<Iterable<LargeSingleton.Chunk>> chunks) {
+      this.file = file;
+      this.chunks = chunks;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      long count = c.element();
       ResourceId id = FileSystems.matchNewResource(file, false);
       try (WritableByteChannel channel = FileSystems.create(id, MimeTypes.BINARY);
           OutputStream out = Channels.newOutputStream(channel)) {
-        out.write(bytes);
+        VarLongCoder.of().encode(count, out);
+        if (count == 1) {
+          for (LargeSingleton.Chunk part : LargeSingleton.parts(c.sideInput(chunks), file)) {
+            out.write(part.bytes());
+          }
+        }
       }
     }
   }

@@ -35,6 +35,7 @@ import org.beamlink.models.recommendation.ColdStartStrategy;
 import org.beamlink.models.recommendation.Recommendation;
 import org.beamlink.models.rows.RowText;
 import org.beamlink.transforms.pipeline.ApplyModel;
+import org.beamlink.transforms.pipeline.LargeSingleton;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.recommendation.AlsBlocks.FactorBlock;
 import org.beamlink.transforms.recommendation.AlsBlocks.Rating;
@@ -664,7 +665,7 @@ public final class Als {
 
     @Override
     public PCollection<Row> expand(PCollection<AlsModel> model) {
-      PCollectionView<AlsModel> view = model.apply("Model as side input", View.asSingleton());
+      LargeSingleton<AlsModel> view = LargeSingleton.of(model, "Model as side input");
       boolean forUsers = forUsers();
       KvCoder<Long, Long> pairs = KvCoder.of(VarLongCoder.of(), VarLongCoder.of());
       PCollection<KV<Long, Long>> who =
@@ -685,7 +686,8 @@ public final class Als {
           .apply("Join seen", CoGroupByKey.create())
           .apply(
               "Top " + k(),
-              ParDo.of(new TopFn(view, forUsers, seen() != null, k(), output)).withSideInputs(view))
+              ParDo.of(new TopFn(view, forUsers, seen() != null, k(), output))
+                  .withSideInputs(view.view()))
           .setRowSchema(output);
     }
 
@@ -726,14 +728,14 @@ public final class Als {
     }
 
     private static final class TopFn extends DoFn<KV<Long, CoGbkResult>, Row> {
-      private final PCollectionView<AlsModel> model;
+      private final LargeSingleton<AlsModel> model;
       private final boolean forUsers;
       private final boolean excluding;
       private final int k;
       private final Schema output;
 
       TopFn(
-          PCollectionView<AlsModel> model,
+          LargeSingleton<AlsModel> model,
           boolean forUsers,
           boolean excluding,
           int k,
@@ -756,7 +758,7 @@ public final class Als {
         if (excluding) {
           r.getAll(SEEN).forEach(exclude::add);
         }
-        AlsModel m = c.sideInput(model);
+        AlsModel m = model.get(c);
         List<Recommendation> top =
             forUsers ? m.recommendItems(id, k, exclude) : m.recommendUsers(id, k, exclude);
         Schema entry =

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -26,6 +27,7 @@ import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.NeighbourhoodModel.Side;
 import org.beamlink.models.recommendation.NeighbourhoodModelCoder;
 import org.beamlink.models.recommendation.Recommendation;
+import org.beamlink.transforms.pipeline.LargeSingleton;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.beamlink.transforms.recommendation.AlsBlocks.Rating;
 import org.beamlink.transforms.recommendation.AlsBlocks.RatingBlock;
@@ -100,10 +102,13 @@ final class NeighbourTables {
       PCollection<KV<Long, KV<Long, Double>>> similar,
       int maxNeighbours,
       Description description) {
-    PCollectionView<Iterable<KV<Integer, RatingBlock>>> interactions =
-        ratings
-            .apply("Interactions", AlsTraining.blocks(description.family(), true, 1))
-            .apply("Interactions as side input", View.asIterable());
+    LargeSingleton<RatingBlock> interactions =
+        LargeSingleton.of(
+            ratings
+                .apply("Interactions", AlsTraining.blocks(description.family(), true, 1))
+                .apply("Interaction table", Values.create())
+                .setCoder(AlsBlocks.RatingBlockCoder.INSTANCE),
+            "Interactions as side input");
     PCollectionView<Iterable<KV<Long, RatingBlock>>> neighbours =
         similar
             .apply("Group neighbours", GroupByKey.create())
@@ -115,7 +120,7 @@ final class NeighbourTables {
         .apply(
             "Model",
             ParDo.of(new AssembleFn(description, interactions, neighbours))
-                .withSideInputs(interactions, neighbours))
+                .withSideInputs(interactions.view(), neighbours))
         .setCoder(NeighbourhoodModelCoder.of());
   }
 
@@ -152,12 +157,12 @@ final class NeighbourTables {
   /** The interactions and neighbour lists as one model; fails on an empty input. */
   private static final class AssembleFn extends DoFn<Long, NeighbourhoodModel> {
     private final Description description;
-    private final PCollectionView<Iterable<KV<Integer, RatingBlock>>> interactions;
+    private final LargeSingleton<RatingBlock> interactions;
     private final PCollectionView<Iterable<KV<Long, RatingBlock>>> neighbours;
 
     AssembleFn(
         Description description,
-        PCollectionView<Iterable<KV<Integer, RatingBlock>>> interactions,
+        LargeSingleton<RatingBlock> interactions,
         PCollectionView<Iterable<KV<Long, RatingBlock>>> neighbours) {
       this.description = description;
       this.interactions = interactions;
@@ -171,7 +176,7 @@ final class NeighbourTables {
         throw new IllegalArgumentException(
             description.family() + " input is empty: expected at least one interaction");
       }
-      RatingBlock users = c.sideInput(interactions).iterator().next().getValue();
+      RatingBlock users = interactions.get(c);
       List<RatingBlock> rows = new ArrayList<>();
       c.sideInput(neighbours).forEach(kv -> rows.add(kv.getValue()));
       rows.sort(Comparator.comparingLong(r -> r.ids()[0]));

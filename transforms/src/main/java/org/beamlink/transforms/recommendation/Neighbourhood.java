@@ -9,14 +9,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.recommendation.IdColumn;
 import org.beamlink.models.recommendation.NeighbourhoodModel;
 import org.beamlink.models.recommendation.Recommendation;
 import org.beamlink.models.rows.OutputColumns;
+import org.beamlink.transforms.pipeline.LargeSingleton;
 
 /**
  * Serving a {@link NeighbourhoodModel} (from {@link ItemCf}, {@link UserCf} or {@link Swing}): the
@@ -176,8 +175,7 @@ public final class Neighbourhood {
 
     @Override
     public PCollection<Row> expand(PCollection<NeighbourhoodModel> model) {
-      PCollectionView<NeighbourhoodModel> view =
-          model.apply("Model as side input", View.asSingleton());
+      LargeSingleton<NeighbourhoodModel> view = LargeSingleton.of(model, "Model as side input");
       Schema output = outputSchema();
       return model
           .apply(forUsers() ? "Users" : "Items", ParDo.of(new IdsFn(forUsers())))
@@ -186,7 +184,7 @@ public final class Neighbourhood {
           .apply(
               "Top " + k(),
               ParDo.of(new TopFn(view, forUsers(), k(), excludeSeen(), output))
-                  .withSideInputs(view))
+                  .withSideInputs(view.view()))
           .setRowSchema(output);
     }
 
@@ -207,14 +205,14 @@ public final class Neighbourhood {
     }
 
     private static final class TopFn extends DoFn<Long, Row> {
-      private final PCollectionView<NeighbourhoodModel> model;
+      private final LargeSingleton<NeighbourhoodModel> model;
       private final boolean forUsers;
       private final int k;
       private final boolean excludingSeen;
       private final Schema output;
 
       TopFn(
-          PCollectionView<NeighbourhoodModel> model,
+          LargeSingleton<NeighbourhoodModel> model,
           boolean forUsers,
           int k,
           boolean excludingSeen,
@@ -229,7 +227,7 @@ public final class Neighbourhood {
       @ProcessElement
       public void process(ProcessContext c) {
         long id = c.element();
-        NeighbourhoodModel m = c.sideInput(model);
+        NeighbourhoodModel m = model.get(c);
         List<Recommendation> top =
             forUsers
                 ? m.recommendItems(id, k, excludingSeen)
@@ -338,26 +336,25 @@ public final class Neighbourhood {
     @Override
     public PCollection<Row> expand(PCollection<Row> input) {
       Schema output = outputSchema(input.getSchema());
-      PCollectionView<NeighbourhoodModel> view =
-          model().apply("Model as side input", View.asSingleton());
+      LargeSingleton<NeighbourhoodModel> view = LargeSingleton.of(model(), "Model as side input");
       int user = input.getSchema().indexOf(userCol());
       return input
           .apply(
               "Recommend",
               ParDo.of(new RecommendFn(view, user, k(), excludeSeen(), output))
-                  .withSideInputs(view))
+                  .withSideInputs(view.view()))
           .setRowSchema(output);
     }
 
     private static final class RecommendFn extends DoFn<Row, Row> {
-      private final PCollectionView<NeighbourhoodModel> model;
+      private final LargeSingleton<NeighbourhoodModel> model;
       private final int user;
       private final int k;
       private final boolean excludingSeen;
       private final Schema output;
 
       RecommendFn(
-          PCollectionView<NeighbourhoodModel> model,
+          LargeSingleton<NeighbourhoodModel> model,
           int user,
           int k,
           boolean excludingSeen,
@@ -373,7 +370,7 @@ public final class Neighbourhood {
       public void process(ProcessContext c) {
         Row row = c.element();
         List<Recommendation> top =
-            c.sideInput(model).recommendItems(IdColumn.value(row, user), k, excludingSeen);
+            model.get(c).recommendItems(IdColumn.value(row, user), k, excludingSeen);
         Schema entry =
             output
                 .getField(output.getFieldCount() - 1)

@@ -1,5 +1,6 @@
 package org.beamlink.transforms.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.schemas.Schema;
@@ -80,6 +82,23 @@ class SingletonResultTest {
     try (var files = Files.list(temp)) {
       assertEquals(List.of(), files.toList());
     }
+  }
+
+  /**
+   * An element of 2.5 MiB, three chunks of its encoding ({@link LargeSingleton#CHUNK_BYTES}), comes
+   * back whole: a model larger than the runner's largest record passes the same way.
+   */
+  @BoundedRunnerTest
+  void bringsBackAnElementOfSeveralChunks(TestRunner runner) throws IOException {
+    byte[] value = new byte[2 * LargeSingleton.CHUNK_BYTES + (1 << 19)];
+    for (int i = 0; i < value.length; i++) {
+      value[i] = (byte) (i * 7 + (i >>> 13));
+    }
+    Pipeline p = runner.create();
+    SingletonResult<byte[]> result =
+        SingletonResult.of(p.apply(Create.of(List.of(value)).withCoder(ByteArrayCoder.of())));
+    runner.run(p);
+    assertArrayEquals(value, result.get());
   }
 
   @Test
