@@ -27,14 +27,21 @@ import org.apache.beam.sdk.util.MimeTypes;
  * --tempLocation} (any Beam file system; the JVM's temporary directory when none is set, which the
  * workers of one machine share) and read by a stage that does not find its partition in memory. On
  * a cluster of several machines, {@code --tempLocation} must name a directory every worker reaches.
+ * The transforms' large side inputs ({@code LargeSingleton}) keep their values the same way.
+ *
+ * <pre>{@code
+ * String path = DurableCopy.newFile(DurableCopy.directory(options, "my-loop"), "-partition-3");
+ * DurableCopy.write(path, coder, block);
+ * Block again = DurableCopy.read(path, coder, bytes -> {});
+ * }</pre>
  */
-final class DurableCopy {
+public final class DurableCopy {
   private static final int BUFFER = 1 << 20;
 
   private DurableCopy() {}
 
   /** The directory of queue {@code queue}'s files for {@code options}. */
-  static String directory(PipelineOptions options, String queue) {
+  public static String directory(PipelineOptions options, String queue) {
     String base = options.getTempLocation();
     if (base == null || base.isEmpty()) {
       base = System.getProperty("java.io.tmpdir");
@@ -48,7 +55,7 @@ final class DurableCopy {
   }
 
   /** A new file name in {@code directory}, unique to this call. */
-  static String newFile(String directory, String suffix) {
+  public static String newFile(String directory, String suffix) {
     return FileSystems.matchNewResource(directory, true)
         .resolve(UUID.randomUUID() + suffix, StandardResolveOptions.RESOLVE_FILE)
         .toString();
@@ -58,7 +65,7 @@ final class DurableCopy {
    * Writes {@code value} to {@code path} through a temporary file renamed into place, so that a
    * reader sees the whole file or none; returns the bytes written.
    */
-  static <T> long write(String path, Coder<T> coder, T value) throws IOException {
+  public static <T> long write(String path, Coder<T> coder, T value) throws IOException {
     ResourceId target = FileSystems.matchNewResource(path, false);
     ResourceId temp =
         target
@@ -89,7 +96,7 @@ final class DurableCopy {
   }
 
   /** Reads a value that {@link #write} wrote to {@code path}; {@code size} receives its bytes. */
-  static <T> T read(String path, Coder<T> coder, LongConsumer size) throws IOException {
+  public static <T> T read(String path, Coder<T> coder, LongConsumer size) throws IOException {
     MatchResult.Metadata file;
     try {
       file = FileSystems.matchSingleFileSpec(path);

@@ -18,9 +18,16 @@ import java.util.function.LongSupplier;
  * partition is assembled), when the store is over its capacity (least recently used first), and
  * when nothing has used them for {@link #IDLE_MILLIS} (the loop failed, or its partition moved to
  * another JVM): a daemon thread sweeps them every few seconds. Keys are random per loop run, so two
- * runs of one pipeline never share an entry.
+ * runs of one pipeline never share an entry. The transforms' large side inputs ({@code
+ * LargeSingleton}) keep a value here under its durable copy's path, so readers in the JVM that
+ * wrote it do not decode it again.
+ *
+ * <pre>{@code
+ * ResidentStore.get().put(path, value, bytes);
+ * Object held = ResidentStore.get().lookup(path);  // null once dropped: read the durable copy
+ * }</pre>
  */
-final class ResidentStore {
+public final class ResidentStore {
   /** Share of the JVM's maximum heap the store may hold. */
   static final double CAPACITY_SHARE = 0.5;
 
@@ -50,7 +57,7 @@ final class ResidentStore {
   }
 
   /** This JVM's store; the first call starts the idle sweeper. */
-  static ResidentStore get() {
+  public static ResidentStore get() {
     if (sweeper == null) {
       synchronized (ResidentStore.class) {
         if (sweeper == null) {
@@ -74,7 +81,7 @@ final class ResidentStore {
    * used entries while the store is over capacity; a value larger than the whole capacity is not
    * kept. Returns whether it was kept.
    */
-  synchronized boolean put(String key, Object value, long size) {
+  public synchronized boolean put(String key, Object value, long size) {
     dropIdleLocked();
     Entry old = entries.remove(key);
     if (old != null) {
@@ -94,7 +101,7 @@ final class ResidentStore {
   }
 
   /** The value under {@code key}, or null when this JVM does not hold it. */
-  synchronized Object lookup(String key) {
+  public synchronized Object lookup(String key) {
     dropIdleLocked();
     Entry e = entries.get(key);
     if (e == null) {

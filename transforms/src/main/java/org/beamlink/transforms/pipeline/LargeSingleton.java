@@ -1,17 +1,19 @@
 package org.beamlink.transforms.pipeline;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.Arrays;
-import java.util.function.Consumer;
+import java.io.UncheckedIOException;
 import java.util.zip.CRC32C;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -19,22 +21,33 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.beamlink.iteration.DurableCopy;
+import org.beamlink.iteration.ResidentStore;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A singleton side input for a value of any size, such as a model: the value is encoded with its
- * coder and cut into chunks of at most {@link #CHUNK_BYTES}, each an element of an iterable side
- * input, and a reader joins and decodes them once and keeps the value while the chunks stay the
- * same.
+ * A singleton side input for a value of any size, such as a model: a value of at most {@link
+ * #INLINE_BYTES} encoded travels in the side input as before; a larger one is written once, by the
+ * worker that has it, to a file under the pipeline's {@code --tempLocation} (the JVM's temporary
+ * directory without one) and into that JVM's {@link ResidentStore}, and the side input carries only
+ * its reference. A reader takes the value from its JVM's store, else decodes the file once, and
+ * keeps it while the reference stays the same.
  *
- * <p>Why: Beam's Flink runner builds every side input with a keyed combine, in which each element
- * is one record of Flink's sorter, and that sorter refuses a record larger than its sort buffer
- * ("The record exceeds the maximum size of a sort buffer", 73.7 MB on the embedded cluster of a 6
- * GB heap, less with less managed memory). {@code View.asSingleton()} of a model with 10M
- * interactions (170 MB) fails there; its chunks pass.
+ * <p>Why: Beam's Flink runner builds every side input with a combine that concatenates the elements
+ * a worker emits into one record of Flink's sorter (and a batch {@code GroupByKey} concatenates a
+ * key's values the same way), and that sorter refuses a record above its sort buffer ("The record
+ * exceeds the maximum size of a sort buffer", 73.7 MB on the embedded cluster of a 6 GB heap, less
+ * with less managed memory). {@code View.asSingleton()} of a neighbourhood model with 10M
+ * interactions (170 MB) fails there; cutting it into chunks does not help, since the chunks of one
+ * worker are concatenated again. The iteration shim ships its large AllReduce partials the same way
+ * ({@code ShippedPartial}).
+ *
+ * <p>On a cluster of several machines {@code --tempLocation} must name a directory every worker
+ * reaches, as for the shim. The files stay there until the directory is cleaned, except local files
+ * written by a JVM that then exits (embedded runs), which are deleted at its exit.
  *
  * <p>As with {@code View.asSingleton()}, the input must hold one element (per window): none, or
- * more than one, fails when the side input is read, naming the step. All chunks of a value must
- * arrive in one pane, as they do in a bounded collection or the global window's default trigger.
+ * more than one, fails when the side input is read, naming the step.
  *
  * <pre>{@code
  * LargeSingleton<NeighbourhoodModel> model = LargeSingleton.of(models, "Model as side input");
@@ -51,38 +64,44 @@ import org.apache.beam.sdk.values.PCollectionView;
 public final class LargeSingleton<T> implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The most bytes of a chunk: 1 MiB, far below the smallest sort buffer Flink gives a task. */
-  public static final int CHUNK_BYTES = 1 << 20;
+  /** The most encoded bytes a value carries inline: 1 MiB, far below any sort buffer seen. */
+  public static final int INLINE_BYTES = 1 << 20;
 
-  private final PCollectionView<Iterable<Chunk>> view;
+  private final PCollectionView<Iterable<Ref>> view;
   private final Coder<T> coder;
   private final String name;
   private transient T value;
   private transient long valueId;
 
-  private LargeSingleton(PCollectionView<Iterable<Chunk>> view, Coder<T> coder, String name) {
+  private LargeSingleton(PCollectionView<Iterable<Ref>> view, Coder<T> coder, String name) {
     this.view = view;
     this.coder = coder;
     this.name = name;
   }
 
   /**
-   * Adds the step {@code name} that cuts {@code input}'s element into chunks (in {@code input}'s
-   * coder) and makes them a side input.
+   * Adds the step {@code name} that ships {@code input}'s element (in {@code input}'s coder) and
+   * makes its reference a side input.
    */
   public static <T> LargeSingleton<T> of(PCollection<T> input, String name) {
     Coder<T> coder = input.getCoder();
-    PCollectionView<Iterable<Chunk>> view = input.apply(name, new AsChunks<>(coder));
+    PCollectionView<Iterable<Ref>> view =
+        input.apply(name, new AsRefs<>(coder, directory(input.getPipeline().getOptions())));
     return new LargeSingleton<>(view, coder, name);
   }
 
+  /** The directory of the files of {@code options}' pipeline. */
+  static String directory(PipelineOptions options) {
+    return DurableCopy.directory(options, "large-singletons");
+  }
+
   /** The side input to give the {@code ParDo} that reads the value ({@code withSideInputs}). */
-  public PCollectionView<Iterable<Chunk>> view() {
+  public PCollectionView<Iterable<Ref>> view() {
     return view;
   }
 
   /**
-   * The value, decoded on the first call and whenever the chunks change.
+   * The value, resolved on the first call and whenever the reference changes.
    *
    * @throws IllegalArgumentException when the input held no element or more than one
    */
@@ -90,151 +109,163 @@ public final class LargeSingleton<T> implements Serializable {
     return read(c.sideInput(view));
   }
 
-  /** The value of {@code chunks}; see {@link #get}. */
-  synchronized T read(Iterable<Chunk> chunks) {
-    Chunk[] parts = parts(chunks, name);
-    if (value == null || parts[0].id() != valueId) {
-      value = join(parts, coder, name);
-      valueId = parts[0].id();
+  /** The value of {@code refs}; see {@link #get}. */
+  synchronized T read(Iterable<Ref> refs) {
+    Ref ref = only(refs, name);
+    if (value == null || ref.id() != valueId) {
+      value = ref.resolve(coder, name);
+      valueId = ref.id();
     }
     return value;
   }
 
   /**
-   * The chunks of one value in order.
+   * The one reference of {@code refs}.
    *
-   * @throws IllegalArgumentException for chunks of no value or of more than one
-   * @throws IllegalStateException for a missing chunk
+   * @throws IllegalArgumentException for none or more than one
    */
-  static Chunk[] parts(Iterable<Chunk> chunks, String name) {
-    Chunk[] parts = null;
-    long id = 0;
-    for (Chunk chunk : chunks) {
-      if (parts == null) {
-        parts = new Chunk[chunk.count()];
-        id = chunk.id();
-      }
-      if (chunk.id() != id || chunk.count() != parts.length || parts[chunk.index()] != null) {
+  static Ref only(Iterable<Ref> refs, String name) {
+    Ref only = null;
+    for (Ref ref : refs) {
+      if (only != null) {
         throw new IllegalArgumentException(
             "Expected one element for the singleton '" + name + "', got more than one");
       }
-      parts[chunk.index()] = chunk;
+      only = ref;
     }
-    if (parts == null) {
+    if (only == null) {
       throw new IllegalArgumentException(
           "Expected one element for the singleton '" + name + "', got none");
     }
-    for (int i = 0; i < parts.length; i++) {
-      if (parts[i] == null) {
-        throw new IllegalStateException(
-            "'" + name + "': chunk " + i + " of " + parts.length + " of its value is missing");
-      }
-    }
-    return parts;
-  }
-
-  /** The value whose encoding {@code parts} hold, in order. */
-  static <T> T join(Chunk[] parts, Coder<T> coder, String name) {
-    int size = 0;
-    for (Chunk part : parts) {
-      size += part.bytes().length;
-    }
-    byte[] bytes = new byte[size];
-    int at = 0;
-    for (Chunk part : parts) {
-      System.arraycopy(part.bytes(), 0, bytes, at, part.bytes().length);
-      at += part.bytes().length;
-    }
-    try {
-      return CoderUtils.decodeFromByteArray(coder, bytes);
-    } catch (IOException e) {
-      throw new IllegalStateException("'" + name + "': its value cannot be decoded", e);
-    }
+    return only;
   }
 
   /**
-   * A piece of a value's encoding: the value's id (a checksum of the encoding and its length), the
-   * piece's index among {@code count}, and its bytes.
+   * A shipped value: its id (a checksum of its encoding and the encoding's length), and its
+   * encoding when inline or else the path of the file that holds it (also its key in the {@link
+   * ResidentStore} of the JVM that wrote it).
    */
-  public record Chunk(long id, int index, int count, byte[] bytes) {}
+  public record Ref(long id, byte @Nullable [] inline, @Nullable String path) {
+    /** The value, from the encoding, this JVM's store or the file. */
+    <T> T resolve(Coder<T> coder, String name) {
+      try {
+        if (inline != null) {
+          return CoderUtils.decodeFromByteArray(coder, inline);
+        }
+        Object held = ResidentStore.get().lookup(path);
+        if (held != null) {
+          @SuppressWarnings("unchecked")
+          T value = (T) held;
+          return value;
+        }
+        byte[] bytes = DurableCopy.read(path, ByteArrayCoder.of(), size -> {});
+        T value = CoderUtils.decodeFromByteArray(coder, bytes);
+        ResidentStore.get().put(path, value, bytes.length);
+        return value;
+      } catch (FileNotFoundException e) {
+        throw new IllegalStateException(
+            "'"
+                + name
+                + "': its value's file "
+                + path
+                + " is missing. A worker reads a large side input that another machine wrote from"
+                + " --tempLocation, which on a cluster of several machines must be a file system"
+                + " every worker reaches",
+            e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("'" + name + "': its value cannot be read", e);
+      }
+    }
+  }
 
-  /** {@link Chunk}'s coder. */
-  public static final class ChunkCoder extends AtomicCoder<Chunk> {
-    private static final ChunkCoder INSTANCE = new ChunkCoder();
+  /** {@link Ref}'s coder. */
+  public static final class RefCoder extends AtomicCoder<Ref> {
+    private static final RefCoder INSTANCE = new RefCoder();
 
     /** The coder. */
-    public static ChunkCoder of() {
+    public static RefCoder of() {
       return INSTANCE;
     }
 
     @Override
-    public void encode(Chunk value, OutputStream out) throws IOException {
-      VarLongCoder.of().encode(value.id(), out);
-      VarIntCoder.of().encode(value.index(), out);
-      VarIntCoder.of().encode(value.count(), out);
-      ByteArrayCoder.of().encode(value.bytes(), out);
+    public void encode(Ref value, OutputStream out) throws IOException {
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeLong(value.id());
+      data.writeBoolean(value.inline() != null);
+      if (value.inline() != null) {
+        data.flush();
+        ByteArrayCoder.of().encode(value.inline(), out);
+      } else {
+        data.writeUTF(value.path());
+        data.flush();
+      }
     }
 
     @Override
-    public Chunk decode(InputStream in) throws IOException {
-      return new Chunk(
-          VarLongCoder.of().decode(in),
-          VarIntCoder.of().decode(in),
-          VarIntCoder.of().decode(in),
-          ByteArrayCoder.of().decode(in));
+    public Ref decode(InputStream in) throws IOException {
+      DataInputStream data = new DataInputStream(in);
+      long id = data.readLong();
+      if (data.readBoolean()) {
+        return new Ref(id, ByteArrayCoder.of().decode(in), null);
+      }
+      return new Ref(id, null, data.readUTF());
     }
 
     @Override
     public void verifyDeterministic() {}
   }
 
-  /** The element's chunks as an iterable side input. */
-  private static final class AsChunks<T>
-      extends PTransform<PCollection<T>, PCollectionView<Iterable<Chunk>>> {
+  /** The element's reference as an iterable side input. */
+  private static final class AsRefs<T>
+      extends PTransform<PCollection<T>, PCollectionView<Iterable<Ref>>> {
     private final Coder<T> coder;
+    private final String directory;
 
-    AsChunks(Coder<T> coder) {
+    AsRefs(Coder<T> coder, String directory) {
       this.coder = coder;
+      this.directory = directory;
     }
 
     @Override
-    public PCollectionView<Iterable<Chunk>> expand(PCollection<T> input) {
+    public PCollectionView<Iterable<Ref>> expand(PCollection<T> input) {
       return input
-          .apply("Chunks", ParDo.of(new SplitFn<>(coder)))
-          .setCoder(ChunkCoder.of())
+          .apply("Ship", ParDo.of(new ShipFn<>(coder, directory)))
+          .setCoder(RefCoder.of())
           .apply("As side input", View.asIterable());
     }
   }
 
-  /** Cuts each element's encoding into chunks. */
-  static final class SplitFn<T> extends DoFn<T, Chunk> {
+  /** Ships each element: inline when small, else by reference. */
+  static final class ShipFn<T> extends DoFn<T, Ref> {
     private final Coder<T> coder;
+    private final String directory;
 
-    SplitFn(Coder<T> coder) {
+    ShipFn(Coder<T> coder, String directory) {
       this.coder = coder;
+      this.directory = directory;
     }
 
     @ProcessElement
-    public void process(@Element T element, OutputReceiver<Chunk> out) throws IOException {
-      split(element, out::output);
+    public void process(@Element T element, OutputReceiver<Ref> out) throws IOException {
+      out.output(ship(element));
     }
 
-    /** Gives {@code element}'s chunks to {@code out}, in order. */
-    void split(T element, Consumer<Chunk> out) throws IOException {
+    /** {@code element}'s reference; writes the file and keeps the element in this JVM's store. */
+    Ref ship(T element) throws IOException {
       byte[] bytes = CoderUtils.encodeToByteArray(coder, element);
       CRC32C crc = new CRC32C();
       crc.update(bytes);
       long id = (crc.getValue() << 32) ^ bytes.length;
-      int count = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
-      for (int i = 0; i < count; i++) {
-        out.accept(
-            new Chunk(
-                id,
-                i,
-                count,
-                Arrays.copyOfRange(
-                    bytes, i * CHUNK_BYTES, Math.min(bytes.length, (i + 1) * CHUNK_BYTES))));
+      if (bytes.length <= INLINE_BYTES) {
+        return new Ref(id, bytes, null);
       }
+      String path = DurableCopy.newFile(directory, "-singleton");
+      DurableCopy.write(path, ByteArrayCoder.of(), bytes);
+      if (!path.contains("://")) {
+        new File(path).deleteOnExit();
+      }
+      ResidentStore.get().put(path, element, bytes.length);
+      return new Ref(id, null, path);
     }
   }
 }

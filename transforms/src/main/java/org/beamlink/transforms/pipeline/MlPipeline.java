@@ -119,7 +119,8 @@ public final class MlPipeline implements PipelineStage {
       }
       PCollection<Row> data = input;
       List<SchemaMapping> mappings = new ArrayList<>();
-      List<PCollection<KV<Integer, LargeSingleton.Chunk>>> fitted = new ArrayList<>();
+      List<PCollection<KV<Integer, LargeSingleton.Ref>>> fitted = new ArrayList<>();
+      String directory = LargeSingleton.directory(input.getPipeline().getOptions());
       for (int i = 0; i < stages.size(); i++) {
         PipelineStage stage = stages.get(i);
         String name = "Stage " + (i + 1);
@@ -136,10 +137,11 @@ public final class MlPipeline implements PipelineStage {
         fitted.add(
             model
                 .apply(
-                    name + " chunks", ParDo.of(new LargeSingleton.SplitFn<>(TransformerCoder.of())))
-                .setCoder(LargeSingleton.ChunkCoder.of())
+                    name + " shipped",
+                    ParDo.of(new LargeSingleton.ShipFn<>(TransformerCoder.of(), directory)))
+                .setCoder(LargeSingleton.RefCoder.of())
                 .apply(name + " index", WithKeys.of(index))
-                .setCoder(KvCoder.of(VarIntCoder.of(), LargeSingleton.ChunkCoder.of())));
+                .setCoder(KvCoder.of(VarIntCoder.of(), LargeSingleton.RefCoder.of())));
         if (i < lastEstimator) {
           data =
               stage instanceof MapRows rows
@@ -161,7 +163,7 @@ public final class MlPipeline implements PipelineStage {
           .apply("Flatten stages", Flatten.pCollections())
           .apply(
               "One key",
-              WithKeys.<Integer, KV<Integer, LargeSingleton.Chunk>>of(0)
+              WithKeys.<Integer, KV<Integer, LargeSingleton.Ref>>of(0)
                   .withKeyType(TypeDescriptors.integers()))
           .apply("Gather stages", GroupByKey.create())
           .apply("Pipeline model", ParDo.of(new AssembleFn(inputSchema, stages.size())))
@@ -189,11 +191,11 @@ public final class MlPipeline implements PipelineStage {
   }
 
   /**
-   * The stages' models, gathered as chunks of their encodings (a model is one record of Flink's
-   * sorter no larger than a chunk, however large the model: see {@link LargeSingleton}).
+   * The stages' models, gathered as references ({@link LargeSingleton.Ref}): a large model is never
+   * one record of Flink's sorter, which a batch {@code GroupByKey} would make of it.
    */
   private static final class AssembleFn
-      extends DoFn<KV<Integer, Iterable<KV<Integer, LargeSingleton.Chunk>>>, PipelineModel> {
+      extends DoFn<KV<Integer, Iterable<KV<Integer, LargeSingleton.Ref>>>, PipelineModel> {
     private final Schema inputSchema;
     private final int numStages;
 
@@ -204,29 +206,22 @@ public final class MlPipeline implements PipelineStage {
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<KV<Integer, LargeSingleton.Chunk>>> group,
+        @Element KV<Integer, Iterable<KV<Integer, LargeSingleton.Ref>>> group,
         OutputReceiver<PipelineModel> out) {
-      List<List<LargeSingleton.Chunk>> chunks = new ArrayList<>();
-      for (int i = 0; i < numStages; i++) {
-        chunks.add(new ArrayList<>());
-      }
-      for (KV<Integer, LargeSingleton.Chunk> kv : group.getValue()) {
-        chunks.get(kv.getKey()).add(kv.getValue());
-      }
       Transformer[] stages = new Transformer[numStages];
+      for (KV<Integer, LargeSingleton.Ref> kv : group.getValue()) {
+        if (stages[kv.getKey()] != null) {
+          throw new IllegalStateException(
+              "Pipeline stage " + (kv.getKey() + 1) + " was fitted more than once");
+        }
+        stages[kv.getKey()] =
+            kv.getValue()
+                .resolve(TransformerCoder.of(), "the model of pipeline stage " + (kv.getKey() + 1));
+      }
       for (int i = 0; i < numStages; i++) {
-        if (chunks.get(i).isEmpty()) {
+        if (stages[i] == null) {
           throw new IllegalStateException("Pipeline stage " + (i + 1) + " produced no model");
         }
-        String name = "model of pipeline stage " + (i + 1);
-        LargeSingleton.Chunk[] parts;
-        try {
-          parts = LargeSingleton.parts(chunks.get(i), name);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalStateException(
-              "Pipeline stage " + (i + 1) + " was fitted more than once", e);
-        }
-        stages[i] = LargeSingleton.join(parts, TransformerCoder.of(), name);
       }
       out.output(PipelineModel.of(inputSchema, List.of(stages)));
     }

@@ -41,11 +41,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  * retried write replaces the file. {@link #get} deletes it.
  *
  * <p>An empty collection, or one with more than one element, is an error in {@link #get}. The write
- * step counts the elements and gathers the element only when there is one, as chunks of its
- * encoding ({@link LargeSingleton}): a large collection given by mistake does not travel to one
- * worker, and a large element (a model of hundreds of megabytes) is never one record of the
- * runner's sorter. Unbounded or windowed input is refused in {@link #of}: it has no single final
- * element.
+ * step counts the elements and gathers the element only when there is one, shipped as {@link
+ * LargeSingleton} ships it: a large collection given by mistake does not travel to one worker, and
+ * a large element (a model of hundreds of megabytes) travels by reference, never as one record of
+ * the runner's sorter. Unbounded or windowed input is refused in {@link #of}: it has no single
+ * final element.
  *
  * <pre>{@code
  * PCollection<BinaryMetrics> metrics =
@@ -99,14 +99,21 @@ public final class SingletonResult<T> {
     String step = "SingletonResult " + singleton.getName();
     PCollection<Long> count = singleton.apply(step + " count", Count.globally());
     PCollectionView<Long> counted = count.apply(step + " count as side input", View.asSingleton());
-    PCollectionView<Iterable<LargeSingleton.Chunk>> chunks =
+    PCollectionView<Iterable<LargeSingleton.Ref>> shipped =
         singleton
             .apply(
-                step + " chunks",
-                ParDo.of(new ChunkIfOneFn<>(coder, counted)).withSideInputs(counted))
-            .setCoder(LargeSingleton.ChunkCoder.of())
-            .apply(step + " chunks as side input", View.asIterable());
-    count.apply("Write " + name, ParDo.of(new WriteFn(result.file, chunks)).withSideInputs(chunks));
+                step + " shipped",
+                ParDo.of(
+                        new ShipIfOneFn<>(
+                            coder,
+                            LargeSingleton.directory(singleton.getPipeline().getOptions()),
+                            counted))
+                    .withSideInputs(counted))
+            .setCoder(LargeSingleton.RefCoder.of())
+            .apply(step + " shipped as side input", View.asIterable());
+    count.apply(
+        "Write " + name,
+        ParDo.of(new WriteFn<>(result.file, coder, shipped)).withSideInputs(shipped));
     return result;
   }
 
@@ -166,35 +173,38 @@ public final class SingletonResult<T> {
     return value;
   }
 
-  /** Each element's chunks when the collection holds exactly one element, else none. */
-  private static final class ChunkIfOneFn<T> extends DoFn<T, LargeSingleton.Chunk> {
-    private final LargeSingleton.SplitFn<T> split;
+  /** The element shipped ({@link LargeSingleton}) when the collection holds one, else nothing. */
+  private static final class ShipIfOneFn<T> extends DoFn<T, LargeSingleton.Ref> {
+    private final LargeSingleton.ShipFn<T> ship;
     private final PCollectionView<Long> count;
 
-    ChunkIfOneFn(Coder<T> coder, PCollectionView<Long> count) {
-      this.split = new LargeSingleton.SplitFn<>(coder);
+    ShipIfOneFn(Coder<T> coder, String directory, PCollectionView<Long> count) {
+      this.ship = new LargeSingleton.ShipFn<>(coder, directory);
       this.count = count;
     }
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       if (c.sideInput(count) == 1) {
-        split.split(c.element(), c::output);
+        c.output(ship.ship(c.element()));
       }
     }
   }
 
   /**
-   * Writes the element count and, for one element, its encoding: the chunks joined in order. A
-   * large collection given by mistake does not travel to this one worker, only its count.
+   * Writes the element count and, for one element, its encoding. A large collection given by
+   * mistake does not travel to this one worker, only its count; a large element travels by
+   * reference.
    */
-  private static final class WriteFn extends DoFn<Long, Void> {
+  private static final class WriteFn<T> extends DoFn<Long, Void> {
     private final String file;
-    private final PCollectionView<Iterable<LargeSingleton.Chunk>> chunks;
+    private final Coder<T> coder;
+    private final PCollectionView<Iterable<LargeSingleton.Ref>> shipped;
 
-    WriteFn(String file, PCollectionView<Iterable<LargeSingleton.Chunk>> chunks) {
+    WriteFn(String file, Coder<T> coder, PCollectionView<Iterable<LargeSingleton.Ref>> shipped) {
       this.file = file;
-      this.chunks = chunks;
+      this.coder = coder;
+      this.shipped = shipped;
     }
 
     @ProcessElement
@@ -205,9 +215,8 @@ public final class SingletonResult<T> {
           OutputStream out = Channels.newOutputStream(channel)) {
         VarLongCoder.of().encode(count, out);
         if (count == 1) {
-          for (LargeSingleton.Chunk part : LargeSingleton.parts(c.sideInput(chunks), file)) {
-            out.write(part.bytes());
-          }
+          T value = LargeSingleton.only(c.sideInput(shipped), file).resolve(coder, file);
+          out.write(CoderUtils.encodeToByteArray(coder, value));
         }
       }
     }

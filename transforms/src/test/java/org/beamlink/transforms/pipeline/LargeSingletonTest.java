@@ -2,10 +2,14 @@ package org.beamlink.transforms.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,17 +22,22 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.beamlink.iteration.DurableCopy;
 import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link LargeSingleton}: a value of several chunks reaches every element on Direct and Flink; the
- * chunks of one value, of none, of two, or with one missing.
+ * {@link LargeSingleton}: a value above the inline size reaches every element by reference on
+ * Direct and Flink; inline and by-reference shipping; a value read from its file where the JVM's
+ * store does not hold it; none, two and a missing file are errors naming the step.
  */
 class LargeSingletonTest {
-  /** 3.5 MiB and 17 bytes: four chunks, the last one short. */
-  private static final byte[] VALUE = pattern(3 * LargeSingleton.CHUNK_BYTES + (1 << 19) + 17);
+  /** 3.5 MiB and 17 bytes, above {@link LargeSingleton#INLINE_BYTES}. */
+  private static final byte[] VALUE = pattern(3 * LargeSingleton.INLINE_BYTES + (1 << 19) + 17);
+
+  @TempDir Path dir;
 
   private static byte[] pattern(int size) {
     byte[] bytes = new byte[size];
@@ -39,7 +48,7 @@ class LargeSingletonTest {
   }
 
   @BoundedRunnerTest
-  void valueOfFourChunksReachesEveryElement(TestRunner runner) {
+  void valueAboveTheInlineSizeReachesEveryElement(TestRunner runner) {
     Pipeline p = runner.create();
     LargeSingleton<byte[]> value =
         LargeSingleton.of(
@@ -71,56 +80,66 @@ class LargeSingletonTest {
   }
 
   @Test
-  void chunksAreJoinedInOrderAndDecodedOnceWhileTheyStayTheSame() throws Exception {
-    List<LargeSingleton.Chunk> chunks = chunksOf(VALUE);
-    assertEquals(4, chunks.size());
-    assertEquals((1 << 19) + 17, chunks.get(3).bytes().length);
-    List<LargeSingleton.Chunk> shuffled =
-        List.of(chunks.get(2), chunks.get(0), chunks.get(3), chunks.get(1));
-    LargeSingleton.Chunk[] parts = LargeSingleton.parts(shuffled, "v");
-    assertArrayEquals(VALUE, LargeSingleton.join(parts, ByteArrayCoder.of(), "v"));
+  void smallValuesTravelInlineLargeOnesByReference() throws Exception {
+    LargeSingleton.ShipFn<byte[]> ship =
+        new LargeSingleton.ShipFn<>(ByteArrayCoder.of(), dir.toString());
+    byte[] small = pattern(LargeSingleton.INLINE_BYTES);
+    LargeSingleton.Ref inline = ship.ship(small);
+    assertNull(inline.path());
+    assertArrayEquals(small, inline.resolve(ByteArrayCoder.of(), "small"));
 
-    LargeSingleton<byte[]> reader = reader();
-    byte[] first = reader.read(shuffled);
-    assertArrayEquals(VALUE, first);
-    assertSame(first, reader.read(chunks), "the same chunks are not decoded again");
-    byte[] other = pattern(10);
-    assertArrayEquals(other, reader.read(chunksOf(other)), "new chunks are decoded");
+    LargeSingleton.Ref byReference = ship.ship(VALUE);
+    assertNull(byReference.inline());
+    assertNotNull(byReference.path());
+    assertTrue(Files.exists(Path.of(byReference.path())), byReference.path());
+    assertSame(
+        VALUE,
+        byReference.resolve(ByteArrayCoder.of(), "large"),
+        "the JVM that shipped the value keeps it in its store");
+
+    String elsewhere = DurableCopy.newFile(dir.toString(), "-copy");
+    DurableCopy.write(elsewhere, ByteArrayCoder.of(), VALUE);
+    LargeSingleton.Ref fromFile = new LargeSingleton.Ref(byReference.id(), null, elsewhere);
+    assertArrayEquals(VALUE, fromFile.resolve(ByteArrayCoder.of(), "large"));
   }
 
   @Test
-  void noValueTwoValuesAndAMissingChunkAreErrorsNamingTheStep() throws Exception {
+  void aReaderResolvesOnceWhileTheReferenceStaysTheSame() throws Exception {
+    LargeSingleton.ShipFn<byte[]> ship =
+        new LargeSingleton.ShipFn<>(ByteArrayCoder.of(), dir.toString());
+    LargeSingleton<byte[]> reader = reader();
+    LargeSingleton.Ref first = ship.ship(pattern(10));
+    byte[] value = reader.read(List.of(first));
+    assertSame(value, reader.read(List.of(first)), "the same reference is not decoded again");
+    byte[] other = pattern(11);
+    assertArrayEquals(other, reader.read(List.of(ship.ship(other))), "a new one is");
+  }
+
+  @Test
+  void noValueTwoValuesAndAMissingFileAreErrorsNamingTheStep() throws Exception {
+    LargeSingleton.ShipFn<byte[]> ship =
+        new LargeSingleton.ShipFn<>(ByteArrayCoder.of(), dir.toString());
     LargeSingleton<byte[]> reader = reader();
     IllegalArgumentException none =
         assertThrows(IllegalArgumentException.class, () -> reader.read(List.of()));
     assertEquals("Expected one element for the singleton 'Model', got none", none.getMessage());
-
-    List<LargeSingleton.Chunk> two = new ArrayList<>(chunksOf(pattern(5)));
-    two.addAll(chunksOf(pattern(6)));
+    List<LargeSingleton.Ref> two = List.of(ship.ship(pattern(5)), ship.ship(pattern(6)));
     IllegalArgumentException plural =
         assertThrows(IllegalArgumentException.class, () -> reader.read(two));
     assertEquals(
         "Expected one element for the singleton 'Model', got more than one", plural.getMessage());
-    List<LargeSingleton.Chunk> twice = new ArrayList<>(chunksOf(pattern(5)));
-    twice.addAll(chunksOf(pattern(5)));
-    assertThrows(IllegalArgumentException.class, () -> reader.read(twice));
 
-    List<LargeSingleton.Chunk> missing = new ArrayList<>(chunksOf(VALUE));
-    missing.remove(2);
-    IllegalStateException gap =
-        assertThrows(IllegalStateException.class, () -> reader.read(missing));
-    assertTrue(gap.getMessage().contains("chunk 2 of 4"), gap.getMessage());
+    LargeSingleton.Ref gone =
+        new LargeSingleton.Ref(1L, null, dir.resolve("no-such-file").toString());
+    IllegalStateException missing =
+        assertThrows(IllegalStateException.class, () -> reader.read(List.of(gone)));
+    assertTrue(missing.getMessage().startsWith("'Model': its value's file "), missing.getMessage());
+    assertTrue(missing.getMessage().contains("--tempLocation"), missing.getMessage());
   }
 
   private static LargeSingleton<byte[]> reader() {
     Pipeline p = TestRunner.DIRECT.create();
     return LargeSingleton.of(
         p.apply(Create.of(List.of(VALUE)).withCoder(ByteArrayCoder.of())), "Model");
-  }
-
-  private static List<LargeSingleton.Chunk> chunksOf(byte[] value) throws Exception {
-    List<LargeSingleton.Chunk> out = new ArrayList<>();
-    new LargeSingleton.SplitFn<>(ByteArrayCoder.of()).split(value, out::add);
-    return out;
   }
 }

@@ -85,12 +85,12 @@ class SingletonResultTest {
   }
 
   /**
-   * An element of 2.5 MiB, three chunks of its encoding ({@link LargeSingleton#CHUNK_BYTES}), comes
-   * back whole: a model larger than the runner's largest record passes the same way.
+   * An element of 2.5 MiB, above {@link LargeSingleton#INLINE_BYTES} and so shipped by reference,
+   * comes back whole: a model larger than the runner's largest record passes the same way.
    */
   @BoundedRunnerTest
   void bringsBackAnElementOfSeveralChunks(TestRunner runner) throws IOException {
-    byte[] value = new byte[2 * LargeSingleton.CHUNK_BYTES + (1 << 19)];
+    byte[] value = new byte[2 * LargeSingleton.INLINE_BYTES + (1 << 19)];
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) (i * 7 + (i >>> 13));
     }
