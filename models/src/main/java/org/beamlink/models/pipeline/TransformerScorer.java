@@ -71,24 +71,34 @@ public final class TransformerScorer<M> implements RowScorer<M> {
   public Row score(M model, Row row) {
     BoundStage c = cache;
     if (c == null || c.model() != model) {
-      Transformer stage = asStage.apply(model);
-      Transformer.Bound bound = stage.bind(inputSchema);
-      // Fields, not Schema.equals: a Schema compares the hash it cached when it was built, in
-      // which enums hash by identity, so the schema this scorer was built with in the launching
-      // JVM never equals one built on a cluster's worker (an embedded runner shares the JVM).
-      if (!bound.outputSchema().getFields().equals(outputSchema.getFields())) {
-        throw new IllegalArgumentException(
-            "The stage "
-                + stage
-                + " outputs columns "
-                + bound.outputSchema().getFieldNames()
-                + " but the pipeline was built for "
-                + outputSchema.getFieldNames());
-      }
+      Transformer.Bound bound = bindExpecting(asStage.apply(model), inputSchema, outputSchema);
       c = new BoundStage(model, bound);
       cache = c;
     }
     return c.bound().apply(row);
+  }
+
+  /**
+   * {@code stage} bound to {@code input}, checked to output the columns {@code output} has (the
+   * schema a pipeline was built with).
+   *
+   * @throws IllegalArgumentException when it outputs other columns
+   */
+  public static Transformer.Bound bindExpecting(Transformer stage, Schema input, Schema output) {
+    Transformer.Bound bound = stage.bind(input);
+    // Fields, not Schema.equals: a Schema compares the hash it cached when it was built, in which
+    // enums hash by identity, so the schema a pipeline was built with in the launching JVM never
+    // equals one built on a cluster's worker (an embedded runner shares the JVM).
+    if (!bound.outputSchema().getFields().equals(output.getFields())) {
+      throw new IllegalArgumentException(
+          "The stage "
+              + stage
+              + " outputs columns "
+              + bound.outputSchema().getFieldNames()
+              + " but the pipeline was built for "
+              + output.getFieldNames());
+    }
+    return bound;
   }
 
   /** The last model seen, as a stage bound to the input: one value, so threads share it safely. */

@@ -6,16 +6,16 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.models.feature.HandleInvalid;
 import org.beamlink.models.feature.SkippingBound;
 import org.beamlink.models.pipeline.SchemaMapping;
 import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.models.pipeline.TransformerCoder;
+import org.beamlink.models.pipeline.TransformerScorer;
 import org.beamlink.transforms.pipeline.ApplyModel;
+import org.beamlink.transforms.pipeline.LargeSingleton;
 
 /**
  * Applies the one fitted feature model in a {@code PCollection} (a singleton side input) to bounded
@@ -58,21 +58,23 @@ public final class SkipInvalidRows<T extends Transformer>
   public PCollection<Row> expand(PCollection<Row> input) {
     SchemaMapping mapping = TransformerCoder.mappingOf(model);
     Schema output = mapping.outputSchema(input.getSchema());
-    PCollectionView<T> view = model.apply("Model as side input", View.asSingleton());
+    LargeSingleton<T> view = LargeSingleton.of(model, "Model as side input");
     return input
-        .apply("Map", ParDo.of(new SkipFn<>(input.getSchema(), output, view)).withSideInputs(view))
+        .apply(
+            "Map",
+            ParDo.of(new SkipFn<>(input.getSchema(), output, view)).withSideInputs(view.view()))
         .setRowSchema(output);
   }
 
   private static final class SkipFn<T extends Transformer> extends DoFn<Row, Row> {
     private final Schema input;
     private final Schema output;
-    private final PCollectionView<T> view;
+    private final LargeSingleton<T> view;
     private final Counter skipped = Metrics.counter(SkipInvalidRows.class, "rowsSkipped");
     private transient T boundModel;
     private transient Transformer.Bound bound;
 
-    SkipFn(Schema input, Schema output, PCollectionView<T> view) {
+    SkipFn(Schema input, Schema output, LargeSingleton<T> view) {
       this.input = input;
       this.output = output;
       this.view = view;
@@ -80,20 +82,9 @@ public final class SkipInvalidRows<T extends Transformer>
 
     @ProcessElement
     public void process(ProcessContext c) {
-      T m = c.sideInput(view);
+      T m = view.get(c);
       if (m != boundModel) {
-        Transformer.Bound b = m.bind(input);
-        // Fields, not Schema.equals, as in TransformerScorer: a schema built on a cluster's worker
-        // never equals one built in the launching JVM.
-        if (!b.outputSchema().getFields().equals(output.getFields())) {
-          throw new IllegalArgumentException(
-              "The model "
-                  + m
-                  + " outputs columns "
-                  + b.outputSchema().getFieldNames()
-                  + " but the pipeline was built for "
-                  + output.getFieldNames());
-        }
+        Transformer.Bound b = TransformerScorer.bindExpecting(m, input, output);
         bound = b;
         boundModel = m;
       }
