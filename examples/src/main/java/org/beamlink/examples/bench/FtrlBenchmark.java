@@ -97,11 +97,7 @@ public final class FtrlBenchmark {
 
   /** Runs {@code config} after a small warm-up run; returns its JSON line. */
   public static String run(Config config, String... beamArgs) {
-    List<String> args = new ArrayList<>(List.of(beamArgs));
-    if (args.stream().noneMatch(a -> a.startsWith("--streaming"))) {
-      args.add("--streaming=true");
-    }
-    String[] streaming = args.toArray(new String[0]);
+    String[] streaming = streaming(beamArgs);
     LogisticData warmUpData = new LogisticData(20_000, config.dims(), config.nonZeros(), 1);
     runPipeline(warmUpData, config, 0, false, streaming);
     LogisticData data =
@@ -149,6 +145,15 @@ public final class FtrlBenchmark {
         freshness[1],
         floor[0],
         floor[1]);
+  }
+
+  /** {@code beamArgs} with {@code --streaming=true} unless they set it. */
+  static String[] streaming(String[] beamArgs) {
+    List<String> args = new ArrayList<>(List.of(beamArgs));
+    if (args.stream().noneMatch(a -> a.startsWith("--streaming"))) {
+      args.add("--streaming=true");
+    }
+    return args.toArray(new String[0]);
   }
 
   /** A version and the wall-clock millisecond it arrived downstream. */
@@ -204,7 +209,7 @@ public final class FtrlBenchmark {
    * examples and the last one with at most {@code to} (the versions by count are all but the
    * initial one and the end-of-input one), over the time between their arrivals.
    */
-  private static double rate(List<Seen> seen, long from, long to) {
+  static double rate(List<Seen> seen, long from, long to) {
     Seen first = null;
     Seen last = null;
     for (int k = 1; k < seen.size() - 1; k++) {
@@ -313,7 +318,7 @@ public final class FtrlBenchmark {
   }
 
   /** Records each version and when it arrived, in this JVM: the embedded runners run here. */
-  private static final class Keep extends DoFn<ModelVersion<LinearModel>, Void> {
+  static final class Keep extends DoFn<ModelVersion<LinearModel>, Void> {
     static final List<Seen> SEEN = Collections.synchronizedList(new ArrayList<>());
 
     @ProcessElement

@@ -17,12 +17,14 @@ import org.beamlink.examples.bench.GmmBenchmark;
 import org.beamlink.examples.bench.IngestBenchmark;
 import org.beamlink.examples.bench.ItemCfBenchmark;
 import org.beamlink.examples.bench.KMeansBenchmark;
+import org.beamlink.examples.bench.KafkaFtrlBenchmark;
 import org.beamlink.examples.bench.LdaBenchmark;
 import org.beamlink.examples.bench.LogisticBenchmark;
 import org.beamlink.examples.bench.PredictBenchmark;
 import org.beamlink.examples.bench.TreeBenchmark;
 import org.beamlink.examples.bench.TuneBenchmark;
 import org.beamlink.iteration.Execution;
+import org.beamlink.models.online.FtrlParams;
 import org.joda.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -582,14 +584,18 @@ public final class BenchCommand implements Runnable {
     }
   }
 
-  /** {@code beamlink bench ftrl}: see {@link FtrlBenchmark}. */
+  /**
+   * {@code beamlink bench ftrl}: see {@link FtrlBenchmark}; with {@code --kafka}, {@link
+   * KafkaFtrlBenchmark}.
+   */
   @Command(
       name = "ftrl",
       description =
           "FTRL-Proximal on a stream of seeded click-like examples (streaming mode): sustained"
               + " examples per second, then model freshness at a paced rate, beside a"
               + " single-threaded in-memory FTRL loop. Default: 4M rows, 2^20 hashed dimensions,"
-              + " 20 non-zeros per row.",
+              + " 20 non-zeros per row. With --kafka: click events from a Kafka topic, sustained"
+              + " examples per second and event-to-prediction latency.",
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class FtrlBench extends Run {
@@ -635,8 +641,45 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Data seed.")
     long seed;
 
+    @Option(
+        names = "--kafka",
+        description =
+            "Read click events from a one-partition Kafka topic filled beforehand (throughput), then"
+                + " from one filled at --rate while the job runs (event-to-prediction latency).")
+    boolean kafka;
+
+    @Option(
+        names = "--kafka-bootstrap",
+        paramLabel = "HOST:PORT",
+        description = "With --kafka: the broker to use (default: start one for the run).")
+    String bootstrap;
+
+    @Option(
+        names = "--latency-seconds",
+        defaultValue = "20",
+        description = "With --kafka: seconds the latency run's producer sends.")
+    long latencySeconds;
+
     @Override
     void run(String[] beamArgs, Consumer<String> out) {
+      if (kafka) {
+        out.accept(
+            KafkaFtrlBenchmark.run(
+                new KafkaFtrlBenchmark.Config(
+                    rows,
+                    dims,
+                    FtrlParams.defaults().withMiniBatchSize(miniBatchSize).withThreads(threads),
+                    emitEvery,
+                    rate,
+                    Duration.standardSeconds(latencySeconds),
+                    seed,
+                    bootstrap),
+                beamArgs));
+        return;
+      }
+      if (bootstrap != null) {
+        throw new ParameterException(spec.commandLine(), "--kafka-bootstrap needs --kafka");
+      }
       FtrlBenchmark.Config config =
           new FtrlBenchmark.Config(
               rows,
