@@ -151,6 +151,7 @@ public final class KafkaModelVersions {
         write =
             write
                 .withEOS(eosShards, eosGroup)
+                .withProducerConfigUpdates(KafkaTopics.exactlyOnceProducer())
                 .withPublishTimestampFunction((record, time) -> new Instant(record.timestamp()));
       }
       return versions
