@@ -64,7 +64,10 @@ import org.joda.time.Instant;
  *       event's latency is the time from its send to its prediction, in this JVM (the embedded
  *       runner runs here), leaving out the writing of predictions to a topic. Median and 99th
  *       percentile over the events sent in the second half of the producer's run (the first
- *       includes the job's start); the rate the producer achieved is reported with them.
+ *       includes the job's start); the rate the producer achieved is reported with them. The
+ *       latency job does more per event than the throughput job (it scores every event too, and the
+ *       producer shares its cores): when it cannot keep up with the rate, its backlog grows and the
+ *       latencies are mostly queueing; {@code --rate} sets a lower rate.
  * </ol>
  *
  * <p>The producers are plain Kafka producers in this JVM (outside the timed part for the first run;
