@@ -45,10 +45,11 @@ import org.joda.time.Instant;
 /**
  * {@code beamlink bench ftrl --kafka}: the FTRL job of {@code beamlink online ftrl --events-topic}
  * ({@link ReadKafkaRows} of {@link ClickEvents}, {@link ClickFtrl#trainer} from a zero model, and
- * for the latency run {@link ClickFtrl#scorer}) reading a one-partition Kafka topic, in streaming
- * mode (embedded Flink by default). The broker is started for the run by {@code kafka-broker.sh}
- * ({@link LocalKafkaBroker}, in a temporary directory deleted afterwards) unless one is given; the
- * benchmark's topics are created for the run and deleted after it. A small warm-up run, then:
+ * for the latency run {@link ClickFtrl#scorer}) reading a Kafka topic of one partition (or {@code
+ * partitions}), in streaming mode (embedded Flink by default). The broker is started for the run by
+ * {@code kafka-broker.sh} ({@link LocalKafkaBroker}, in a temporary directory deleted afterwards)
+ * unless one is given; the benchmark's topics are created for the run and deleted after it. A small
+ * warm-up run, then:
  *
  * <ol>
  *   <li>Throughput: {@code events} click events produced to a topic before the job starts (each
@@ -92,6 +93,9 @@ public final class KafkaFtrlBenchmark {
    * @param rate events per second of the latency run; 0 means 80% of the sustained rate
    * @param latencyRun how long the latency run's producer sends
    * @param seed the events' seed
+   * @param partitions partitions of the topics (>= 1; events a multiple of it), each read by a
+   *     source task of its own up to the parallelism; event {@code i} goes to partition {@code i %
+   *     partitions}, so that each has the share of the events KafkaIO's bounded read expects
    * @param bootstrap a broker to use (host:port), or null to start one
    */
   public record Config(
@@ -102,6 +106,7 @@ public final class KafkaFtrlBenchmark {
       double rate,
       Duration latencyRun,
       long seed,
+      int partitions,
       @Nullable String bootstrap) {
     /** Validates the settings. */
     public Config {
@@ -115,6 +120,10 @@ public final class KafkaFtrlBenchmark {
       if (rate < 0 || latencyRun.getMillis() < 1) {
         throw new IllegalArgumentException(
             "Expected rate >= 0 and a positive latency run, got " + rate + " and " + latencyRun);
+      }
+      if (partitions < 1 || events % partitions != 0) {
+        throw new IllegalArgumentException(
+            "Expected partitions >= 1 dividing the events, got " + partitions + " and " + events);
       }
     }
   }
@@ -132,6 +141,7 @@ public final class KafkaFtrlBenchmark {
           0,
           Duration.standardSeconds(20),
           7,
+          1,
           null);
 
   /** Runs in this JVM, which name the topics apart (a deleted topic's name stays busy a while). */
@@ -169,7 +179,8 @@ public final class KafkaFtrlBenchmark {
       admin
           .createTopics(
               List.of(
-                  new NewTopic(eventsTopic, 1, (short) 1), new NewTopic(pacedTopic, 1, (short) 1)))
+                  new NewTopic(eventsTopic, config.partitions(), (short) 1),
+                  new NewTopic(pacedTopic, config.partitions(), (short) 1)))
           .all()
           .get();
       try {
@@ -179,11 +190,16 @@ public final class KafkaFtrlBenchmark {
             eventsTopic,
             clicks,
             config.events(),
+            config.partitions(),
             0,
             i -> ClickEvents.START_MILLIS + i * ClickEvents.SPACING_MILLIS);
         double produceSeconds = (System.nanoTime() - start) / 1e9;
         throughputRun(
-            bootstrap, eventsTopic, Math.min(WARM_UP_EVENTS, config.events()), config, args);
+            bootstrap,
+            eventsTopic,
+            Math.min(WARM_UP_EVENTS, config.events()) / config.partitions() * config.partitions(),
+            config,
+            args);
         start = System.nanoTime();
         List<FtrlBenchmark.Seen> seen =
             throughputRun(bootstrap, eventsTopic, config.events(), config, args);
@@ -197,7 +213,7 @@ public final class KafkaFtrlBenchmark {
         return String.format(
             Locale.ROOT,
             "{\"algorithm\":\"ftrl\",\"source\":\"kafka\",\"runner\":\"%s\",\"events\":%d,"
-                + "\"numFeatures\":%d,\"miniBatchSize\":%d,\"threads\":%d,\"partitions\":1,"
+                + "\"numFeatures\":%d,\"miniBatchSize\":%d,\"threads\":%d,\"partitions\":%d,"
                 + "\"produceSeconds\":%.3f,\"endToEndSeconds\":%.3f,"
                 + "\"firstHalfExamplesPerSecond\":%.0f,\"sustainedExamplesPerSecond\":%.0f,"
                 + "\"versions\":%d,\"progressiveLogLoss\":%.6f,\"latencyRate\":%.0f,"
@@ -208,6 +224,7 @@ public final class KafkaFtrlBenchmark {
             config.numFeatures(),
             config.params().miniBatchSize(),
             config.params().threads(),
+            config.partitions(),
             produceSeconds,
             endToEnd,
             firstHalf,
@@ -255,7 +272,10 @@ public final class KafkaFtrlBenchmark {
   private static Latencies latencyRun(
       String bootstrap, String topic, ClickEvents clicks, double rate, Config config, String[] args)
       throws InterruptedException {
-    long events = Math.max(1, (long) (rate * config.latencyRun().getMillis() / 1e3));
+    int partitions = config.partitions();
+    long events =
+        Math.max(1, (long) (rate * config.latencyRun().getMillis() / 1e3) / partitions)
+            * partitions;
     Pipeline p = Pipeline.create(RunnerOptions.fromArgs(args));
     PCollection<Row> rows =
         p.apply(
@@ -283,7 +303,7 @@ public final class KafkaFtrlBenchmark {
             "latency-run");
     job.start();
     long start = System.nanoTime();
-    produce(bootstrap, topic, clicks, events, rate, i -> System.currentTimeMillis());
+    produce(bootstrap, topic, clicks, events, partitions, rate, i -> System.currentTimeMillis());
     double seconds = (System.nanoTime() - start) / 1e9;
     job.join();
     if (failure[0] != null) {
@@ -293,15 +313,16 @@ public final class KafkaFtrlBenchmark {
   }
 
   /**
-   * Sends events {@code 0 .. events - 1} of {@code clicks} to {@code topic} as JSON, at most {@code
-   * rate} a second (0: as fast as the broker takes them), record {@code i} stamped {@code
-   * timestamp(i)}.
+   * Sends events {@code 0 .. events - 1} of {@code clicks} to {@code topic} as JSON, event {@code
+   * i} to partition {@code i % partitions}, at most {@code rate} a second (0: as fast as the broker
+   * takes them), record {@code i} stamped {@code timestamp(i)}.
    */
   private static void produce(
       String bootstrap,
       String topic,
       ClickEvents clicks,
       long events,
+      int partitions,
       double rate,
       LongUnaryOperator timestamp) {
     ObjectMapper mapper =
@@ -329,7 +350,7 @@ public final class KafkaFtrlBenchmark {
         }
         long time = timestamp.applyAsLong(i);
         String json = RowJsonUtils.rowToJson(mapper, clicks.event(i));
-        producer.send(new ProducerRecord<>(topic, null, time, null, json));
+        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), time, null, json));
       }
       producer.flush();
     }

@@ -655,6 +655,14 @@ public final class BenchCommand implements Runnable {
     String bootstrap;
 
     @Option(
+        names = "--partitions",
+        defaultValue = "1",
+        description =
+            "With --kafka: partitions of the topics, each read by a source task up to the"
+                + " parallelism (the events then reach FTRL in no fixed order).")
+    int partitions;
+
+    @Option(
         names = "--latency-seconds",
         defaultValue = "20",
         description = "With --kafka: seconds the latency run's producer sends.")
@@ -673,6 +681,7 @@ public final class BenchCommand implements Runnable {
                     rate,
                     Duration.standardSeconds(latencySeconds),
                     seed,
+                    partitions,
                     bootstrap),
                 beamArgs));
         return;

@@ -12,8 +12,9 @@ import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KafkaFtrlBenchmark}'s whole path on tiny sizes against the test broker, on Flink: it
- * produces, trains, scores and reports. Not timed; the figures are only checked for consistency.
+ * {@link KafkaFtrlBenchmark}'s whole path on tiny sizes against the test broker, on Flink, with
+ * topics of 2 partitions: it produces, trains, scores and reports. Not timed; the figures are only
+ * checked for consistency.
  */
 class KafkaFtrlBenchmarkTest {
   @Test
@@ -27,10 +28,12 @@ class KafkaFtrlBenchmarkTest {
             2000,
             Duration.standardSeconds(2),
             3,
+            2,
             KafkaBroker.bootstrap());
     String line = KafkaFtrlBenchmark.run(config, "--flinkMaster=[auto]");
     JsonNode json = new ObjectMapper().readTree(line);
     assertEquals("kafka", json.get("source").asText(), line);
+    assertEquals(2, json.get("partitions").asInt(), line);
     assertEquals(4000, json.get("events").asLong(), line);
     // The initial version, one every 500 examples, and the end-of-input one (at 4000 again).
     assertTrue(json.get("versions").asInt() >= 9, line);
