@@ -235,7 +235,7 @@ public abstract class ReadParquet extends PTransform<PBegin, PCollection<Row>> {
   }
 
   /** A Parquet input file over a channel of Beam's file systems. */
-  private static final class ChannelInputFile implements InputFile {
+  static final class ChannelInputFile implements InputFile {
     private final SeekableByteChannel channel;
 
     ChannelInputFile(SeekableByteChannel channel) {
