@@ -30,6 +30,8 @@ import org.beamlink.models.rows.FeatureColumns;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadCsvBlocks;
+import org.beamlink.transforms.io.ReadParquet;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import org.beamlink.transforms.pipeline.ApplyModel;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -322,6 +324,35 @@ public final class KMeans {
           fit.check(schema);
           return fit.train(
               input.getPipeline(), input.apply("Read blocks", resolved.withPacking(fit.packing())));
+        }
+      };
+    }
+
+    /**
+     * Fits the model to Parquet files read by {@code read}, their numeric feature (and weight)
+     * columns read straight into training blocks, a row group a split ({@link ReadParquetBlocks}),
+     * else read into rows ({@link ReadParquet}, only those columns) and fitted as {@link #expand}
+     * fits them: the same model either way.
+     *
+     * <pre>{@code
+     * PCollection<KMeansModel> model =
+     *     p.apply(KMeans.fit().withFeatureCols("x", "y").withK(3)
+     *         .fromParquet(ReadParquetBlocks.from("data/*.parquet")));
+     * }</pre>
+     */
+    public PTransform<PBegin, PCollection<KMeansModel>> fromParquet(ReadParquetBlocks read) {
+      Fit fit = this;
+      return new PTransform<PBegin, PCollection<KMeansModel>>("KMeans.fromParquet") {
+        @Override
+        public PCollection<KMeansModel> expand(PBegin input) {
+          ReadParquet rows = read.rows(fit.packing());
+          Schema schema = rows.schema();
+          if (!ReadParquetBlocks.canRead(schema, fit.packing())) {
+            return input.apply("Read", rows).apply("KMeans", fit);
+          }
+          fit.check(schema);
+          return fit.train(
+              input.getPipeline(), input.apply("Read blocks", read.withPacking(fit.packing())));
         }
       };
     }

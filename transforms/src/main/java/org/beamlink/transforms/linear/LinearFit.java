@@ -51,6 +51,8 @@ import org.beamlink.models.rows.LabelValues;
 import org.beamlink.models.rows.OutputColumns;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadCsvBlocks;
+import org.beamlink.transforms.io.ReadParquet;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import org.beamlink.transforms.pipeline.PipelineStage;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -463,6 +465,38 @@ public abstract class LinearFit extends PTransform<PCollection<Row>, PCollection
         }
         return fit.fit(
             schema, pack -> input.apply("Read blocks", resolved.withPacking(pack)), null);
+      }
+    };
+  }
+
+  /**
+   * Fits the model to Parquet files read by {@code read}, their numeric feature, label (and weight)
+   * columns read straight into training blocks, a row group a split ({@link ReadParquetBlocks}),
+   * else read into rows ({@link ReadParquet}, only those columns; every column for a fit without
+   * feature columns) and fitted as {@link #expand} fits them: the same model either way.
+   *
+   * <pre>{@code
+   * PCollection<LinearModel> model =
+   *     p.apply(LogisticRegression.fit().withLabelCol("y").withFeatureCols("a", "b")
+   *         .fromParquet(ReadParquetBlocks.from("data/*.parquet")));
+   * }</pre>
+   */
+  public PTransform<PBegin, PCollection<LinearModel>> fromParquet(ReadParquetBlocks read) {
+    LinearFit fit = this;
+    return new PTransform<PBegin, PCollection<LinearModel>>(trainer() + ".fromParquet") {
+      @Override
+      public PCollection<LinearModel> expand(PBegin input) {
+        if (fit.featureCols() == null || fit.labelCol() == null) {
+          return input
+              .apply("Read", ReadParquet.from(read.filepattern()))
+              .apply(fit.trainer(), fit);
+        }
+        ReadParquet rows = read.rows(fit.packing());
+        Schema schema = rows.schema();
+        if (!ReadParquetBlocks.canRead(schema, fit.packing())) {
+          return input.apply("Read", rows).apply(fit.trainer(), fit);
+        }
+        return fit.fit(schema, pack -> input.apply("Read blocks", read.withPacking(pack)), null);
       }
     };
   }

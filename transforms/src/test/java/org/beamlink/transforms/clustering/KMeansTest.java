@@ -38,6 +38,8 @@ import org.beamlink.runners.testing.BoundedRunnerTest;
 import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadParquet;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +138,28 @@ class KMeansTest {
     assertIrisModel(csv);
     assertArrayEquals(rows.centroidValues(), csv.centroidValues(), 1e-12);
     assertEquals(rows.provenance().finalLoss(), csv.provenance().finalLoss(), 1e-12);
+  }
+
+  /**
+   * Iris read from its Parquet file straight into blocks ({@link KMeans.Fit#fromParquet}):
+   * scikit-learn's model to the same tolerance, and the model fitted on ReadParquet's rows to 1e-12
+   * (blocks hold other rows, so sums may differ in their last bits).
+   */
+  @BoundedRunnerTest
+  void fromParquetMatchesSklearnAndTheFitOnRows(TestRunner runner) throws Exception {
+    String iris = Path.of(KMeansTest.class.getResource("/io/iris.parquet").toURI()).toString();
+    Pipeline p = runner.create();
+    p.apply("From Parquet", irisFit().fromParquet(ReadParquetBlocks.from(iris)))
+        .apply("Keep Parquet", ParDo.of(new KeepModel("parquet/" + runner)));
+    p.apply("Rows", ReadParquet.from(iris))
+        .apply("From rows", irisFit())
+        .apply("Keep rows", ParDo.of(new KeepModel("parquet-rows/" + runner)));
+    runner.run(p);
+    KMeansModel parquet = MODELS.get("parquet/" + runner);
+    KMeansModel rows = MODELS.get("parquet-rows/" + runner);
+    assertIrisModel(parquet);
+    assertArrayEquals(rows.centroidValues(), parquet.centroidValues(), 1e-12);
+    assertEquals(rows.provenance().finalLoss(), parquet.provenance().finalLoss(), 1e-12);
   }
 
   @Test
