@@ -29,6 +29,7 @@ import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.io.ReadLibSvm;
 import org.beamlink.transforms.io.ReadParquet;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 
 /**
  * The ingestion benchmark: how fast a table of double columns gets from a file into the training
@@ -43,6 +44,8 @@ import org.beamlink.transforms.io.ReadParquet;
  *       {@code train} read CSV before {@link ReadCsvBlocks};
  *   <li>{@code CSV_BLOCKS}: {@link ReadCsvBlocks}, the CSV straight into blocks, schema inferred;
  *   <li>{@code PARQUET_ROWS_PACKED}: {@link ReadParquet} rows packed by {@link PackBlocks};
+ *   <li>{@code PARQUET_BLOCKS}: {@link ReadParquetBlocks}, the Parquet columns straight into
+ *       blocks, a row group a split;
  *   <li>{@code LIBSVM_ROWS_PACKED}: {@link ReadLibSvm} rows (a sparse vector and a label) packed by
  *       {@link PackBlocks}.
  * </ul>
@@ -66,6 +69,7 @@ public final class IngestBenchmark {
     CSV_ROWS_PACKED,
     CSV_BLOCKS,
     PARQUET_ROWS_PACKED,
+    PARQUET_BLOCKS,
     LIBSVM_ROWS_PACKED
   }
 
@@ -100,7 +104,7 @@ public final class IngestBenchmark {
     Path of(Mode mode) {
       return switch (mode) {
         case CSV_ROWS, CSV_ROWS_PACKED, CSV_BLOCKS -> csv;
-        case PARQUET_ROWS_PACKED -> parquet;
+        case PARQUET_ROWS_PACKED, PARQUET_BLOCKS -> parquet;
         case LIBSVM_ROWS_PACKED -> libsvm;
       };
     }
@@ -193,6 +197,8 @@ public final class IngestBenchmark {
                     ReadCsvBlocks.from(ReadCsv.from(path)).withPacking(PackBlocks.of(features)));
             case PARQUET_ROWS_PACKED ->
                 p.apply("Read", ReadParquet.from(path)).apply(PackBlocks.of(features));
+            case PARQUET_BLOCKS ->
+                p.apply("Read", ReadParquetBlocks.from(path).withPacking(PackBlocks.of(features)));
             case LIBSVM_ROWS_PACKED ->
                 p.apply("Read", ReadLibSvm.from(path).withNumFeatures(columns))
                     .apply(

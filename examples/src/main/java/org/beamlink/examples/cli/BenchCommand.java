@@ -790,7 +790,8 @@ public final class BenchCommand implements Runnable {
     @Option(
         names = "--modes",
         split = ",",
-        defaultValue = "CSV_ROWS,CSV_ROWS_PACKED,CSV_BLOCKS,PARQUET_ROWS_PACKED,LIBSVM_ROWS_PACKED",
+        defaultValue =
+            "CSV_ROWS,CSV_ROWS_PACKED,CSV_BLOCKS,PARQUET_ROWS_PACKED,PARQUET_BLOCKS,LIBSVM_ROWS_PACKED",
         description = "Modes to run, in this order (default: ${DEFAULT-VALUE}).")
     List<IngestBenchmark.Mode> modes;
 
