@@ -18,6 +18,7 @@ import org.beamlink.transforms.io.ReadAvro;
 import org.beamlink.transforms.io.ReadCsv;
 import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.io.ReadParquet;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Option;
 
@@ -151,13 +152,9 @@ final class InputOptions {
     checkMatches();
     switch (format()) {
       case PARQUET:
-        {
-          checkNoSchema();
-          ReadParquet all = ReadParquet.from(input);
-          ReadParquet readable = all.withColumns(readable(all.readableColumns()));
-          return pipeline.apply(
-              "ReadParquet", all.withColumns(choice.columns(readable.schema())).withLocations());
-        }
+        return pipeline.apply(
+            "ReadParquet",
+            ReadParquet.from(input).withColumns(choice.columns(parquetSchema())).withLocations());
       case AVRO:
         {
           checkNoSchema();
@@ -221,6 +218,39 @@ final class InputOptions {
       }
     }
     return ReadCsvBlocks.from(readCsv()).withMissingValueReason(why);
+  }
+
+  /**
+   * The schema of the columns of the Parquet input that Beamlink reads, from the files' footers.
+   *
+   * @throws IllegalArgumentException as {@link #read(Pipeline)}
+   */
+  Schema parquetSchema() {
+    checkMatches();
+    checkNoSchema();
+    ReadParquet all = ReadParquet.from(input);
+    return all.withColumns(readable(all.readableColumns())).schema();
+  }
+
+  /**
+   * The Parquet input as training blocks ({@link ReadParquetBlocks}) when {@code used} (the columns
+   * a command trains on) are all numeric columns of {@code readable} ({@link #parquetSchema}), with
+   * {@code why} ending the message of a missing value as {@link ValueRules} ends it; else null (and
+   * for other formats), and the command reads rows ({@link #read}), which names what is wrong. Only
+   * the used columns are read either way, so a bad value in another column is never seen, as with
+   * rows.
+   */
+  @Nullable ReadParquetBlocks parquetBlocks(Schema readable, List<String> used, String why) {
+    if (format() != Format.PARQUET) {
+      return null;
+    }
+    for (String column : used) {
+      if (!readable.hasField(column)
+          || !FeatureColumns.isNumeric(readable.getField(column).getType())) {
+        return null;
+      }
+    }
+    return ReadParquetBlocks.from(input).withMissingValueReason(why);
   }
 
   /** {@link ReadCsv} configured by the options, its schema inferred (once: the files are read). */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.run.ProgressReporter;
@@ -18,6 +19,7 @@ import org.beamlink.models.linalg.Vector;
 import org.beamlink.transforms.clustering.InitMode;
 import org.beamlink.transforms.clustering.KMeans;
 import org.beamlink.transforms.io.ReadCsvBlocks;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,11 +104,20 @@ public final class KMeansCommand implements Callable<Integer> {
         input.format() == InputOptions.Format.CSV
             ? input.blocks(features.columns(input.readCsv().schema(), List.of()), why)
             : null;
+    Schema parquetSchema =
+        input.format() == InputOptions.Format.PARQUET ? input.parquetSchema() : null;
+    ReadParquetBlocks parquet =
+        parquetSchema == null
+            ? null
+            : input.parquetBlocks(parquetSchema, features.columns(parquetSchema, List.of()), why);
     List<String> columns;
     PCollection<KMeansModel> model;
     if (blocks != null) {
       columns = features.columns(blocks.schema(), List.of());
       model = pipeline.apply("KMeans", fit(columns).fromCsv(blocks));
+    } else if (parquet != null) {
+      columns = features.columns(parquetSchema, List.of());
+      model = pipeline.apply("KMeans", fit(columns).fromParquet(parquet));
     } else {
       PCollection<Row> located =
           input.read(pipeline, readable -> features.columns(readable, List.of()));

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.beamlink.examples.run.ProgressReporter;
@@ -25,6 +26,7 @@ import org.beamlink.models.pipeline.Transformer;
 import org.beamlink.transforms.classification.LogisticRegression;
 import org.beamlink.transforms.io.ReadCsvBlocks;
 import org.beamlink.transforms.io.ReadLibSvm;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.MlPipeline;
 import picocli.CommandLine.ArgGroup;
@@ -388,6 +390,15 @@ public final class TrainCommand implements Callable<Integer> {
               : input.blocks(
                   withLabel(features.columns(input.readCsv().schema(), List.of(label)), label),
                   why);
+      Schema parquetSchema =
+          !libsvm && input.format() == InputOptions.Format.PARQUET ? input.parquetSchema() : null;
+      ReadParquetBlocks parquet =
+          parquetSchema == null
+              ? null
+              : input.parquetBlocks(
+                  parquetSchema,
+                  withLabel(features.columns(parquetSchema, List.of(label)), label),
+                  why);
       if (libsvm) {
         PCollection<Row> rows = pipeline.apply("ReadLibSvm", ReadLibSvm.from(input.input));
         names = null;
@@ -398,6 +409,12 @@ public final class TrainCommand implements Callable<Integer> {
             pipeline.apply(
                 "LogisticRegression",
                 fit.withFeatureCols(names.toArray(new String[0])).fromCsv(blocks));
+      } else if (parquet != null) {
+        names = features.columns(parquetSchema, List.of(label));
+        fitted =
+            pipeline.apply(
+                "LogisticRegression",
+                fit.withFeatureCols(names.toArray(new String[0])).fromParquet(parquet));
       } else {
         PCollection<Row> located =
             input.read(

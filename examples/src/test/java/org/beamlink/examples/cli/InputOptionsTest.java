@@ -206,6 +206,29 @@ class InputOptionsTest {
                 + " cannot read"));
   }
 
+  /** kmeans reads the numeric feature of Parquet straight into blocks, with the same message. */
+  @Test
+  void kmeansNamesAnInfiniteFeatureByFileAndRow() throws IOException {
+    Path file = writeWithTimestamp(Double.NEGATIVE_INFINITY);
+    CommandLineRun run =
+        CommandLineRun.of(
+            "kmeans",
+            "-i",
+            file.toString(),
+            "--k",
+            "2",
+            "--features",
+            "x",
+            "--runner=DirectRunner");
+    assertEquals(1, run.code(), run.out());
+    assertThat(
+        run.err(),
+        containsString(
+            "In "
+                + file
+                + ", row 3: column 'x' has value -Infinity; beamlink reads finite numbers only"));
+  }
+
   @Test
   void aFeatureColumnTheFileLacksIsNamedWithTheFile() throws IOException {
     Path file = writeWithTimestamp(1.0);

@@ -43,7 +43,10 @@ import org.beamlink.runners.testing.TestRunner;
 import org.beamlink.runners.testing.UnboundedRunnerTest;
 import org.beamlink.transforms.evaluation.BinaryClassificationEvaluation;
 import org.beamlink.transforms.evaluation.BinaryMetrics;
+import org.beamlink.transforms.io.ColumnarFiles;
 import org.beamlink.transforms.io.ReadCsv;
+import org.beamlink.transforms.io.ReadParquet;
+import org.beamlink.transforms.io.ReadParquetBlocks;
 import org.beamlink.transforms.linear.LinearFit;
 import org.beamlink.transforms.pipeline.Kept;
 import org.beamlink.transforms.pipeline.MlPipeline;
@@ -137,6 +140,37 @@ class LogisticRegressionTest {
       assertTrue(maxRelativeError(rows.coefficients(), csv.coefficients(), 1e-3) < 1e-9);
       assertArrayEquals(rows.intercepts(), csv.intercepts(), 1e-9);
     }
+  }
+
+  /**
+   * The Parquet file (every column double, written from the CSV) read straight into blocks ({@link
+   * LinearFit#fromParquet}) on Flink: after 15 iterations the model fitted on ReadParquet's rows to
+   * 1e-9 (blocks hold other rows).
+   */
+  @Test
+  void breastCancerFromParquetMatchesTheFitOnRows(@TempDir Path dir) throws Exception {
+    String csv =
+        Path.of(LogisticRegressionTest.class.getResource("/linear/breast_cancer.csv").toURI())
+            .toString();
+    String prefix = dir.resolve("breast_cancer").toString();
+    ColumnarFiles.main(new String[] {csv, prefix});
+    String file = prefix + ".parquet";
+    Pipeline p = TestRunner.FLINK_BATCH.create("--parallelism=2");
+    keep(
+        p.apply(
+            "Fifteen", breastCancerFit().withMaxIter(15).fromParquet(ReadParquetBlocks.from(file))),
+        "parquet15");
+    keep(
+        p.apply("Rows", ReadParquet.from(file))
+            .apply("Rows fifteen", breastCancerFit().withMaxIter(15)),
+        "parquet-rows15");
+    TestRunner.FLINK_BATCH.run(p);
+    LinearModel parquet = model("parquet15");
+    LinearModel rows = model("parquet-rows15");
+    assertEquals(15, parquet.provenance().iterations());
+    assertEquals(569, parquet.provenance().rows());
+    assertTrue(maxRelativeError(rows.coefficients(), parquet.coefficients(), 1e-3) < 1e-9);
+    assertArrayEquals(rows.intercepts(), parquet.intercepts(), 1e-9);
   }
 
   @Test
