@@ -44,10 +44,11 @@ public final class PartitionThreads {
       return work.isEmpty() ? List.of() : List.of(work.get(0).call());
     }
     MetricsContainer metrics = MetricsEnvironment.getCurrentContainer();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
     List<Future<T>> started = new ArrayList<>(work.size());
     for (int i = 1; i < work.size(); i++) {
       Callable<T> item = work.get(i);
-      started.add(POOL.submit(() -> withMetrics(metrics, item)));
+      started.add(POOL.submit(() -> inCallersContext(metrics, loader, item)));
     }
     List<T> results = new ArrayList<>(work.size());
     Exception failure = null;
@@ -74,12 +75,26 @@ public final class PartitionThreads {
     return results;
   }
 
-  private static <T> T withMetrics(MetricsContainer metrics, Callable<T> item) throws Exception {
-    if (metrics == null) {
-      return item.call();
-    }
-    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      return item.call();
+  /**
+   * Runs {@code item} with the caller's metrics container and context class loader. The loader
+   * matters: a pool thread keeps the loader of the thread that created it, which may be a Flink
+   * job's user-code loader, closed once that job ended (Hadoop's configuration, which Parquet's
+   * reader builds, then fails with "Trying to access closed classloader").
+   */
+  private static <T> T inCallersContext(
+      MetricsContainer metrics, ClassLoader loader, Callable<T> item) throws Exception {
+    Thread thread = Thread.currentThread();
+    ClassLoader own = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      if (metrics == null) {
+        return item.call();
+      }
+      try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+        return item.call();
+      }
+    } finally {
+      thread.setContextClassLoader(own);
     }
   }
 }

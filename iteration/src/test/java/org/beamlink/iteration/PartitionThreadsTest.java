@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Closeable;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,6 +38,33 @@ class PartitionThreadsTest {
     }
 
     assertEquals(List.of(0, 10, 20, 30), PartitionThreads.runAll(work));
+  }
+
+  /**
+   * A pool thread keeps the context class loader of the thread that created it (in a worker, maybe
+   * a finished Flink job's, closed); the work runs with the caller's, and the thread gets its own
+   * back.
+   */
+  @Test
+  void itemsRunWithTheCallersContextClassLoader() throws Exception {
+    Thread caller = Thread.currentThread();
+    ClassLoader own = caller.getContextClassLoader();
+    ClassLoader loader = new URLClassLoader(new URL[0], own);
+    List<Callable<ClassLoader>> work = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      work.add(() -> Thread.currentThread().getContextClassLoader());
+    }
+    caller.setContextClassLoader(loader);
+    try {
+      assertEquals(List.of(loader, loader, loader), PartitionThreads.runAll(work));
+    } finally {
+      caller.setContextClassLoader(own);
+    }
+    List<Callable<ClassLoader>> after = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      after.add(() -> Thread.currentThread().getContextClassLoader());
+    }
+    assertEquals(List.of(own, own, own), PartitionThreads.runAll(after));
   }
 
   @Test
