@@ -12,7 +12,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -23,8 +22,6 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.range.OffsetRange;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -36,7 +33,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.beamlink.iteration.ComQueueOptions;
 import org.beamlink.iteration.PackBlocks;
-import org.beamlink.iteration.PartitionThreads;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.BlockCoder;
 import org.beamlink.models.rows.FeatureColumns;
@@ -279,46 +275,18 @@ public abstract class ReadCsvBlocks extends PTransform<PBegin, PCollection<Block
     return Channels.newInputStream(compression(file).readDecompressed(FileSystems.open(file)));
   }
 
-  /**
-   * Parses a group of ranges into blocks, on every core of the worker: Flink's batch scheduler runs
-   * a step of a few small records, such as these groups, on one subtask, so the ranges of one group
-   * are dealt to one thread per core ({@link PartitionThreads}).
-   */
-  private static final class ParseRangesFn
-      extends DoFn<KV<Integer, Iterable<KV<String, OffsetRange>>>, Block> {
+  /** Parses a group of ranges into blocks, on every core of the worker. */
+  private static final class ParseRangesFn extends ReadSplitsFn {
     private final CsvBlockParser.Spec spec;
-    private final Counter rowsRead =
-        Metrics.counter(ReadCsv.ROWS_READ.getNamespace(), ReadCsv.ROWS_READ.getName());
 
     ParseRangesFn(CsvBlockParser.Spec spec) {
+      super(ReadCsv.ROWS_READ);
       this.spec = spec;
     }
 
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<String, OffsetRange>>> group, OutputReceiver<Block> out)
-        throws Exception {
-      List<KV<String, OffsetRange>> ranges = new ArrayList<>();
-      group.getValue().forEach(ranges::add);
-      int threads = Math.min(ranges.size(), Runtime.getRuntime().availableProcessors());
-      List<Callable<List<Block>>> work = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = t;
-        work.add(
-            () -> {
-              List<Block> blocks = new ArrayList<>();
-              for (int r = first; r < ranges.size(); r += threads) {
-                parse(ranges.get(r), blocks::add);
-              }
-              return blocks;
-            });
-      }
-      for (List<Block> blocks : PartitionThreads.runAll(work)) {
-        for (Block block : blocks) {
-          out.output(block);
-          rowsRead.inc(block.numRows());
-        }
-      }
+    @Override
+    void read(KV<String, OffsetRange> range, Consumer<Block> out) throws IOException {
+      parse(range, out);
     }
 
     /** Parses the lines that begin in {@code range} into blocks. */

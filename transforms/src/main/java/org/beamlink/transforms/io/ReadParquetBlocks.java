@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -17,8 +16,6 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.range.OffsetRange;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -40,7 +37,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.beamlink.iteration.ComQueueOptions;
 import org.beamlink.iteration.PackBlocks;
-import org.beamlink.iteration.PartitionThreads;
 import org.beamlink.models.linalg.Block;
 import org.beamlink.models.linalg.BlockCoder;
 import org.beamlink.models.linalg.DenseBlock;
@@ -270,47 +266,18 @@ public abstract class ReadParquetBlocks extends PTransform<PBegin, PCollection<B
     }
   }
 
-  /**
-   * Reads a group of row groups into blocks, on every core of the worker (as {@link ReadCsvBlocks}
-   * parses its byte ranges: Flink's batch scheduler runs a step of a few small records on one
-   * subtask).
-   */
-  private static final class ReadRowGroupsFn
-      extends DoFn<KV<Integer, Iterable<KV<String, OffsetRange>>>, Block> {
+  /** Reads a group of row groups into blocks, on every core of the worker. */
+  private static final class ReadRowGroupsFn extends ReadSplitsFn {
     private final Spec spec;
-    private final Counter rowsRead =
-        Metrics.counter(ReadParquet.ROWS_READ.getNamespace(), ReadParquet.ROWS_READ.getName());
 
     ReadRowGroupsFn(Spec spec) {
+      super(ReadParquet.ROWS_READ);
       this.spec = spec;
     }
 
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<String, OffsetRange>>> group, OutputReceiver<Block> out)
-        throws Exception {
-      List<KV<String, OffsetRange>> splits = new ArrayList<>();
-      group.getValue().forEach(splits::add);
-      int threads = Math.min(splits.size(), Runtime.getRuntime().availableProcessors());
-      List<Callable<List<Block>>> work = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = t;
-        work.add(
-            () -> {
-              List<Block> blocks = new ArrayList<>();
-              for (int s = first; s < splits.size(); s += threads) {
-                KV<String, OffsetRange> split = splits.get(s);
-                new RowGroupReader(spec, split.getKey()).read(split.getValue(), blocks::add);
-              }
-              return blocks;
-            });
-      }
-      for (List<Block> blocks : PartitionThreads.runAll(work)) {
-        for (Block block : blocks) {
-          out.output(block);
-          rowsRead.inc(block.numRows());
-        }
-      }
+    @Override
+    void read(KV<String, OffsetRange> split, Consumer<Block> out) throws IOException {
+      new RowGroupReader(spec, split.getKey()).read(split.getValue(), out::accept);
     }
   }
 
