@@ -599,7 +599,11 @@ public final class BenchCommand implements Runnable {
       footer = PipelineArgs.FOOTER,
       sortOptions = false)
   static final class FtrlBench extends Run {
-    @Option(names = "--rows", defaultValue = "4000000", description = "Rows (90% trained on).")
+    @Option(
+        names = "--rows",
+        defaultValue = "4000000",
+        description =
+            "Rows (90% trained on); with --kafka, the events of the topic, every one trained on.")
     long rows;
 
     @Option(names = "--dims", defaultValue = "1048576", description = "Hashed dimensions.")

@@ -13,20 +13,21 @@ import os
 import sys
 
 import numpy as np
-import pandas as pd
 
+# numpy only: Debian's python3-sklearn brings numpy, not pandas.
 out = sys.argv[1]
 rng = np.random.default_rng(20)
 n = 1_000_000
 
 centers = rng.uniform(-10, 10, size=(10, 20))
 x = centers[rng.integers(0, 10, size=n)] + rng.standard_normal((n, 20))
-pd.DataFrame(x, columns=[f"f{j}" for j in range(20)]).to_csv(
-    os.path.join(out, "kmeans-1m-x20.csv"), index=False, float_format="%.4f")
+np.savetxt(os.path.join(out, "kmeans-1m-x20.csv"), x, fmt="%.4f", delimiter=",",
+           header=",".join(f"f{j}" for j in range(20)), comments="")
 
 x = np.round(rng.standard_normal((n, 50)), 4)
 w = rng.uniform(-1, 1, size=50)
 p = 1 / (1 + np.exp(-(x @ w)))
-frame = pd.DataFrame(x, columns=[f"f{j}" for j in range(50)])
-frame["label"] = (rng.uniform(size=n) < p).astype(int)
-frame.to_csv(os.path.join(out, "logreg-1m-x50.csv"), index=False, float_format="%.4f")
+label = (rng.uniform(size=n) < p).astype(int)
+np.savetxt(os.path.join(out, "logreg-1m-x50.csv"), np.column_stack([x, label]),
+           fmt=["%.4f"] * 50 + ["%d"], delimiter=",",
+           header=",".join([f"f{j}" for j in range(50)] + ["label"]), comments="")
